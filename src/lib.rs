@@ -1,0 +1,39 @@
+//! orc-vitess-hook: an Orchestrator failover hook that records the failover and tells Vitess's
+//! vtctld which tablet is the new shard primary.
+//!
+//! The binary is a thin `main` over [`run`]; the modules are public so the integration tests,
+//! the fake vtctld and the generated docs can share the real definitions.
+
+pub mod alias;
+pub mod cli;
+pub mod commands;
+pub mod event;
+pub mod exit;
+pub mod plan;
+pub mod recorder;
+pub mod recovery_log;
+pub mod settings;
+pub mod tablet_match;
+pub mod vtctld;
+
+/// Vitess's protocol messages and services, generated from the trimmed copies in `proto/`.
+#[allow(missing_debug_implementations, clippy::all)]
+pub mod proto {
+    pub mod vttime {
+        tonic::include_proto!("vttime");
+    }
+    pub mod logutil {
+        tonic::include_proto!("logutil");
+    }
+    pub mod topodata {
+        tonic::include_proto!("topodata");
+    }
+    pub mod vtctldata {
+        tonic::include_proto!("vtctldata");
+    }
+    pub mod vtctlservice {
+        tonic::include_proto!("vtctlservice");
+    }
+}
+
+pub use commands::run;
