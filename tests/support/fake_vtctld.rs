@@ -1,0 +1,427 @@
+//! A fake vtctld: a real tonic gRPC server on 127.0.0.1 speaking Vitess's wire format for both
+//! the typed `Vtctld` and the legacy `Vtctl` service, with switchable behaviour, recording every
+//! request it receives. Shared by the integration tests, the benchmark and
+//! `cargo run --example fake-vtctld`.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use orc_vitess_hook::proto::logutil::{Event, Level};
+use orc_vitess_hook::proto::topodata::{Tablet, TabletAlias, TabletType};
+use orc_vitess_hook::proto::vtctldata::{
+    ExecuteVtctlCommandRequest, ExecuteVtctlCommandResponse, GetCellInfoNamesRequest,
+    GetCellInfoNamesResponse, GetTabletRequest, GetTabletResponse, GetTabletsRequest,
+    GetTabletsResponse, TabletExternallyReparentedRequest, TabletExternallyReparentedResponse,
+};
+use orc_vitess_hook::proto::vtctlservice::vtctl_server::{Vtctl, VtctlServer};
+use orc_vitess_hook::proto::vtctlservice::vtctld_server::{Vtctld, VtctldServer};
+use tokio_stream::Stream;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
+use tonic::{Code, Request, Response, Status};
+
+/// How the fake answers. Change it at any time through [`FakeVtctld::behaviour`].
+#[derive(Debug, Clone)]
+pub struct Behaviour {
+    /// Serve the typed Vtctld service (current Vitess); otherwise answer UNIMPLEMENTED.
+    pub typed: bool,
+    /// Serve the legacy Vtctl service (old Vitess); otherwise answer UNIMPLEMENTED.
+    pub legacy: bool,
+    /// Codes to answer reparent calls (either API) with, one per call, before answering normally.
+    pub script: VecDeque<Code>,
+    /// Accept every call and never answer it.
+    pub hang: bool,
+    /// Required static auth `(username, password)`: missing → UNAUTHENTICATED, wrong → PERMISSION_DENIED.
+    pub auth: Option<(String, String)>,
+    pub tablets: Vec<Tablet>,
+    /// The shard's current primary, answered as `old_primary` and replaced by each reparent.
+    pub primary: Option<TabletAlias>,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Self {
+            typed: true,
+            legacy: true,
+            script: VecDeque::new(),
+            hang: false,
+            auth: None,
+            tablets: demo_tablets(),
+            primary: Some(alias("zone1", 100)),
+        }
+    }
+}
+
+/// One request as the fake received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// gRPC method path, e.g. `/vtctlservice.Vtctld/TabletExternallyReparented`.
+    pub method: &'static str,
+    /// The tablet alias the request names, as `cell-uid` (unpadded parts).
+    pub tablet: Option<(String, u32)>,
+    /// Legacy `args`.
+    pub args: Vec<String>,
+    /// Legacy `action_timeout`, nanoseconds.
+    pub action_timeout: i64,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The `grpc-timeout` header the client sent, if any.
+    pub grpc_timeout: Option<String>,
+    pub at: Instant,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Service {
+    behaviour: Arc<Mutex<Behaviour>>,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+/// TLS material for the fake's listener.
+#[derive(Debug, Clone)]
+pub struct ServerTls {
+    pub cert_pem: String,
+    pub key_pem: String,
+    /// Require client certificates signed by this CA (mutual TLS).
+    pub client_ca_pem: Option<String>,
+}
+
+/// A running fake vtctld. Dropping it stops accepting new connections.
+#[derive(Debug)]
+pub struct FakeVtctld {
+    pub addr: SocketAddr,
+    service: Service,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl FakeVtctld {
+    pub fn start(behaviour: Behaviour) -> Self {
+        Self::start_on("127.0.0.1:0".parse().expect("literal address"), behaviour, None)
+    }
+
+    pub fn start_tls(behaviour: Behaviour, tls: ServerTls) -> Self {
+        Self::start_on(
+            "127.0.0.1:0".parse().expect("literal address"),
+            behaviour,
+            Some(tls),
+        )
+    }
+
+    pub fn start_on(bind: SocketAddr, behaviour: Behaviour, tls: Option<ServerTls>) -> Self {
+        let service = Service {
+            behaviour: Arc::new(Mutex::new(behaviour)),
+            received: Arc::default(),
+        };
+        let shared = service.clone();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("fake vtctld runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(bind)
+                    .await
+                    .expect("fake vtctld bind");
+                addr_tx
+                    .send(listener.local_addr().expect("local addr"))
+                    .expect("send addr");
+                let mut builder = Server::builder();
+                if let Some(tls) = tls {
+                    let mut config = ServerTlsConfig::new()
+                        .identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem));
+                    if let Some(ca) = &tls.client_ca_pem {
+                        config = config.client_ca_root(Certificate::from_pem(ca));
+                    }
+                    builder = builder.tls_config(config).expect("fake vtctld TLS");
+                }
+                let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+                let _ = builder
+                    .add_service(VtctldServer::new(service.clone()))
+                    .add_service(VtctlServer::new(service))
+                    .serve_with_incoming_shutdown(incoming, async {
+                        let _ = shutdown_rx.await;
+                    })
+                    .await;
+            });
+        });
+        let addr = addr_rx.recv().expect("fake vtctld started");
+        Self {
+            addr,
+            service: shared,
+            shutdown: Some(shutdown_tx),
+        }
+    }
+
+    /// `127.0.0.1:PORT`, as `--server` takes it.
+    pub fn server(&self) -> String {
+        self.addr.to_string()
+    }
+
+    pub fn behaviour(&self) -> MutexGuard<'_, Behaviour> {
+        lock(&self.service.behaviour)
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        lock(&self.service.received).clone()
+    }
+
+    /// Requests for one method path.
+    pub fn received_for(&self, method: &str) -> Vec<Received> {
+        self.received()
+            .into_iter()
+            .filter(|r| r.method == method)
+            .collect()
+    }
+
+    /// Waits until the fake has received `n` requests (for tests that act mid-call).
+    pub fn wait_for_requests(&self, n: usize, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if self.received().len() >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+}
+
+impl Drop for FakeVtctld {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// A poisoned lock only means another test thread panicked; the data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+type EventStream = Pin<Box<dyn Stream<Item = Result<ExecuteVtctlCommandResponse, Status>> + Send>>;
+
+impl Service {
+    /// Logs the request, then applies the behaviour common to every method: hang, auth.
+    async fn receive<T>(
+        &self,
+        method: &'static str,
+        request: &Request<T>,
+        tablet: Option<&TabletAlias>,
+        legacy: Option<&ExecuteVtctlCommandRequest>,
+    ) -> Result<Behaviour, Status> {
+        let text = |key: &str| {
+            request
+                .metadata()
+                .get(key)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        lock(&self.received).push(Received {
+            method,
+            tablet: tablet.map(|a| (a.cell.clone(), a.uid)),
+            args: legacy.map(|l| l.args.clone()).unwrap_or_default(),
+            action_timeout: legacy.map_or(0, |l| l.action_timeout),
+            username: text("username"),
+            password: text("password"),
+            grpc_timeout: text("grpc-timeout"),
+            at: Instant::now(),
+        });
+        let behaviour = lock(&self.behaviour).clone();
+        if behaviour.hang {
+            std::future::pending::<()>().await;
+        }
+        if let Some((user, password)) = &behaviour.auth {
+            match (text("username"), text("password")) {
+                (Some(u), Some(p)) if &u == user && &p == password => {}
+                (None, _) | (_, None) => {
+                    return Err(Status::unauthenticated("username and password must be provided"));
+                }
+                _ => return Err(Status::permission_denied("auth failure: invalid credentials")),
+            }
+        }
+        Ok(behaviour)
+    }
+
+    /// The next scripted answer for a reparent call, if any.
+    fn scripted(&self) -> Result<(), Status> {
+        match lock(&self.behaviour).script.pop_front() {
+            Some(Code::Ok) | None => Ok(()),
+            Some(code) => Err(Status::new(code, format!("scripted {code:?}"))),
+        }
+    }
+
+    /// Makes `new` the primary; answers the previous one.
+    fn reparent(&self, new: &TabletAlias) -> Result<(String, String, Option<TabletAlias>), Status> {
+        let mut behaviour = lock(&self.behaviour);
+        let tablet = behaviour
+            .tablets
+            .iter()
+            .find(|t| t.alias.as_ref() == Some(new))
+            .cloned()
+            .ok_or_else(|| Status::not_found(format!("node doesn't exist: tablets/{}-{:010}", new.cell, new.uid)))?;
+        let old = behaviour.primary.replace(new.clone());
+        Ok((tablet.keyspace, tablet.shard, old))
+    }
+}
+
+#[tonic::async_trait]
+impl Vtctld for Service {
+    async fn get_cell_info_names(
+        &self,
+        request: Request<GetCellInfoNamesRequest>,
+    ) -> Result<Response<GetCellInfoNamesResponse>, Status> {
+        let behaviour = self.receive("/vtctlservice.Vtctld/GetCellInfoNames", &request, None, None).await?;
+        if !behaviour.typed {
+            return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
+        }
+        Ok(Response::new(GetCellInfoNamesResponse {
+            names: vec!["zone1".into()],
+        }))
+    }
+
+    async fn get_tablet(
+        &self,
+        request: Request<GetTabletRequest>,
+    ) -> Result<Response<GetTabletResponse>, Status> {
+        let wanted = request.get_ref().tablet_alias.clone();
+        let behaviour = self
+            .receive("/vtctlservice.Vtctld/GetTablet", &request, wanted.as_ref(), None)
+            .await?;
+        if !behaviour.typed {
+            return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
+        }
+        let tablet = behaviour
+            .tablets
+            .into_iter()
+            .find(|t| t.alias.is_some() && t.alias == wanted)
+            .ok_or_else(|| Status::not_found("tablet not found"))?;
+        Ok(Response::new(GetTabletResponse {
+            tablet: Some(tablet),
+        }))
+    }
+
+    async fn get_tablets(
+        &self,
+        request: Request<GetTabletsRequest>,
+    ) -> Result<Response<GetTabletsResponse>, Status> {
+        let behaviour = self.receive("/vtctlservice.Vtctld/GetTablets", &request, None, None).await?;
+        if !behaviour.typed {
+            return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
+        }
+        Ok(Response::new(GetTabletsResponse {
+            tablets: behaviour.tablets,
+        }))
+    }
+
+    async fn tablet_externally_reparented(
+        &self,
+        request: Request<TabletExternallyReparentedRequest>,
+    ) -> Result<Response<TabletExternallyReparentedResponse>, Status> {
+        let tablet = request.get_ref().tablet.clone();
+        let behaviour = self
+            .receive(
+                "/vtctlservice.Vtctld/TabletExternallyReparented",
+                &request,
+                tablet.as_ref(),
+                None,
+            )
+            .await?;
+        if !behaviour.typed {
+            return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
+        }
+        self.scripted()?;
+        let tablet = tablet.ok_or_else(|| Status::invalid_argument("TabletExternallyReparentedRequest.Tablet must not be nil"))?;
+        let (keyspace, shard, old_primary) = self.reparent(&tablet)?;
+        Ok(Response::new(TabletExternallyReparentedResponse {
+            keyspace,
+            shard,
+            new_primary: Some(tablet),
+            old_primary,
+        }))
+    }
+}
+
+#[tonic::async_trait]
+impl Vtctl for Service {
+    type ExecuteVtctlCommandStream = EventStream;
+
+    async fn execute_vtctl_command(
+        &self,
+        request: Request<ExecuteVtctlCommandRequest>,
+    ) -> Result<Response<EventStream>, Status> {
+        let legacy = request.get_ref().clone();
+        let behaviour = self
+            .receive("/vtctlservice.Vtctl/ExecuteVtctlCommand", &request, None, Some(&legacy))
+            .await?;
+        if !behaviour.legacy {
+            return Err(Status::unimplemented("unknown service vtctlservice.Vtctl"));
+        }
+        self.scripted()?;
+        let [command, target] = legacy.args.as_slice() else {
+            return Err(Status::invalid_argument(format!("unexpected args {:?}", legacy.args)));
+        };
+        if command != "TabletExternallyReparented" {
+            return Err(Status::invalid_argument(format!("unknown command: {command}")));
+        }
+        let (cell, uid) = target
+            .split_once('-')
+            .and_then(|(cell, uid)| Some((cell.to_owned(), uid.parse::<u32>().ok()?)))
+            .ok_or_else(|| Status::invalid_argument(format!("invalid tablet alias: {target}")))?;
+        let (keyspace, shard, old) = self.reparent(&alias(&cell, uid))?;
+        let line = |value: String| {
+            Ok(ExecuteVtctlCommandResponse {
+                event: Some(Event {
+                    time: None,
+                    level: Level::Info as i32,
+                    file: "reparent.go".into(),
+                    line: 1,
+                    value,
+                }),
+            })
+        };
+        let events = vec![
+            line(format!("TabletExternallyReparented: {target} in {keyspace}/{shard}")),
+            line(format!(
+                "old primary: {}",
+                old.map_or_else(|| "none".to_owned(), |a| format!("{}-{:010}", a.cell, a.uid))
+            )),
+        ];
+        Ok(Response::new(Box::pin(tokio_stream::iter(events))))
+    }
+}
+
+pub fn alias(cell: &str, uid: u32) -> TabletAlias {
+    TabletAlias {
+        cell: cell.into(),
+        uid,
+    }
+}
+
+/// A tablet record as current Vitess writes it (`mysql_hostname`/`mysql_port`).
+pub fn tablet(uid: u32, mysql_host: &str, mysql_port: i32, kind: TabletType) -> Tablet {
+    Tablet {
+        alias: Some(alias("zone1", uid)),
+        hostname: format!("vttablet-{uid}"),
+        keyspace: "commerce".into(),
+        shard: "0".into(),
+        r#type: kind as i32,
+        mysql_hostname: mysql_host.into(),
+        mysql_port,
+        ..Tablet::default()
+    }
+}
+
+/// The demo shard: zone1-100 primary on db1:3306, replicas zone1-101 (db2) and zone1-102 (db3).
+pub fn demo_tablets() -> Vec<Tablet> {
+    vec![
+        tablet(100, "db1.example.com", 3306, TabletType::Primary),
+        tablet(101, "db2.example.com", 3306, TabletType::Replica),
+        tablet(102, "db3.example.com", 3306, TabletType::Replica),
+    ]
+}

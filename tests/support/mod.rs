@@ -1,0 +1,9 @@
+//! Shared by every integration test: the fake vtctld, the Orchestrator-style runner, and helpers
+//! that run the built binary with a clean environment.
+
+#![allow(dead_code)]
+
+pub mod fake_vtctld;
+pub mod hook;
+pub mod orchestrator;
+pub mod tls;
