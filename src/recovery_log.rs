@@ -181,6 +181,11 @@ impl RecoveryLog {
                     "refusing recovery log {}: it is a symbolic link",
                     path.display()
                 ),
+                // What a non-blocking open of a FIFO without a reader (or a socket) answers.
+                Some(libc::ENXIO) => anyhow::anyhow!(
+                    "refusing recovery log {}: it is not a regular file",
+                    path.display()
+                ),
                 _ => anyhow::Error::new(e)
                     .context(format!("cannot open recovery log {}", path.display())),
             })?;

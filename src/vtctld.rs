@@ -148,6 +148,20 @@ enum AttemptError {
 }
 
 impl AttemptError {
+    /// tonic enforces the `grpc-timeout` it sends and reports its own expiry as CANCELLED
+    /// ("Timeout expired"); that is this attempt timing out, not vtctld cancelling anything.
+    fn local_timeout_as_timeout(self, budget: Duration) -> Self {
+        match self {
+            Self::Status(status)
+                if status.code() == Code::Cancelled
+                    && status.message() == tonic::TimeoutExpired(()).to_string() =>
+            {
+                Self::Timeout(budget)
+            }
+            other => other,
+        }
+    }
+
     fn label(&self) -> String {
         match self {
             Self::Connect(_) => "CONNECT_ERROR".into(),
@@ -419,7 +433,8 @@ impl Session {
             let started = Instant::now();
             let result = tokio::time::timeout(budget, self.attempt(index, &rpc, api, budget))
                 .await
-                .unwrap_or(Err(AttemptError::Timeout(budget)));
+                .unwrap_or(Err(AttemptError::Timeout(budget)))
+                .map_err(|e| e.local_timeout_as_timeout(budget));
             let server = &self.servers[index].addr;
             self.attempts.push(Attempt {
                 rpc: rpc.name(),

@@ -1,0 +1,159 @@
+//! The recovery log on a real filesystem: concurrent appends, refusals, permissions, and a log that
+//! cannot be written never stopping the reparent.
+
+mod support;
+
+use std::collections::HashSet;
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+
+use support::fake_vtctld::{Behaviour, FakeVtctld};
+use support::hook::{hook, log_in, records, reparent, run, temp_dir};
+
+/// A run that writes exactly one record and connects nowhere (a safety skip).
+fn skip_run(log: &Path, uid: &str, description: &str) -> support::hook::Run {
+    run(reparent(log).args([
+        "--failure-type",
+        "DeadIntermediateMaster",
+        "--recovery-uid",
+        uid,
+        "--failure-description",
+        description,
+    ]))
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(1) == 0
+}
+
+#[test]
+fn thirty_two_processes_append_1600_whole_records() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // Records far larger than PIPE_BUF, so interleaving would show.
+    let description = "x".repeat(6000);
+    std::thread::scope(|scope| {
+        for process in 0..32 {
+            let (log, description) = (&log, &description);
+            scope.spawn(move || {
+                for record in 0..50 {
+                    skip_run(log, &format!("p{process}-r{record}"), description).assert_code(0);
+                }
+            });
+        }
+    });
+    let all = records(&log);
+    assert_eq!(all.len(), 1600);
+    let uids: HashSet<&str> = all
+        .iter()
+        .map(|r| {
+            assert_eq!(r["failure_description"].as_str().unwrap().len(), 6000);
+            r["recovery_uid"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(uids.len(), 1600, "every record exactly once");
+}
+
+#[test]
+fn default_format_is_logfmt_and_new_files_are_0640_in_0750_directories() {
+    let dir = temp_dir();
+    let log = dir.path().join("new/sub/recovery.log");
+    let out = run(hook().args([
+        "reparent",
+        "--log-file",
+        log.to_str().unwrap(),
+        "--failure-type",
+        "DeadIntermediateMaster",
+        "--failure-description",
+        "two words",
+        "--fsync",
+    ]));
+    out.assert_code(0);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("ts=20"), "{text}");
+    assert!(text.contains(" outcome=skipped "), "{text}");
+    assert!(text.contains(" failure_description=\"two words\" "), "{text}");
+    assert!(text.ends_with('\n') && text.lines().count() == 1, "{text}");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&log), 0o640);
+    assert_eq!(mode(log.parent().unwrap()), 0o750);
+    assert_eq!(mode(log.parent().unwrap().parent().unwrap()), 0o750);
+}
+
+#[test]
+fn a_symlink_at_the_log_path_is_refused_and_its_target_untouched() {
+    let dir = temp_dir();
+    let target = dir.path().join("passwd-like");
+    std::fs::write(&target, "precious\n").unwrap();
+    let log = log_in(&dir);
+    symlink(&target, &log).unwrap();
+    let out = skip_run(&log, "r-link", "d");
+    out.assert_code(74);
+    assert!(out.stderr.contains("symbolic link"), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+}
+
+#[test]
+fn a_non_regular_file_is_refused() {
+    let dir = temp_dir();
+    let fifo = log_in(&dir);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let out = skip_run(&fifo, "r-fifo", "d");
+    out.assert_code(74);
+    assert!(out.stderr.contains("not a regular file"), "{out:?}");
+}
+
+#[test]
+fn a_file_of_another_user_in_a_world_writable_directory_is_refused() {
+    let dir = temp_dir();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let log = log_in(&dir);
+    std::fs::write(&log, "").unwrap();
+    let mut command = reparent(&log);
+    command.args(["--failure-type", "DeadIntermediateMaster"]);
+    // Planting a file owned by someone else takes root, as it does for an attacker's victim.
+    assert!(is_root(), "this test needs root to create a file owned by another user");
+    std::os::unix::fs::chown(&log, Some(65534), Some(65534)).unwrap();
+    let out = run(&mut command);
+    out.assert_code(74);
+    assert!(out.stderr.contains("owned by uid 65534"), "{out:?}");
+    assert!(out.stderr.contains("other users can write to"), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "");
+}
+
+#[test]
+fn an_unwritable_directory_never_stops_the_reparent() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = locked.join("recovery.log");
+    let mut command = reparent(&log);
+    command.args([
+        "--server",
+        &fake.server(),
+        "--failure-type",
+        "DeadMaster",
+        "--successor-alias",
+        "zone1-101",
+    ]);
+    if is_root() {
+        // Root ignores directory modes: run the hook as "nobody" so 0555 means something.
+        command.uid(65534).gid(65534);
+    }
+    let out = run(&mut command);
+    out.assert_code(74);
+    assert!(out.stderr.contains("recovery record not written"), "{out:?}");
+    assert!(out.stderr.contains(log.to_str().unwrap()), "{out:?}");
+    assert!(out.stdout.contains("reparented commerce/0"), "{out:?}");
+    assert_eq!(
+        fake.received_for("/vtctlservice.Vtctld/TabletExternallyReparented").len(),
+        1,
+        "the reparent still happened"
+    );
+    assert!(!log.exists());
+}

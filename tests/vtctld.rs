@@ -1,0 +1,524 @@
+//! The built binary against a fake vtctld on 127.0.0.1: APIs, fallbacks, faults, retries,
+//! deadlines, auth and the alias look-up.
+
+mod support;
+
+use std::process::Command;
+use std::time::Duration;
+
+use orc_vitess_hook::proto::topodata::TabletType;
+use serde_json::Value;
+use support::fake_vtctld::{Behaviour, FakeVtctld, tablet};
+use support::hook::{
+    Run, log_in, records, reparent, run, run_within, silent_server, temp_dir, unused_server,
+};
+use tonic::Code;
+
+const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
+const LEGACY: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
+
+/// `reparent` of zone1-101 after a DeadMaster, JSON output and log, against `servers`.
+fn reparent_101(log: &std::path::Path, servers: &[&str]) -> Command {
+    reparent_to("zone1-101", "json", log, servers)
+}
+
+fn reparent_to(alias: &str, output: &str, log: &std::path::Path, servers: &[&str]) -> Command {
+    let mut command = reparent(log);
+    command.args([
+        "--output",
+        output,
+        "--failure-type",
+        "DeadMaster",
+        "--is-master",
+        "true",
+        "--recovery-uid",
+        "r-101",
+        "--successor-alias",
+        alias,
+    ]);
+    for server in servers {
+        command.args(["--server", server]);
+    }
+    command
+}
+
+fn final_record(log: &std::path::Path) -> Value {
+    let all = records(log);
+    assert_eq!(all[0]["outcome"], "received", "{all:?}");
+    all.last().cloned().expect("a final record")
+}
+
+fn statuses(record: &Value) -> Vec<String> {
+    record["attempt_log"]
+        .as_array()
+        .expect("attempt_log")
+        .iter()
+        .map(|a| format!("{}:{}", a["api"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn typed_api_reparents_and_the_record_holds_the_result() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    out.assert_code(0);
+
+    let sent = fake.received_for(TYPED);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].tablet, Some(("zone1".into(), 101)));
+    assert!(sent[0].grpc_timeout.is_some(), "the call carries a gRPC deadline");
+
+    let record = final_record(&log);
+    assert_eq!(record["outcome"], "ok");
+    assert_eq!(record["recovery_uid"], "r-101");
+    assert_eq!(record["keyspace"], "commerce");
+    assert_eq!(record["shard"], "0");
+    assert_eq!(record["new_primary"], "zone1-0000000101");
+    assert_eq!(record["old_primary"], "zone1-0000000100");
+    assert_eq!(record["api"], "vtctld");
+    assert_eq!(record["server"], fake.server());
+    assert_eq!(record["attempts"], 1);
+    assert_eq!(statuses(&record), ["vtctld:OK"]);
+
+    let report = out.json();
+    assert_eq!(report["outcome"], "ok");
+    let message = report["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "reparented commerce/0: zone1-0000000101 is primary (was zone1-0000000100) via "
+        ) && message.contains("[vtctld api]")
+            && message.ends_with(", 1 attempt"),
+        "{message}"
+    );
+}
+
+#[test]
+fn text_output_is_one_summary_line() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let out = run(&mut reparent_to("zone1-101", "text", &log_in(&dir), &[&fake.server()]));
+    out.assert_code(0);
+    assert_eq!(out.stdout.lines().count(), 1, "{out:?}");
+    assert!(out.stdout.starts_with("reparented commerce/0: zone1-0000000101"), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+}
+
+#[test]
+fn legacy_only_server_is_reached_through_auto_fallback() {
+    let fake = FakeVtctld::start(Behaviour {
+        typed: false,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--attempt-timeout", "7s", "-v"]);
+    let out = run(&mut command);
+    out.assert_code(0);
+
+    let legacy = fake.received_for(LEGACY);
+    assert_eq!(legacy.len(), 1);
+    assert_eq!(legacy[0].args, ["TabletExternallyReparented", "zone1-0000000101"]);
+    assert_eq!(legacy[0].action_timeout, 7_000_000_000);
+    assert_eq!(fake.received_for(TYPED).len(), 1, "typed tried first, once");
+
+    let record = final_record(&log);
+    assert_eq!(statuses(&record), ["vtctld:UNIMPLEMENTED", "vtctl:OK"]);
+    assert_eq!(record["api"], "vtctl");
+    let events = record["vtctld_events"].as_array().unwrap();
+    assert!(events[0].as_str().unwrap().contains("zone1-0000000101"), "{events:?}");
+    // -v prints what vtctld streamed.
+    assert!(out.stderr.contains("TabletExternallyReparented: zone1-0000000101"), "{out:?}");
+}
+
+#[test]
+fn auto_remembers_a_legacy_server_for_the_rest_of_the_run() {
+    let fake = FakeVtctld::start(Behaviour {
+        typed: false,
+        script: [Code::Unavailable].into(),
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(0);
+    assert_eq!(
+        statuses(&final_record(&log)),
+        ["vtctld:UNIMPLEMENTED", "vtctl:UNAVAILABLE", "vtctl:OK"]
+    );
+}
+
+#[test]
+fn forced_legacy_api_on_old_vitess() {
+    let fake = FakeVtctld::start(Behaviour {
+        typed: false,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--api", "vtctl"]);
+    run(&mut command).assert_code(0);
+    assert!(fake.received_for(TYPED).is_empty());
+    assert_eq!(statuses(&final_record(&log)), ["vtctl:OK"]);
+}
+
+#[test]
+fn typed_only_server_new_vitess() {
+    let fake = FakeVtctld::start(Behaviour {
+        legacy: false,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(0);
+    assert!(fake.received_for(LEGACY).is_empty());
+
+    // Forcing the legacy API on a server without it is refused without retrying.
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--api", "vtctl"]);
+    let out = run(&mut command);
+    out.assert_code(70);
+    assert!(out.stderr.contains("UNIMPLEMENTED"), "{out:?}");
+    assert_eq!(statuses(&final_record(&log)), ["vtctl:UNIMPLEMENTED"]);
+}
+
+#[test]
+fn neither_api_is_unimplemented_refusal() {
+    let fake = FakeVtctld::start(Behaviour {
+        typed: false,
+        legacy: false,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(70);
+    assert_eq!(
+        statuses(&final_record(&log)),
+        ["vtctld:UNIMPLEMENTED", "vtctl:UNIMPLEMENTED"]
+    );
+}
+
+#[test]
+fn a_dead_first_server_costs_one_attempt() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dead = unused_server();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut reparent_101(&log, &[&dead, &fake.server()])).assert_code(0);
+    let record = final_record(&log);
+    assert_eq!(statuses(&record), ["vtctld:CONNECT_ERROR", "vtctld:OK"]);
+    assert_eq!(record["attempt_log"][0]["server"], dead);
+    assert_eq!(record["server"], fake.server());
+}
+
+#[test]
+fn servers_from_the_environment_comma_separated() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dead = unused_server();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[]);
+    command.env("ORC_VITESS_HOOK_SERVER", format!("{dead},{}", fake.server()));
+    run(&mut command).assert_code(0);
+    assert_eq!(fake.received_for(TYPED).len(), 1);
+}
+
+#[test]
+fn flaky_server_is_retried_until_it_answers() {
+    let fake = FakeVtctld::start(Behaviour {
+        script: [Code::Unavailable, Code::Unavailable].into(),
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    out.assert_code(0);
+    let record = final_record(&log);
+    assert_eq!(
+        statuses(&record),
+        ["vtctld:UNAVAILABLE", "vtctld:UNAVAILABLE", "vtctld:OK"]
+    );
+    assert_eq!(record["attempts"], 3);
+    assert!(out.json()["message"].as_str().unwrap().ends_with("3 attempts"));
+}
+
+#[test]
+fn never_reachable_exits_69_within_the_deadline() {
+    let dead = unused_server();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&dead]);
+    command.args(["--deadline", "1s"]);
+    let out = run_within(&mut command, Duration::from_secs(10));
+    out.assert_code(69);
+    assert!(out.stderr.contains("no vtctld reachable"), "{out:?}");
+    let record = final_record(&log);
+    assert_eq!(record["outcome"], "failed");
+    assert!(record["attempts"].as_u64().unwrap() >= 2, "retried: {record}");
+    assert!(statuses(&record).iter().all(|s| s == "vtctld:CONNECT_ERROR"));
+}
+
+#[test]
+fn server_that_never_answers_exits_75_within_the_deadline() {
+    let fake = FakeVtctld::start(Behaviour {
+        hang: true,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--deadline", "1500ms", "--attempt-timeout", "500ms"]);
+    let out = run_within(&mut command, Duration::from_secs(10));
+    out.assert_code(75);
+    assert!(out.stderr.contains("deadline passed"), "{out:?}");
+    let record = final_record(&log);
+    assert!(statuses(&record).iter().all(|s| s == "vtctld:TIMEOUT"), "{record}");
+    assert!(fake.received().len() >= 2, "attempts are retried within the deadline");
+}
+
+#[test]
+fn listener_that_never_speaks_exits_75_within_the_deadline() {
+    let silent = silent_server();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&silent]);
+    command.args(["--deadline", "1s", "--attempt-timeout", "300ms"]);
+    let out = run_within(&mut command, Duration::from_secs(10));
+    out.assert_code(75);
+    assert_eq!(final_record(&log)["outcome"], "failed");
+}
+
+#[test]
+fn not_found_is_refused_after_exactly_one_attempt() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut reparent_to("zone1-999", "json", &log, &[&fake.server()]));
+    out.assert_code(70);
+    assert!(out.stderr.contains("NOT_FOUND"), "{out:?}");
+    assert_eq!(fake.received_for(TYPED).len(), 1);
+    assert_eq!(statuses(&final_record(&log)), ["vtctld:NOT_FOUND"]);
+}
+
+fn with_creds(dir: &tempfile::TempDir, user: &str, password: &str, mode: u32) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.path().join("creds.json");
+    std::fs::write(
+        &path,
+        format!(r#"{{"Username": "{user}", "Password": "{password}"}}"#),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path.display().to_string()
+}
+
+fn authed_fake() -> FakeVtctld {
+    FakeVtctld::start(Behaviour {
+        auth: Some(("orc".into(), "s3cret-pw".into())),
+        ..Behaviour::default()
+    })
+}
+
+#[test]
+fn static_auth_metadata_is_sent_on_every_call() {
+    let fake = authed_fake();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let creds = with_creds(&dir, "orc", "s3cret-pw", 0o600);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    // The name a vtctlclient invocation uses works as well.
+    command.args(["--grpc_auth_static_client_creds", &creds, "--verify-alias"]);
+    command.args(["--successor-host", "db2.example.com", "--successor-port", "3306"]);
+    let out = run(&mut command);
+    out.assert_code(0);
+    let received = fake.received();
+    assert_eq!(received.len(), 2, "GetTablet then TabletExternallyReparented");
+    for request in received {
+        assert_eq!(request.username.as_deref(), Some("orc"));
+        assert_eq!(request.password.as_deref(), Some("s3cret-pw"));
+    }
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert!(!log_text.contains("s3cret-pw") && !out.stdout.contains("s3cret-pw"));
+}
+
+#[test]
+fn missing_or_wrong_credentials_exit_77_without_retrying() {
+    let fake = authed_fake();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    out.assert_code(77);
+    assert!(out.stderr.contains("UNAUTHENTICATED"), "{out:?}");
+    assert_eq!(fake.received().len(), 1);
+
+    let creds = with_creds(&dir, "orc", "wrong-pw", 0o600);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--auth-static-creds", &creds]);
+    let out = run(&mut command);
+    out.assert_code(77);
+    assert!(out.stderr.contains("PERMISSION_DENIED"), "{out:?}");
+    assert!(!out.stderr.contains("wrong-pw") && !out.stdout.contains("wrong-pw"));
+    assert_eq!(fake.received().len(), 2);
+}
+
+#[test]
+fn unsafe_or_malformed_credentials_files_exit_78_before_connecting() {
+    let fake = authed_fake();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let readable = with_creds(&dir, "orc", "s3cret-pw", 0o644);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--auth-static-creds", &readable]);
+    let out = run(&mut command);
+    out.assert_code(78);
+    assert!(out.stderr.contains(&readable) && out.stderr.contains("chmod 600"), "{out:?}");
+
+    let malformed = dir.path().join("bad.json");
+    std::fs::write(&malformed, "{\"Username\": \"orc\", \"Password\": s3cret-pw").unwrap();
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--auth-static-creds", malformed.to_str().unwrap()]);
+    let out = run(&mut command);
+    out.assert_code(78);
+    assert!(out.stderr.contains("bad.json") && !out.stderr.contains("s3cret"), "{out:?}");
+    assert!(fake.received().is_empty(), "no connection before a configuration error");
+    assert_eq!(records(&log).last().unwrap()["outcome"], "rejected");
+}
+
+fn lookup(log: &std::path::Path, fake: &FakeVtctld, host: &str, port: &str) -> Run {
+    let mut command = reparent(log);
+    command.args([
+        "--output",
+        "json",
+        "--server",
+        &fake.server(),
+        "--failure-type",
+        "DeadMaster",
+        "--successor-host",
+        host,
+        "--successor-port",
+        port,
+        "--successor-alias",
+        "",
+    ]);
+    run(&mut command)
+}
+
+#[test]
+fn alias_is_looked_up_from_host_and_port() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    lookup(&log, &fake, "db2.example.com", "3306").assert_code(0);
+    assert_eq!(fake.received_for("/vtctlservice.Vtctld/GetTablets").len(), 1);
+    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 101)));
+    let record = final_record(&log);
+    assert_eq!(record["alias_source"], "lookup");
+    assert_eq!(record["alias"], "zone1-0000000101");
+    assert_eq!(record["lookup"], "db2.example.com:3306");
+    assert_eq!(records(&log)[0]["alias_source"], "lookup");
+}
+
+#[test]
+fn look_up_matches_short_name_against_fqdn_case_insensitively() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    lookup(&log_in(&dir), &fake, "DB3", "3306").assert_code(0);
+    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 102)));
+}
+
+#[test]
+fn look_up_reads_legacy_port_map() {
+    let mut old = tablet(201, "", 0, TabletType::Replica);
+    old.hostname = "legacy-db".into();
+    old.port_map.insert("mysql".into(), 17100);
+    old.port_map.insert("vt".into(), 15100);
+    let mut behaviour = Behaviour::default();
+    behaviour.tablets.push(old);
+    let fake = FakeVtctld::start(behaviour);
+    let dir = temp_dir();
+    lookup(&log_in(&dir), &fake, "legacy-db", "17100").assert_code(0);
+    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 201)));
+}
+
+#[test]
+fn look_up_without_a_match_exits_65_naming_candidates() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = lookup(&log, &fake, "db9.example.com", "3306");
+    out.assert_code(65);
+    assert!(out.stderr.contains("no tablet has MySQL at db9.example.com:3306"), "{out:?}");
+    assert!(out.stderr.contains("zone1-0000000101 (mysql db2.example.com:3306"), "{out:?}");
+    assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
+    assert_eq!(final_record(&log)["outcome"], "failed");
+}
+
+#[test]
+fn look_up_with_two_matches_exits_65_naming_both() {
+    let mut behaviour = Behaviour::default();
+    behaviour
+        .tablets
+        .push(tablet(301, "db2.example.com", 3306, TabletType::Spare));
+    let fake = FakeVtctld::start(behaviour);
+    let dir = temp_dir();
+    let out = lookup(&log_in(&dir), &fake, "db2", "3306");
+    out.assert_code(65);
+    assert!(out.stderr.contains("2 tablets have MySQL at db2:3306"), "{out:?}");
+    assert!(
+        out.stderr.contains("zone1-0000000101") && out.stderr.contains("zone1-0000000301"),
+        "{out:?}"
+    );
+    assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
+}
+
+#[test]
+fn verify_alias_refuses_a_stale_alias() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args([
+        "--verify-alias",
+        "--successor-host",
+        "db3.example.com",
+        "--successor-port",
+        "3306",
+    ]);
+    let out = run(&mut command);
+    out.assert_code(65);
+    assert!(out.stderr.contains("may be stale"), "{out:?}");
+    assert_eq!(fake.received_for("/vtctlservice.Vtctld/GetTablet").len(), 1);
+    assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
+}
+
+#[test]
+fn sigterm_mid_call_writes_an_interrupted_record() {
+    let fake = FakeVtctld::start(Behaviour {
+        hang: true,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let child = reparent_101(&log, &[&fake.server()])
+        .args(["--deadline", "30s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(fake.wait_for_requests(1, Duration::from_secs(10)), "call never arrived");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = support::hook::wait_within(child, Duration::from_secs(10));
+    out.assert_code(143);
+    let record = final_record(&log);
+    assert_eq!(record["outcome"], "interrupted");
+    assert_eq!(record["signal"], "SIGTERM");
+    assert_eq!(record["recovery_uid"], "r-101");
+}
