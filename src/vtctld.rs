@@ -551,7 +551,7 @@ impl Session {
                 let request = self.request(GetTabletsRequest::default(), budget);
                 let response = VtctldClient::new(channel).get_tablets(request).await;
                 Ok(Reply::Tablets(
-                    response.map_err(AttemptError::Status)?.into_inner().tablets,
+                    response.map_err(status_error)?.into_inner().tablets,
                 ))
             }
             (Rpc::GetTablet(alias), _) => {
@@ -561,7 +561,7 @@ impl Session {
                 let response = VtctldClient::new(channel)
                     .get_tablet(self.request(message, budget))
                     .await
-                    .map_err(AttemptError::Status)?;
+                    .map_err(status_error)?;
                 response
                     .into_inner()
                     .tablet
@@ -579,7 +579,7 @@ impl Session {
                 let answer = VtctldClient::new(channel)
                     .tablet_externally_reparented(self.request(message, budget))
                     .await
-                    .map_err(AttemptError::Status)?
+                    .map_err(status_error)?
                     .into_inner();
                 let non_empty = |s: String| Some(s).filter(|s| !s.is_empty());
                 Ok(Reply::Reparented(Reparented {
@@ -600,10 +600,10 @@ impl Session {
                 let mut stream = VtctlClient::new(channel)
                     .execute_vtctl_command(self.request(message, budget))
                     .await
-                    .map_err(AttemptError::Status)?
+                    .map_err(status_error)?
                     .into_inner();
                 let mut events = Vec::new();
-                while let Some(response) = stream.message().await.map_err(AttemptError::Status)? {
+                while let Some(response) = stream.message().await.map_err(status_error)? {
                     if let Some(event) = response.event {
                         if self.verbose {
                             eprintln!("vtctld {server}: {}", event.value.trim_end());
@@ -642,22 +642,40 @@ fn tls_config(tls: &TlsSettings) -> ClientTlsConfig {
 
 /// Tells a TLS failure (not worth retrying) from a plain connection failure.
 fn connect_error(error: tonic::transport::Error) -> AttemptError {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
-    let mut innermost = error.to_string();
-    while let Some(current) = source {
-        let tls = current.downcast_ref::<rustls::Error>().or_else(|| {
-            current
-                .downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        if let Some(tls) = tls {
-            return AttemptError::Tls(tls.to_string());
-        }
-        innermost = current.to_string();
-        source = current.source();
+    if let Some(tls) = tls_failure(&error) {
+        return AttemptError::Tls(tls);
     }
+    let innermost = std::iter::successors(
+        Some(&error as &(dyn std::error::Error + 'static)),
+        |e| e.source(),
+    )
+    .last()
+    .map_or_else(|| error.to_string(), ToString::to_string);
     AttemptError::Connect(innermost)
+}
+
+/// A status caused by a TLS failure (e.g. the server refused our client certificate after the
+/// handshake) is a TLS failure too.
+fn status_error(status: Status) -> AttemptError {
+    match tls_failure(&status) {
+        Some(tls) => AttemptError::Tls(tls),
+        None => AttemptError::Status(status),
+    }
+}
+
+/// The rustls error somewhere in `error`'s source chain (io::Error hides it behind `get_ref`).
+fn tls_failure(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    std::iter::successors(Some(error), |e| e.source()).find_map(|current| {
+        current
+            .downcast_ref::<rustls::Error>()
+            .or_else(|| {
+                current
+                    .downcast_ref::<std::io::Error>()
+                    .and_then(|io| io.get_ref())
+                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            })
+            .map(ToString::to_string)
+    })
 }
 
 /// Exponential back-off with full jitter: a random wait in [0, min(5 s, 100 ms × 2^retries)].

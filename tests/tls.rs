@@ -1,0 +1,150 @@
+//! TLS and mutual TLS against the fake vtctld, with certificates generated for the test.
+
+mod support;
+
+use std::time::Duration;
+
+use support::fake_vtctld::{Behaviour, FakeVtctld};
+use support::hook::{log_in, records, reparent, run, run_within, temp_dir};
+use support::tls::TestPki;
+
+const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
+
+fn tls_reparent(log: &std::path::Path, fake: &FakeVtctld, extra: &[&str]) -> support::hook::Run {
+    let mut command = reparent(log);
+    command
+        .args(["--server", &format!("localhost:{}", fake.addr.port())])
+        .args(["--failure-type", "DeadMaster", "--successor-alias", "zone1-101"])
+        .args(extra);
+    run_within(&mut command, Duration::from_secs(30))
+}
+
+#[test]
+fn tls_with_the_right_ca() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(false));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let ca = pki.path("ca.pem");
+    tls_reparent(&log, &fake, &["--tls-ca", ca.to_str().unwrap()]).assert_code(0);
+    assert_eq!(fake.received_for(TYPED).len(), 1);
+    assert_eq!(records(&log).last().unwrap()["outcome"], "ok");
+}
+
+#[test]
+fn tls_server_name_and_vitess_flag_spellings() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(false));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent(&log);
+    command.args([
+        "--server",
+        &fake.server(),
+        "--successor-alias",
+        "zone1-101",
+        "--vtctld_grpc_ca",
+        pki.path("ca.pem").to_str().unwrap(),
+        "--vtctld-grpc-server-name",
+        "localhost",
+    ]);
+    run(&mut command).assert_code(0);
+    assert_eq!(fake.received_for(TYPED).len(), 1);
+}
+
+#[test]
+fn mutual_tls_requires_and_sends_the_client_certificate() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(true));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let ca = pki.path("ca.pem");
+    let cert = pki.path("client.pem");
+    let key = pki.path("client.key");
+    tls_reparent(
+        &log,
+        &fake,
+        &[
+            "--tls-ca",
+            ca.to_str().unwrap(),
+            "--vtctld_grpc_cert",
+            cert.to_str().unwrap(),
+            "--vtctld_grpc_key",
+            key.to_str().unwrap(),
+        ],
+    )
+    .assert_code(0);
+    assert_eq!(fake.received_for(TYPED).len(), 1);
+
+    // Without the client certificate the server refuses the handshake: no request arrives.
+    // The refusal reaches the client only as a dead connection (tonic surfaces no TLS error),
+    // so it ends as a refused call, not retried.
+    let out = tls_reparent(
+        &log,
+        &fake,
+        &["--tls-ca", ca.to_str().unwrap(), "--deadline", "2s"],
+    );
+    out.assert_code(70);
+    assert_eq!(fake.received_for(TYPED).len(), 1);
+}
+
+#[test]
+fn a_wrong_ca_is_refused_at_once_with_77() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(false));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let other = pki.path("other-ca.pem");
+    let out = tls_reparent(&log, &fake, &["--tls-ca", other.to_str().unwrap()]);
+    out.assert_code(77);
+    assert!(out.stderr.contains("TLS handshake"), "{out:?}");
+    assert!(out.stderr.contains("certificate"), "{out:?}");
+    assert!(fake.received().is_empty());
+    let last = records(&log).last().cloned().unwrap();
+    assert_eq!(last["attempts"], 1, "a certificate problem is not retried");
+}
+
+#[test]
+fn plain_text_client_against_a_tls_server_fails_within_the_deadline() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(false));
+    let dir = temp_dir();
+    let out = tls_reparent(&log_in(&dir), &fake, &["--deadline", "1s"]);
+    // The TCP connection succeeds and every call fails at the HTTP/2 layer (INTERNAL, retried).
+    out.assert_code(75);
+    assert!(out.stderr.contains("INTERNAL"), "{out:?}");
+}
+
+#[test]
+fn unreadable_or_malformed_tls_files_exit_78_naming_the_file() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(false));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let missing = pki.path("missing.pem");
+    let out = tls_reparent(&log, &fake, &["--tls-ca", missing.to_str().unwrap()]);
+    out.assert_code(78);
+    assert!(out.stderr.contains("missing.pem"), "{out:?}");
+
+    let garbage = pki.write("garbage.pem", "not a certificate\n");
+    let out = tls_reparent(&log, &fake, &["--tls-ca", garbage.to_str().unwrap()]);
+    out.assert_code(78);
+    assert!(out.stderr.contains("garbage.pem"), "{out:?}");
+
+    let ca = pki.path("ca.pem");
+    let out = tls_reparent(
+        &log,
+        &fake,
+        &[
+            "--tls-ca",
+            ca.to_str().unwrap(),
+            "--tls-cert",
+            pki.path("client.pem").to_str().unwrap(),
+            "--tls-key",
+            garbage.to_str().unwrap(),
+        ],
+    );
+    out.assert_code(78);
+    assert!(out.stderr.contains("TLS key file") && out.stderr.contains("garbage.pem"), "{out:?}");
+    assert!(fake.received().is_empty());
+}
