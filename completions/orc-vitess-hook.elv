@@ -1,0 +1,88 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'orc-vitess-hook'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'orc-vitess-hook'= {
+            cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand reparent 'Record a failover and make its successor the shard primary in Vitess'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'orc-vitess-hook;reparent'= {
+            cand --failure-type 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})'
+            cand --instance-type 'master, co-master or intermediate-master ({instanceType})'
+            cand --is-master 'Whether the failed instance was a master: true or false ({isMaster})'
+            cand --is-co-master 'Whether the failed instance was a co-master: true or false ({isCoMaster})'
+            cand --failure-description 'Free-text description of the failure ({failureDescription})'
+            cand --command 'Command hint: graceful-master-takeover, force-master-failover, ... ({command})'
+            cand --failed-host 'Host of the failed instance ({failedHost})'
+            cand --failed-port 'Port of the failed instance, 1-65535 ({failedPort})'
+            cand --failure-cluster 'Cluster name ({failureCluster})'
+            cand --failure-cluster-alias 'Cluster alias; keyspace.shard in Vitess ({failureClusterAlias})'
+            cand --failure-cluster-domain 'Cluster domain ({failureClusterDomain})'
+            cand --count-replicas 'Number of replicas of the failed instance ({countReplicas})'
+            cand --count-lost-replicas 'Number of replicas lost in the recovery ({countLostReplicas}; no variable)'
+            cand --is-downtimed 'Whether the failed instance was downtimed: true or false ({isDowntimed})'
+            cand --auto-master-recovery 'Whether automated master recovery was on: true or false ({autoMasterRecovery})'
+            cand --auto-intermediate-master-recovery 'Whether automated intermediate-master recovery was on ({autoIntermediateMasterRecovery})'
+            cand --orchestrator-host 'Host running Orchestrator ({orchestratorHost})'
+            cand --recovery-uid 'Unique id of this recovery ({recoveryUID})'
+            cand --is-successful 'Whether a successor was promoted: true or false ({isSuccessful})'
+            cand --lost-replicas 'Comma-separated host:port list of lost replicas ({lostReplicas})'
+            cand --replica-hosts 'Comma-separated host:port list of the replicas ({replicaHosts})'
+            cand --successor-host 'Host of the promoted instance ({successorHost})'
+            cand --successor-port 'MySQL port of the promoted instance, 1-65535 ({successorPort})'
+            cand --successor-alias 'Tablet alias of the promoted instance, e.g. zone1-0000000101 ({successorAlias})'
+            cand --successor-binlog-coordinates 'Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})'
+            cand --log-file 'File the records are appended to; its directory is created 0750 if missing'
+            cand --log-format 'Record format'
+            cand --server 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation'
+            cand --api 'Which vtctld API to call'
+            cand --deadline 'Bound on the whole run: connects, attempts and back-off together (e.g. 60s, 1m30s)'
+            cand --attempt-timeout 'Bound on one call, never beyond the remaining deadline; sent as the legacy action_timeout'
+            cand --connect-timeout 'Bound on one connection attempt (TCP and TLS)'
+            cand --tls-ca 'PEM file of the CA that signed vtctld''s certificate (turns TLS on)'
+            cand --tls-cert 'PEM client certificate for mutual TLS (with --tls-key)'
+            cand --tls-key 'PEM private key of the client certificate (with --tls-cert)'
+            cand --tls-server-name 'Server name expected in vtctld''s certificate (turns TLS on)'
+            cand --auth-static-creds 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others'
+            cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
+            cand --fsync 'fsync the log after each record'
+            cand --verify-alias 'Check the given alias against the successor''s host:port with GetTablet before reparenting'
+            cand --dry-run 'Validate everything and print the planned record and RPC; write nothing, connect nowhere'
+            cand -v 'Also print the log lines vtctld streams back (legacy API)'
+            cand --verbose 'Also print the log lines vtctld streams back (legacy API)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'orc-vitess-hook;help'= {
+            cand reparent 'Record a failover and make its successor the shard primary in Vitess'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'orc-vitess-hook;help;reparent'= {
+        }
+        &'orc-vitess-hook;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

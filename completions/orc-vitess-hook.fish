@@ -1,0 +1,82 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_orc_vitess_hook_global_optspecs
+    string join \n output= h/help V/version
+end
+
+function __fish_orc_vitess_hook_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_orc_vitess_hook_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_orc_vitess_hook_using_subcommand
+    set -l cmd (__fish_orc_vitess_hook_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One or two lines for a human or Orchestrator\'s log'
+json\t'One JSON object on stdout'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -s V -l version -d 'Print version'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-type -d 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l instance-type -d 'master, co-master or intermediate-master ({instanceType})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l is-master -d 'Whether the failed instance was a master: true or false ({isMaster})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l is-co-master -d 'Whether the failed instance was a co-master: true or false ({isCoMaster})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-description -d 'Free-text description of the failure ({failureDescription})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l command -d 'Command hint: graceful-master-takeover, force-master-failover, ... ({command})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failed-host -d 'Host of the failed instance ({failedHost})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failed-port -d 'Port of the failed instance, 1-65535 ({failedPort})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-cluster -d 'Cluster name ({failureCluster})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-cluster-alias -d 'Cluster alias; keyspace.shard in Vitess ({failureClusterAlias})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-cluster-domain -d 'Cluster domain ({failureClusterDomain})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l count-replicas -d 'Number of replicas of the failed instance ({countReplicas})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l count-lost-replicas -d 'Number of replicas lost in the recovery ({countLostReplicas}; no variable)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l is-downtimed -d 'Whether the failed instance was downtimed: true or false ({isDowntimed})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l auto-master-recovery -d 'Whether automated master recovery was on: true or false ({autoMasterRecovery})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l auto-intermediate-master-recovery -d 'Whether automated intermediate-master recovery was on ({autoIntermediateMasterRecovery})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l orchestrator-host -d 'Host running Orchestrator ({orchestratorHost})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l recovery-uid -d 'Unique id of this recovery ({recoveryUID})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l is-successful -d 'Whether a successor was promoted: true or false ({isSuccessful})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l lost-replicas -d 'Comma-separated host:port list of lost replicas ({lostReplicas})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l replica-hosts -d 'Comma-separated host:port list of the replicas ({replicaHosts})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l successor-host -d 'Host of the promoted instance ({successorHost})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l successor-port -d 'MySQL port of the promoted instance, 1-65535 ({successorPort})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l successor-alias -d 'Tablet alias of the promoted instance, e.g. zone1-0000000101 ({successorAlias})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l successor-binlog-coordinates -d 'Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l log-file -d 'File the records are appended to; its directory is created 0750 if missing' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l log-format -d 'Record format' -r -f -a "logfmt\t'key=value pairs, quoted where needed, one record a line'
+json\t'One JSON object a line'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l server -d 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'Typed Vtctld API first; the legacy Vtctl API when a server answers UNIMPLEMENTED'
+vtctld\t'Typed /vtctlservice.Vtctld/TabletExternallyReparented (vtctldclient, current Vitess)'
+vtctl\t'Legacy streaming /vtctlservice.Vtctl/ExecuteVtctlCommand (vtctlclient, old Vitess)'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l deadline -d 'Bound on the whole run: connects, attempts and back-off together (e.g. 60s, 1m30s)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l attempt-timeout -d 'Bound on one call, never beyond the remaining deadline; sent as the legacy action_timeout' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l connect-timeout -d 'Bound on one connection attempt (TCP and TLS)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-ca -d 'PEM file of the CA that signed vtctld\'s certificate (turns TLS on)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-cert -d 'PEM client certificate for mutual TLS (with --tls-key)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-key -d 'PEM private key of the client certificate (with --tls-cert)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-server-name -d 'Server name expected in vtctld\'s certificate (turns TLS on)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l auth-static-creds -d 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One or two lines for a human or Orchestrator\'s log'
+json\t'One JSON object on stdout'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l fsync -d 'fsync the log after each record'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l verify-alias -d 'Check the given alias against the successor\'s host:port with GetTablet before reparenting'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l dry-run -d 'Validate everything and print the planned record and RPC; write nothing, connect nowhere'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s v -l verbose -d 'Also print the log lines vtctld streams back (legacy API)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s V -l version -d 'Print version'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
