@@ -172,7 +172,11 @@ pub struct EventArgs {
     pub auto_master_recovery: Option<String>,
 
     /// Whether automated intermediate-master recovery was on ({autoIntermediateMasterRecovery})
-    #[arg(long, env = "ORC_AUTO_INTERMEDIATE_MASTER_RECOVERY", value_name = "BOOL")]
+    #[arg(
+        long,
+        env = "ORC_AUTO_INTERMEDIATE_MASTER_RECOVERY",
+        value_name = "BOOL"
+    )]
     pub auto_intermediate_master_recovery: Option<String>,
 
     /// Host running Orchestrator ({orchestratorHost})
@@ -218,7 +222,11 @@ pub struct EventArgs {
     pub successor_alias: Option<String>,
 
     /// Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})
-    #[arg(long, env = "ORC_SUCCESSOR_BINLOG_COORDINATES", value_name = "FILE:POS")]
+    #[arg(
+        long,
+        env = "ORC_SUCCESSOR_BINLOG_COORDINATES",
+        value_name = "FILE:POS"
+    )]
     pub successor_binlog_coordinates: Option<String>,
 }
 

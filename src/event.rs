@@ -151,13 +151,30 @@ fn placeholder_explanation(placeholder: &str) -> &'static str {
         | "{successorBinlogCoordinates}" => {
             "Orchestrator leaves the successor placeholders unfilled when no replica was promoted"
         }
-        "{failureType}" | "{instanceType}" | "{isMaster}" | "{isCoMaster}"
-        | "{failureDescription}" | "{command}" | "{failedHost}" | "{failedPort}"
-        | "{failureCluster}" | "{failureClusterAlias}" | "{failureClusterDomain}"
-        | "{countReplicas}" | "{countSlaves}" | "{countLostReplicas}" | "{isDowntimed}"
-        | "{autoMasterRecovery}" | "{autoIntermediateMasterRecovery}" | "{orchestratorHost}"
-        | "{recoveryUID}" | "{isSuccessful}" | "{lostReplicas}" | "{lostSlaves}"
-        | "{replicaHosts}" | "{slaveHosts}" => {
+        "{failureType}"
+        | "{instanceType}"
+        | "{isMaster}"
+        | "{isCoMaster}"
+        | "{failureDescription}"
+        | "{command}"
+        | "{failedHost}"
+        | "{failedPort}"
+        | "{failureCluster}"
+        | "{failureClusterAlias}"
+        | "{failureClusterDomain}"
+        | "{countReplicas}"
+        | "{countSlaves}"
+        | "{countLostReplicas}"
+        | "{isDowntimed}"
+        | "{autoMasterRecovery}"
+        | "{autoIntermediateMasterRecovery}"
+        | "{orchestratorHost}"
+        | "{recoveryUID}"
+        | "{isSuccessful}"
+        | "{lostReplicas}"
+        | "{lostSlaves}"
+        | "{replicaHosts}"
+        | "{slaveHosts}" => {
             "Orchestrator fills it in recovery hooks, so this command line was not run by a recovery"
         }
         _ => "it is not a placeholder Orchestrator knows, so it is never filled",
@@ -279,7 +296,12 @@ mod tests {
 
     #[test]
     fn placeholders_are_detected() {
-        for yes in ["{successorAlias}", "{x}", "{failure_type2}", "{recoveryUID}"] {
+        for yes in [
+            "{successorAlias}",
+            "{x}",
+            "{failure_type2}",
+            "{recoveryUID}",
+        ] {
             assert!(is_placeholder(yes), "{yes}");
         }
         for no in [
@@ -331,7 +353,10 @@ mod tests {
         a.count_replicas = Some("0".into());
         a.lost_replicas = Some("a:1, b:2,".into());
         let event = FailoverEvent::from_args(a).unwrap();
-        assert_eq!(event.successor_alias.unwrap().to_string(), "zone1-0000000101");
+        assert_eq!(
+            event.successor_alias.unwrap().to_string(),
+            "zone1-0000000101"
+        );
         assert_eq!(
             event.successor,
             Some(HostPort {
@@ -353,16 +378,62 @@ mod tests {
 
     #[test]
     fn bad_values_name_field_value_and_expectation() {
-        let table: [(fn(&mut EventArgs, String), &str, &str, &str); 9] = [
-            (|a, v| a.successor_port = Some(v), "0", "successor_port", "1 to 65535"),
-            (|a, v| a.successor_port = Some(v), "65536", "successor_port", "1 to 65535"),
-            (|a, v| a.failed_port = Some(v), "+3306", "failed_port", "1 to 65535"),
-            (|a, v| a.is_master = Some(v), "yes", "is_master", "true or false"),
-            (|a, v| a.is_successful = Some(v), "True", "is_successful", "true or false"),
-            (|a, v| a.count_replicas = Some(v), "-1", "count_replicas", "non-negative"),
-            (|a, v| a.count_lost_replicas = Some(v), "x", "count_lost_replicas", "non-negative"),
-            (|a, v| a.successor_alias = Some(v), "zone1-4294967296", "successor_alias", "32 bits"),
-            (|a, v| a.successor_alias = Some(v), "zone1 101", "successor_alias", "whitespace"),
+        type Setter = fn(&mut EventArgs, String);
+        let table: [(Setter, &str, &str, &str); 9] = [
+            (
+                |a, v| a.successor_port = Some(v),
+                "0",
+                "successor_port",
+                "1 to 65535",
+            ),
+            (
+                |a, v| a.successor_port = Some(v),
+                "65536",
+                "successor_port",
+                "1 to 65535",
+            ),
+            (
+                |a, v| a.failed_port = Some(v),
+                "+3306",
+                "failed_port",
+                "1 to 65535",
+            ),
+            (
+                |a, v| a.is_master = Some(v),
+                "yes",
+                "is_master",
+                "true or false",
+            ),
+            (
+                |a, v| a.is_successful = Some(v),
+                "True",
+                "is_successful",
+                "true or false",
+            ),
+            (
+                |a, v| a.count_replicas = Some(v),
+                "-1",
+                "count_replicas",
+                "non-negative",
+            ),
+            (
+                |a, v| a.count_lost_replicas = Some(v),
+                "x",
+                "count_lost_replicas",
+                "non-negative",
+            ),
+            (
+                |a, v| a.successor_alias = Some(v),
+                "zone1-4294967296",
+                "successor_alias",
+                "32 bits",
+            ),
+            (
+                |a, v| a.successor_alias = Some(v),
+                "zone1 101",
+                "successor_alias",
+                "whitespace",
+            ),
         ];
         for (set, value, field, expected) in table {
             let mut a = args();

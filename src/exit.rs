@@ -88,7 +88,10 @@ mod tests {
         ];
         for status in all {
             let line = format!("\n  {:<3} ", status.code());
-            assert!(EXIT_STATUS_HELP.contains(&line), "{status:?} not documented");
+            assert!(
+                EXIT_STATUS_HELP.contains(&line),
+                "{status:?} not documented"
+            );
         }
         assert_eq!(ExitStatus::Interrupted(15).code(), 143);
         assert_eq!(ExitStatus::Interrupted(2).code(), 130);

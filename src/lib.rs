@@ -4,6 +4,9 @@
 //! The binary is a thin `main` over [`run`]; the modules are public so the integration tests,
 //! the fake vtctld and the generated docs can share the real definitions.
 
+// No unwrap outside tests; where an invariant makes a failure impossible, a comment says why.
+#![warn(clippy::unwrap_used)]
+
 pub mod alias;
 pub mod cli;
 pub mod commands;

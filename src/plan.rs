@@ -163,13 +163,25 @@ mod tests {
         }
         let skip = [
             ("DeadIntermediateMaster", "intermediate-master"),
-            ("DeadIntermediateMasterWithSingleReplica", "intermediate-master"),
-            ("DeadIntermediateMasterAndSomeReplicas", "intermediate-master"),
+            (
+                "DeadIntermediateMasterWithSingleReplica",
+                "intermediate-master",
+            ),
+            (
+                "DeadIntermediateMasterAndSomeReplicas",
+                "intermediate-master",
+            ),
             ("UnreachableIntermediateMaster", "intermediate-master"),
-            ("AllIntermediateMasterReplicasNotReplicating", "intermediate-master"),
+            (
+                "AllIntermediateMasterReplicasNotReplicating",
+                "intermediate-master",
+            ),
             ("UnreachableMaster", "not a dead master"),
             ("UnreachablePrimary", "not a dead master"),
-            ("FirstTierReplicaFailingToConnectToMaster", "not a dead master"),
+            (
+                "FirstTierReplicaFailingToConnectToMaster",
+                "not a dead master",
+            ),
             ("DeadReplica", "not a dead master"),
             ("ReplicaIsWritable", "not a dead master"),
             ("LockedSemiSyncMaster", "not a dead master"),
@@ -186,7 +198,10 @@ mod tests {
     #[test]
     fn is_master_false_skips_unless_co_master() {
         let d = decide(&event(Some("DeadMaster"), Some(false)), false).unwrap();
-        assert!(matches!(d, Decision::Skip(ref r) if r.contains("is_master=false")), "{d:?}");
+        assert!(
+            matches!(d, Decision::Skip(ref r) if r.contains("is_master=false")),
+            "{d:?}"
+        );
         let mut co = event(Some("DeadCoMaster"), Some(false));
         co.is_co_master = Some(true);
         assert!(matches!(decide(&co, false).unwrap(), Decision::Reparent(_)));
@@ -226,7 +241,10 @@ mod tests {
         );
 
         e.successor = None;
-        assert!(matches!(decide(&e, false).unwrap(), Decision::NoSuccessor(_)));
+        assert!(matches!(
+            decide(&e, false).unwrap(),
+            Decision::NoSuccessor(_)
+        ));
 
         let mut unsuccessful = event(Some("DeadMaster"), Some(true));
         unsuccessful.is_successful = Some(false);

@@ -75,7 +75,13 @@ impl Fields {
 fn logfmt_value(value: &Value) -> String {
     match value {
         Value::String(text) => logfmt_text(text),
-        Value::Array(items) if items.iter().all(|item| !item.is_object() && !item.is_array()) => {
+        // A list of plain items reads best comma-joined, as Orchestrator writes host lists.
+        Value::Array(items)
+            if items.iter().all(|item| match item {
+                Value::String(text) => !text.contains(','),
+                other => !other.is_object() && !other.is_array(),
+            }) =>
+        {
             let joined: Vec<String> = items
                 .iter()
                 .map(|item| match item {
@@ -279,6 +285,7 @@ mod tests {
         f.push("lost_replicas", serde_json::json!(["a:1", "b:2"]));
         f.push("empty", "");
         f.push("line", "one\ntwo");
+        f.push("events", serde_json::json!(["a, b", "c"]));
         f
     }
 
@@ -286,7 +293,7 @@ mod tests {
     fn logfmt_quotes_only_where_needed() {
         assert_eq!(
             sample().to_logfmt_line(),
-            r#"outcome=ok pid=42 failure_description="Master cannot be reached: \"x\"" is_master=true lost_replicas=a:1,b:2 empty="" line="one\ntwo""#
+            r#"outcome=ok pid=42 failure_description="Master cannot be reached: \"x\"" is_master=true lost_replicas=a:1,b:2 empty="" line="one\ntwo" events="[\"a, b\",\"c\"]""#
         );
     }
 
@@ -295,7 +302,10 @@ mod tests {
         let line = sample().to_json_line();
         assert!(line.starts_with(r#"{"outcome":"ok","pid":42,"#), "{line}");
         let parsed: Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(parsed["failure_description"], "Master cannot be reached: \"x\"");
+        assert_eq!(
+            parsed["failure_description"],
+            "Master cannot be reached: \"x\""
+        );
         assert_eq!(parsed["lost_replicas"][1], "b:2");
     }
 

@@ -281,6 +281,9 @@ mod tests {
             password: "s3cret".into(),
         };
         let shown = format!("{auth:?}");
-        assert!(shown.contains("orc") && !shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("orc") && !shown.contains("s3cret"),
+            "{shown}"
+        );
     }
 }

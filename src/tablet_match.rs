@@ -51,12 +51,15 @@ pub fn tablet_matches(tablet: &Tablet, successor: &HostPort) -> bool {
 
 /// `zone1-0000000101 (db2:3306, commerce/0)`, for messages naming candidates.
 pub fn describe(tablet: &Tablet) -> String {
-    let alias = tablet
-        .alias
-        .as_ref()
-        .map_or_else(|| "<no alias>".to_owned(), |a| TabletAlias::from_proto(a).to_string());
+    let alias = tablet.alias.as_ref().map_or_else(
+        || "<no alias>".to_owned(),
+        |a| TabletAlias::from_proto(a).to_string(),
+    );
     let (host, port) = mysql_endpoint(tablet);
-    format!("{alias} (mysql {host}:{port}, {}/{})", tablet.keyspace, tablet.shard)
+    format!(
+        "{alias} (mysql {host}:{port}, {}/{})",
+        tablet.keyspace, tablet.shard
+    )
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub const TYPED_REPARENT_METHOD: &str = "/vtctlservice.Vtctld/TabletExternallyRe
 pub const LEGACY_METHOD: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
 pub const GET_TABLETS_METHOD: &str = "/vtctlservice.Vtctld/GetTablets";
 pub const GET_TABLET_METHOD: &str = "/vtctlservice.Vtctld/GetTablet";
+/// The `rpc` of a reparent attempt in the record, whichever API carried it.
+pub const REPARENT_RPC: &str = "TabletExternallyReparented";
 
 /// First and largest back-off between attempts (full jitter: a random wait up to the cap).
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
@@ -126,7 +128,7 @@ impl Rpc {
         match self {
             Self::GetTablets => "GetTablets",
             Self::GetTablet(_) => "GetTablet",
-            Self::Reparent(_) => "TabletExternallyReparented",
+            Self::Reparent(_) => REPARENT_RPC,
         }
     }
 }
@@ -176,11 +178,9 @@ impl AttemptError {
             Self::Connect(e) => format!("cannot connect to {server}: {e}"),
             Self::Tls(e) => format!("TLS handshake with {server} failed: {e}"),
             Self::Timeout(t) => format!("{server} did not answer within {} ms", millis(*t)),
-            Self::Status(s) => format!(
-                "{server} answered {}: {}",
-                code_name(s.code()),
-                s.message()
-            ),
+            Self::Status(s) => {
+                format!("{server} answered {}: {}", code_name(s.code()), s.message())
+            }
         }
     }
 }
@@ -361,8 +361,11 @@ impl Session {
                 })
             }
             [] => {
-                let candidates: Vec<String> =
-                    tablets.iter().take(20).map(tablet_match::describe).collect();
+                let candidates: Vec<String> = tablets
+                    .iter()
+                    .take(20)
+                    .map(tablet_match::describe)
+                    .collect();
                 Err(Failure::new(
                     ExitStatus::InvalidInput,
                     format!(
@@ -645,12 +648,12 @@ fn connect_error(error: tonic::transport::Error) -> AttemptError {
     if let Some(tls) = tls_failure(&error) {
         return AttemptError::Tls(tls);
     }
-    let innermost = std::iter::successors(
-        Some(&error as &(dyn std::error::Error + 'static)),
-        |e| e.source(),
-    )
-    .last()
-    .map_or_else(|| error.to_string(), ToString::to_string);
+    let innermost =
+        std::iter::successors(Some(&error as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+        .last()
+        .map_or_else(|| error.to_string(), ToString::to_string);
     AttemptError::Connect(innermost)
 }
 
@@ -690,7 +693,7 @@ fn backoff(retries: u32) -> Duration {
     cap.mul_f64(fraction)
 }
 
-fn plural(n: usize) -> &'static str {
+pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 

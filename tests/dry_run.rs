@@ -33,7 +33,10 @@ fn dry_run_json_shows_the_planned_record_and_rpc_and_writes_nothing() {
     assert_eq!(plan["record"]["successor_alias"], "zone1-0000000101");
     assert_eq!(plan["record"]["alias_source"], "orchestrator");
     let rpc = &plan["rpc"];
-    assert_eq!(rpc["servers"], serde_json::json!(["vtctld-a:15999", "vtctld-b:15999"]));
+    assert_eq!(
+        rpc["servers"],
+        serde_json::json!(["vtctld-a:15999", "vtctld-b:15999"])
+    );
     assert_eq!(rpc["api"], "auto");
     assert_eq!(
         rpc["reparent"][0]["method"],
@@ -43,12 +46,18 @@ fn dry_run_json_shows_the_planned_record_and_rpc_and_writes_nothing() {
         rpc["reparent"][0]["request"]["tablet"],
         serde_json::json!({"cell": "zone1", "uid": 101})
     );
-    assert_eq!(rpc["reparent"][1]["method"], "/vtctlservice.Vtctl/ExecuteVtctlCommand");
+    assert_eq!(
+        rpc["reparent"][1]["method"],
+        "/vtctlservice.Vtctl/ExecuteVtctlCommand"
+    );
     assert_eq!(
         rpc["reparent"][1]["request"]["args"],
         serde_json::json!(["TabletExternallyReparented", "zone1-0000000101"])
     );
-    assert_eq!(rpc["reparent"][1]["request"]["action_timeout"], 15_000_000_000u64);
+    assert_eq!(
+        rpc["reparent"][1]["request"]["action_timeout"],
+        15_000_000_000u64
+    );
     assert!(!log.exists(), "a dry run must not write the log");
 }
 
@@ -68,7 +77,10 @@ fn dry_run_text_is_two_lines() {
     out.assert_code(0);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{out:?}");
-    assert!(lines[0].contains("db2:3306") && lines[0].contains("GetTablets"), "{out:?}");
+    assert!(
+        lines[0].contains("db2:3306") && lines[0].contains("GetTablets"),
+        "{out:?}"
+    );
     assert!(lines[1].contains("\"alias_source\":\"lookup\""), "{out:?}");
 }
 
@@ -77,7 +89,14 @@ fn environment_alone_is_enough() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let out = run(hook()
-        .args(["--output", "json", "reparent", "--dry-run", "--server", "vtctld:15999"])
+        .args([
+            "--output",
+            "json",
+            "reparent",
+            "--dry-run",
+            "--server",
+            "vtctld:15999",
+        ])
         .env("ORC_VITESS_HOOK_LOG_FILE", &log)
         .env("ORC_FAILURE_TYPE", "DeadPrimary")
         .env("ORC_IS_MASTER", "true")
@@ -200,7 +219,12 @@ fn intermediate_master_failure_is_recorded_and_skipped() {
     let records = support::hook::records(&log);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["outcome"], "skipped");
-    assert!(records[0]["reason"].as_str().unwrap().contains("intermediate"));
+    assert!(
+        records[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("intermediate")
+    );
 }
 
 #[test]
@@ -209,7 +233,10 @@ fn bad_server_address_is_a_configuration_error() {
     let log = log_in(&dir);
     let out = run(reparent(&log).args(["--server", "vtctld", "--successor-alias", "zone1-1"]));
     out.assert_code(78);
-    assert!(out.stderr.contains("\"vtctld\"") && out.stderr.contains("HOST:PORT"), "{out:?}");
+    assert!(
+        out.stderr.contains("\"vtctld\"") && out.stderr.contains("HOST:PORT"),
+        "{out:?}"
+    );
     assert_eq!(support::hook::records(&log)[0]["outcome"], "rejected");
 }
 

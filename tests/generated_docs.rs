@@ -53,10 +53,12 @@ fn man_page(page: clap::Command) -> Vec<u8> {
     man.render_title(&mut text).expect("title");
     man.render_name_section(&mut text).expect("name");
     man.render_synopsis_section(&mut text).expect("synopsis");
-    man.render_description_section(&mut text).expect("description");
+    man.render_description_section(&mut text)
+        .expect("description");
     man.render_options_section(&mut text).expect("options");
     if page.get_subcommands().next().is_some() {
-        man.render_subcommands_section(&mut text).expect("subcommands");
+        man.render_subcommands_section(&mut text)
+            .expect("subcommands");
     }
     text.extend_from_slice(b".SH \"EXIT STATUS\"\n");
     for line in EXIT_STATUS_HELP.lines().skip(1) {

@@ -22,8 +22,16 @@ fn documented_entry_without_placeholders_on_current_vitess() {
         &[("ORC_VITESS_HOOK_LOG_FILE", log.to_str().unwrap())],
     );
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.output.starts_with("reparented commerce/0: zone1-0000000101 is primary (was zone1-0000000100)"), "{run:?}");
-    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 101)));
+    assert!(
+        run.output.starts_with(
+            "reparented commerce/0: zone1-0000000101 is primary (was zone1-0000000100)"
+        ),
+        "{run:?}"
+    );
+    assert_eq!(
+        fake.received_for(TYPED)[0].tablet,
+        Some(("zone1".into(), 101))
+    );
 
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -37,7 +45,11 @@ fn documented_entry_without_placeholders_on_current_vitess() {
         "alias_source=lookup",
         "new_primary=zone1-0000000101",
     ] {
-        assert!(lines[1].contains(expected), "{expected} missing: {}", lines[1]);
+        assert!(
+            lines[1].contains(expected),
+            "{expected} missing: {}",
+            lines[1]
+        );
     }
 }
 
@@ -62,7 +74,10 @@ fn placeholder_entry_with_alias_from_local_metadata() {
     let last = records(&log).pop().unwrap();
     assert_eq!(last["alias_source"], "orchestrator");
     assert_eq!(last["command"], "graceful-master-takeover");
-    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 102)));
+    assert_eq!(
+        fake.received_for(TYPED)[0].tablet,
+        Some(("zone1".into(), 102))
+    );
 }
 
 #[test]
@@ -85,7 +100,10 @@ fn no_successor_leaves_placeholders_and_nothing_is_sent() {
     assert!(fake.received().is_empty());
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains(" outcome=failed "), "{text}");
-    assert!(text.contains("{successorAlias} is an unsubstituted Orchestrator placeholder"), "{text}");
+    assert!(
+        text.contains("{successorAlias} is an unsubstituted Orchestrator placeholder"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -103,7 +121,10 @@ fn intermediate_master_hook_records_and_skips() {
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.output.starts_with("skipped"), "{run:?}");
-    assert!(fake.received().is_empty(), "never reparent after a non-master failure");
+    assert!(
+        fake.received().is_empty(),
+        "never reparent after a non-master failure"
+    );
 }
 
 #[test]
@@ -117,7 +138,10 @@ fn the_seed_recipes_quoting_trap_is_avoided_by_the_environment() {
     let recovery = Recovery::dead_master("db2.example.com", 3306, "zone1-0000000101")
         .with("failureDescription", description);
     let run = recovery.run_hook(
-        &format!("orc-vitess-hook reparent --server {} --log-format json", fake.server()),
+        &format!(
+            "orc-vitess-hook reparent --server {} --log-format json",
+            fake.server()
+        ),
         &[("ORC_VITESS_HOOK_LOG_FILE", log.to_str().unwrap())],
     );
     assert_eq!(run.code, 0, "{run:?}");

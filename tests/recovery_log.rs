@@ -24,7 +24,10 @@ fn skip_run(log: &Path, uid: &str, description: &str) -> support::hook::Run {
 }
 
 fn is_root() -> bool {
-    std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(1) == 0
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .unwrap_or(1)
+        == 0
 }
 
 #[test]
@@ -73,7 +76,10 @@ fn default_format_is_logfmt_and_new_files_are_0640_in_0750_directories() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.starts_with("ts=20"), "{text}");
     assert!(text.contains(" outcome=skipped "), "{text}");
-    assert!(text.contains(" failure_description=\"two words\" "), "{text}");
+    assert!(
+        text.contains(" failure_description=\"two words\" "),
+        "{text}"
+    );
     assert!(text.ends_with('\n') && text.lines().count() == 1, "{text}");
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&log), 0o640);
@@ -98,7 +104,10 @@ fn a_symlink_at_the_log_path_is_refused_and_its_target_untouched() {
 fn a_non_regular_file_is_refused() {
     let dir = temp_dir();
     let fifo = log_in(&dir);
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let out = skip_run(&fifo, "r-fifo", "d");
     out.assert_code(74);
@@ -114,7 +123,10 @@ fn a_file_of_another_user_in_a_world_writable_directory_is_refused() {
     let mut command = reparent(&log);
     command.args(["--failure-type", "DeadIntermediateMaster"]);
     // Planting a file owned by someone else takes root, as it does for an attacker's victim.
-    assert!(is_root(), "this test needs root to create a file owned by another user");
+    assert!(
+        is_root(),
+        "this test needs root to create a file owned by another user"
+    );
     std::os::unix::fs::chown(&log, Some(65534), Some(65534)).unwrap();
     let out = run(&mut command);
     out.assert_code(74);
@@ -147,11 +159,15 @@ fn an_unwritable_directory_never_stops_the_reparent() {
     }
     let out = run(&mut command);
     out.assert_code(74);
-    assert!(out.stderr.contains("recovery record not written"), "{out:?}");
+    assert!(
+        out.stderr.contains("recovery record not written"),
+        "{out:?}"
+    );
     assert!(out.stderr.contains(log.to_str().unwrap()), "{out:?}");
     assert!(out.stdout.contains("reparented commerce/0"), "{out:?}");
     assert_eq!(
-        fake.received_for("/vtctlservice.Vtctld/TabletExternallyReparented").len(),
+        fake.received_for("/vtctlservice.Vtctld/TabletExternallyReparented")
+            .len(),
         1,
         "the reparent still happened"
     );

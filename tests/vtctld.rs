@@ -53,7 +53,13 @@ fn statuses(record: &Value) -> Vec<String> {
         .as_array()
         .expect("attempt_log")
         .iter()
-        .map(|a| format!("{}:{}", a["api"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .map(|a| {
+            format!(
+                "{}:{}",
+                a["api"].as_str().unwrap(),
+                a["status"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -68,7 +74,10 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
     let sent = fake.received_for(TYPED);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].tablet, Some(("zone1".into(), 101)));
-    assert!(sent[0].grpc_timeout.is_some(), "the call carries a gRPC deadline");
+    assert!(
+        sent[0].grpc_timeout.is_some(),
+        "the call carries a gRPC deadline"
+    );
 
     let record = final_record(&log);
     assert_eq!(record["outcome"], "ok");
@@ -98,10 +107,19 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
 fn text_output_is_one_summary_line() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
-    let out = run(&mut reparent_to("zone1-101", "text", &log_in(&dir), &[&fake.server()]));
+    let out = run(&mut reparent_to(
+        "zone1-101",
+        "text",
+        &log_in(&dir),
+        &[&fake.server()],
+    ));
     out.assert_code(0);
     assert_eq!(out.stdout.lines().count(), 1, "{out:?}");
-    assert!(out.stdout.starts_with("reparented commerce/0: zone1-0000000101"), "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("reparented commerce/0: zone1-0000000101"),
+        "{out:?}"
+    );
     assert!(out.stderr.is_empty(), "{out:?}");
 }
 
@@ -120,7 +138,10 @@ fn legacy_only_server_is_reached_through_auto_fallback() {
 
     let legacy = fake.received_for(LEGACY);
     assert_eq!(legacy.len(), 1);
-    assert_eq!(legacy[0].args, ["TabletExternallyReparented", "zone1-0000000101"]);
+    assert_eq!(
+        legacy[0].args,
+        ["TabletExternallyReparented", "zone1-0000000101"]
+    );
     assert_eq!(legacy[0].action_timeout, 7_000_000_000);
     assert_eq!(fake.received_for(TYPED).len(), 1, "typed tried first, once");
 
@@ -128,9 +149,16 @@ fn legacy_only_server_is_reached_through_auto_fallback() {
     assert_eq!(statuses(&record), ["vtctld:UNIMPLEMENTED", "vtctl:OK"]);
     assert_eq!(record["api"], "vtctl");
     let events = record["vtctld_events"].as_array().unwrap();
-    assert!(events[0].as_str().unwrap().contains("zone1-0000000101"), "{events:?}");
+    assert!(
+        events[0].as_str().unwrap().contains("zone1-0000000101"),
+        "{events:?}"
+    );
     // -v prints what vtctld streamed.
-    assert!(out.stderr.contains("TabletExternallyReparented: zone1-0000000101"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("TabletExternallyReparented: zone1-0000000101"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -222,7 +250,10 @@ fn servers_from_the_environment_comma_separated() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let mut command = reparent_101(&log, &[]);
-    command.env("ORC_VITESS_HOOK_SERVER", format!("{dead},{}", fake.server()));
+    command.env(
+        "ORC_VITESS_HOOK_SERVER",
+        format!("{dead},{}", fake.server()),
+    );
     run(&mut command).assert_code(0);
     assert_eq!(fake.received_for(TYPED).len(), 1);
 }
@@ -243,7 +274,12 @@ fn flaky_server_is_retried_until_it_answers() {
         ["vtctld:UNAVAILABLE", "vtctld:UNAVAILABLE", "vtctld:OK"]
     );
     assert_eq!(record["attempts"], 3);
-    assert!(out.json()["message"].as_str().unwrap().ends_with("3 attempts"));
+    assert!(
+        out.json()["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("3 attempts")
+    );
 }
 
 #[test]
@@ -258,8 +294,15 @@ fn never_reachable_exits_69_within_the_deadline() {
     assert!(out.stderr.contains("no vtctld reachable"), "{out:?}");
     let record = final_record(&log);
     assert_eq!(record["outcome"], "failed");
-    assert!(record["attempts"].as_u64().unwrap() >= 2, "retried: {record}");
-    assert!(statuses(&record).iter().all(|s| s == "vtctld:CONNECT_ERROR"));
+    assert!(
+        record["attempts"].as_u64().unwrap() >= 2,
+        "retried: {record}"
+    );
+    assert!(
+        statuses(&record)
+            .iter()
+            .all(|s| s == "vtctld:CONNECT_ERROR")
+    );
 }
 
 #[test]
@@ -276,8 +319,14 @@ fn server_that_never_answers_exits_75_within_the_deadline() {
     out.assert_code(75);
     assert!(out.stderr.contains("deadline passed"), "{out:?}");
     let record = final_record(&log);
-    assert!(statuses(&record).iter().all(|s| s == "vtctld:TIMEOUT"), "{record}");
-    assert!(fake.received().len() >= 2, "attempts are retried within the deadline");
+    assert!(
+        statuses(&record).iter().all(|s| s == "vtctld:TIMEOUT"),
+        "{record}"
+    );
+    assert!(
+        fake.received().len() >= 2,
+        "attempts are retried within the deadline"
+    );
 }
 
 #[test]
@@ -297,7 +346,12 @@ fn not_found_is_refused_after_exactly_one_attempt() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut reparent_to("zone1-999", "json", &log, &[&fake.server()]));
+    let out = run(&mut reparent_to(
+        "zone1-999",
+        "json",
+        &log,
+        &[&fake.server()],
+    ));
     out.assert_code(70);
     assert!(out.stderr.contains("NOT_FOUND"), "{out:?}");
     assert_eq!(fake.received_for(TYPED).len(), 1);
@@ -332,11 +386,20 @@ fn static_auth_metadata_is_sent_on_every_call() {
     let mut command = reparent_101(&log, &[&fake.server()]);
     // The name a vtctlclient invocation uses works as well.
     command.args(["--grpc_auth_static_client_creds", &creds, "--verify-alias"]);
-    command.args(["--successor-host", "db2.example.com", "--successor-port", "3306"]);
+    command.args([
+        "--successor-host",
+        "db2.example.com",
+        "--successor-port",
+        "3306",
+    ]);
     let out = run(&mut command);
     out.assert_code(0);
     let received = fake.received();
-    assert_eq!(received.len(), 2, "GetTablet then TabletExternallyReparented");
+    assert_eq!(
+        received.len(),
+        2,
+        "GetTablet then TabletExternallyReparented"
+    );
     for request in received {
         assert_eq!(request.username.as_deref(), Some("orc"));
         assert_eq!(request.password.as_deref(), Some("s3cret-pw"));
@@ -375,16 +438,29 @@ fn unsafe_or_malformed_credentials_files_exit_78_before_connecting() {
     command.args(["--auth-static-creds", &readable]);
     let out = run(&mut command);
     out.assert_code(78);
-    assert!(out.stderr.contains(&readable) && out.stderr.contains("chmod 600"), "{out:?}");
+    assert!(
+        out.stderr.contains(&readable) && out.stderr.contains("chmod 600"),
+        "{out:?}"
+    );
 
     let malformed = dir.path().join("bad.json");
-    std::fs::write(&malformed, "{\"Username\": \"orc\", \"Password\": s3cret-pw").unwrap();
+    std::fs::write(
+        &malformed,
+        "{\"Username\": \"orc\", \"Password\": s3cret-pw",
+    )
+    .unwrap();
     let mut command = reparent_101(&log, &[&fake.server()]);
     command.args(["--auth-static-creds", malformed.to_str().unwrap()]);
     let out = run(&mut command);
     out.assert_code(78);
-    assert!(out.stderr.contains("bad.json") && !out.stderr.contains("s3cret"), "{out:?}");
-    assert!(fake.received().is_empty(), "no connection before a configuration error");
+    assert!(
+        out.stderr.contains("bad.json") && !out.stderr.contains("s3cret"),
+        "{out:?}"
+    );
+    assert!(
+        fake.received().is_empty(),
+        "no connection before a configuration error"
+    );
     assert_eq!(records(&log).last().unwrap()["outcome"], "rejected");
 }
 
@@ -413,8 +489,14 @@ fn alias_is_looked_up_from_host_and_port() {
     let dir = temp_dir();
     let log = log_in(&dir);
     lookup(&log, &fake, "db2.example.com", "3306").assert_code(0);
-    assert_eq!(fake.received_for("/vtctlservice.Vtctld/GetTablets").len(), 1);
-    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 101)));
+    assert_eq!(
+        fake.received_for("/vtctlservice.Vtctld/GetTablets").len(),
+        1
+    );
+    assert_eq!(
+        fake.received_for(TYPED)[0].tablet,
+        Some(("zone1".into(), 101))
+    );
     let record = final_record(&log);
     assert_eq!(record["alias_source"], "lookup");
     assert_eq!(record["alias"], "zone1-0000000101");
@@ -427,7 +509,10 @@ fn look_up_matches_short_name_against_fqdn_case_insensitively() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     lookup(&log_in(&dir), &fake, "DB3", "3306").assert_code(0);
-    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 102)));
+    assert_eq!(
+        fake.received_for(TYPED)[0].tablet,
+        Some(("zone1".into(), 102))
+    );
 }
 
 #[test]
@@ -441,7 +526,10 @@ fn look_up_reads_legacy_port_map() {
     let fake = FakeVtctld::start(behaviour);
     let dir = temp_dir();
     lookup(&log_in(&dir), &fake, "legacy-db", "17100").assert_code(0);
-    assert_eq!(fake.received_for(TYPED)[0].tablet, Some(("zone1".into(), 201)));
+    assert_eq!(
+        fake.received_for(TYPED)[0].tablet,
+        Some(("zone1".into(), 201))
+    );
 }
 
 #[test]
@@ -451,8 +539,16 @@ fn look_up_without_a_match_exits_65_naming_candidates() {
     let log = log_in(&dir);
     let out = lookup(&log, &fake, "db9.example.com", "3306");
     out.assert_code(65);
-    assert!(out.stderr.contains("no tablet has MySQL at db9.example.com:3306"), "{out:?}");
-    assert!(out.stderr.contains("zone1-0000000101 (mysql db2.example.com:3306"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("no tablet has MySQL at db9.example.com:3306"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("zone1-0000000101 (mysql db2.example.com:3306"),
+        "{out:?}"
+    );
     assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
     assert_eq!(final_record(&log)["outcome"], "failed");
 }
@@ -467,7 +563,10 @@ fn look_up_with_two_matches_exits_65_naming_both() {
     let dir = temp_dir();
     let out = lookup(&log_in(&dir), &fake, "db2", "3306");
     out.assert_code(65);
-    assert!(out.stderr.contains("2 tablets have MySQL at db2:3306"), "{out:?}");
+    assert!(
+        out.stderr.contains("2 tablets have MySQL at db2:3306"),
+        "{out:?}"
+    );
     assert!(
         out.stderr.contains("zone1-0000000101") && out.stderr.contains("zone1-0000000301"),
         "{out:?}"
@@ -509,7 +608,10 @@ fn sigterm_mid_call_writes_an_interrupted_record() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    assert!(fake.wait_for_requests(1, Duration::from_secs(10)), "call never arrived");
+    assert!(
+        fake.wait_for_requests(1, Duration::from_secs(10)),
+        "call never arrived"
+    );
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -19,14 +19,19 @@ fn tablet_externally_reparented_request_bytes() {
     //   field 1 (cell) "zone1": 0a 05 7a 6f 6e 65 31; field 2 (uid) varint 101: 10 65
     assert_eq!(
         request.encode_to_vec(),
-        [0x0a, 0x09, 0x0a, 0x05, b'z', b'o', b'n', b'e', b'1', 0x10, 0x65]
+        [
+            0x0a, 0x09, 0x0a, 0x05, b'z', b'o', b'n', b'e', b'1', 0x10, 0x65
+        ]
     );
 }
 
 #[test]
 fn execute_vtctl_command_request_bytes() {
     let request = ExecuteVtctlCommandRequest {
-        args: vec!["TabletExternallyReparented".into(), "zone1-0000000101".into()],
+        args: vec![
+            "TabletExternallyReparented".into(),
+            "zone1-0000000101".into(),
+        ],
         action_timeout: 15_000_000_000,
     };
     let mut expected = vec![0x0a, 26];
@@ -48,6 +53,8 @@ fn get_tablet_request_bytes() {
     };
     assert_eq!(
         request.encode_to_vec(),
-        [0x0a, 0x09, 0x0a, 0x01, b'z', 0x10, 0xff, 0xff, 0xff, 0xff, 0x0f]
+        [
+            0x0a, 0x09, 0x0a, 0x01, b'z', 0x10, 0xff, 0xff, 0xff, 0xff, 0x0f
+        ]
     );
 }

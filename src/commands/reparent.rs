@@ -10,10 +10,10 @@ use crate::cli::{Api, OutputFormat, ReparentArgs};
 use crate::event::FailoverEvent;
 use crate::exit::ExitStatus;
 use crate::plan::{self, Decision, Target};
-use crate::recovery_log::{Fields, Outcome};
 use crate::recorder::Recorder;
+use crate::recovery_log::{Fields, Outcome};
 use crate::settings::Settings;
-use crate::vtctld::{self, Failure, Reparented, Session, millis};
+use crate::vtctld::{self, Failure, Reparented, Session, millis, plural};
 
 /// How long past `--deadline` the run may take to give up a call that ignores its own timeout.
 const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
@@ -204,7 +204,7 @@ fn reparent(
             let message = format!(
                 "interrupted by {name} after {} attempt{}; vtctld may or may not have applied the reparent",
                 session.attempts.len(),
-                if session.attempts.len() == 1 { "" } else { "s" }
+                plural(session.attempts.len())
             );
             fields.push("signal", name);
             fields.push("error", message.clone());
@@ -271,7 +271,13 @@ fn push_attempts(fields: &mut Fields, session: &Session, elapsed: Duration) {
     fields.push("attempts", session.attempts.len());
     fields.push(
         "attempt_log",
-        Value::Array(session.attempts.iter().map(vtctld::Attempt::to_json).collect()),
+        Value::Array(
+            session
+                .attempts
+                .iter()
+                .map(vtctld::Attempt::to_json)
+                .collect(),
+        ),
     );
     fields.push("duration_ms", millis(elapsed));
 }
@@ -301,13 +307,23 @@ fn summary(session: &Session, result: &Reparented, elapsed: Duration) -> String 
         .as_ref()
         .map(|old| format!(" (was {old})"))
         .unwrap_or_default();
-    let attempts = session.attempts.len();
+    let attempts = session
+        .attempts
+        .iter()
+        .filter(|a| a.rpc == vtctld::REPARENT_RPC)
+        .count();
+    let other_calls = session.attempts.len() - attempts;
+    let look_ups = if other_calls > 0 {
+        format!(" (+{other_calls} look-up call{})", plural(other_calls))
+    } else {
+        String::new()
+    };
     format!(
-        "reparented{scope}: {primary} is primary{was} via {} [{} api] in {} ms, {attempts} attempt{}",
+        "reparented{scope}: {primary} is primary{was} via {} [{} api] in {} ms, {attempts} attempt{}{look_ups}",
         result.server,
         result.api.as_str(),
         millis(elapsed),
-        if attempts == 1 { "" } else { "s" }
+        plural(attempts)
     )
 }
 
@@ -351,22 +367,20 @@ fn dry_run_report(
             with_notes(reason, &recorder.notes()),
             Value::Null,
         ),
-        Plan::Reparent { target, settings } => {
-            match Session::new(settings, started, false) {
-                Ok(_) => (
-                    "reparent",
-                    ExitStatus::Done,
-                    planned_reparent_text(target, settings),
-                    planned_rpc(target, settings),
-                ),
-                Err(e) => (
-                    "reject",
-                    ExitStatus::Config,
-                    format!("configuration: {e:#}"),
-                    Value::Null,
-                ),
-            }
-        }
+        Plan::Reparent { target, settings } => match Session::new(settings, started, false) {
+            Ok(_) => (
+                "reparent",
+                ExitStatus::Done,
+                planned_reparent_text(target, settings),
+                planned_rpc(target, settings),
+            ),
+            Err(e) => (
+                "reject",
+                ExitStatus::Config,
+                format!("configuration: {e:#}"),
+                Value::Null,
+            ),
+        },
     };
     let outcome = match action {
         "reparent" => Outcome::Received,

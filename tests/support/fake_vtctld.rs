@@ -99,7 +99,11 @@ pub struct FakeVtctld {
 
 impl FakeVtctld {
     pub fn start(behaviour: Behaviour) -> Self {
-        Self::start_on("127.0.0.1:0".parse().expect("literal address"), behaviour, None)
+        Self::start_on(
+            "127.0.0.1:0".parse().expect("literal address"),
+            behaviour,
+            None,
+        )
     }
 
     pub fn start_tls(behaviour: Behaviour, tls: ServerTls) -> Self {
@@ -240,9 +244,15 @@ impl Service {
             match (text("username"), text("password")) {
                 (Some(u), Some(p)) if &u == user && &p == password => {}
                 (None, _) | (_, None) => {
-                    return Err(Status::unauthenticated("username and password must be provided"));
+                    return Err(Status::unauthenticated(
+                        "username and password must be provided",
+                    ));
                 }
-                _ => return Err(Status::permission_denied("auth failure: invalid credentials")),
+                _ => {
+                    return Err(Status::permission_denied(
+                        "auth failure: invalid credentials",
+                    ));
+                }
             }
         }
         Ok(behaviour)
@@ -264,7 +274,12 @@ impl Service {
             .iter()
             .find(|t| t.alias.as_ref() == Some(new))
             .cloned()
-            .ok_or_else(|| Status::not_found(format!("node doesn't exist: tablets/{}-{:010}", new.cell, new.uid)))?;
+            .ok_or_else(|| {
+                Status::not_found(format!(
+                    "node doesn't exist: tablets/{}-{:010}",
+                    new.cell, new.uid
+                ))
+            })?;
         let old = behaviour.primary.replace(new.clone());
         Ok((tablet.keyspace, tablet.shard, old))
     }
@@ -276,7 +291,14 @@ impl Vtctld for Service {
         &self,
         request: Request<GetCellInfoNamesRequest>,
     ) -> Result<Response<GetCellInfoNamesResponse>, Status> {
-        let behaviour = self.receive("/vtctlservice.Vtctld/GetCellInfoNames", &request, None, None).await?;
+        let behaviour = self
+            .receive(
+                "/vtctlservice.Vtctld/GetCellInfoNames",
+                &request,
+                None,
+                None,
+            )
+            .await?;
         if !behaviour.typed {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
         }
@@ -291,7 +313,12 @@ impl Vtctld for Service {
     ) -> Result<Response<GetTabletResponse>, Status> {
         let wanted = request.get_ref().tablet_alias.clone();
         let behaviour = self
-            .receive("/vtctlservice.Vtctld/GetTablet", &request, wanted.as_ref(), None)
+            .receive(
+                "/vtctlservice.Vtctld/GetTablet",
+                &request,
+                wanted.as_ref(),
+                None,
+            )
             .await?;
         if !behaviour.typed {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
@@ -310,7 +337,9 @@ impl Vtctld for Service {
         &self,
         request: Request<GetTabletsRequest>,
     ) -> Result<Response<GetTabletsResponse>, Status> {
-        let behaviour = self.receive("/vtctlservice.Vtctld/GetTablets", &request, None, None).await?;
+        let behaviour = self
+            .receive("/vtctlservice.Vtctld/GetTablets", &request, None, None)
+            .await?;
         if !behaviour.typed {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
         }
@@ -336,7 +365,9 @@ impl Vtctld for Service {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
         }
         self.scripted()?;
-        let tablet = tablet.ok_or_else(|| Status::invalid_argument("TabletExternallyReparentedRequest.Tablet must not be nil"))?;
+        let tablet = tablet.ok_or_else(|| {
+            Status::invalid_argument("TabletExternallyReparentedRequest.Tablet must not be nil")
+        })?;
         let (keyspace, shard, old_primary) = self.reparent(&tablet)?;
         Ok(Response::new(TabletExternallyReparentedResponse {
             keyspace,
@@ -357,17 +388,27 @@ impl Vtctl for Service {
     ) -> Result<Response<EventStream>, Status> {
         let legacy = request.get_ref().clone();
         let behaviour = self
-            .receive("/vtctlservice.Vtctl/ExecuteVtctlCommand", &request, None, Some(&legacy))
+            .receive(
+                "/vtctlservice.Vtctl/ExecuteVtctlCommand",
+                &request,
+                None,
+                Some(&legacy),
+            )
             .await?;
         if !behaviour.legacy {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctl"));
         }
         self.scripted()?;
         let [command, target] = legacy.args.as_slice() else {
-            return Err(Status::invalid_argument(format!("unexpected args {:?}", legacy.args)));
+            return Err(Status::invalid_argument(format!(
+                "unexpected args {:?}",
+                legacy.args
+            )));
         };
         if command != "TabletExternallyReparented" {
-            return Err(Status::invalid_argument(format!("unknown command: {command}")));
+            return Err(Status::invalid_argument(format!(
+                "unknown command: {command}"
+            )));
         }
         let (cell, uid) = target
             .split_once('-')
@@ -386,10 +427,15 @@ impl Vtctl for Service {
             })
         };
         let events = vec![
-            line(format!("TabletExternallyReparented: {target} in {keyspace}/{shard}")),
+            line(format!(
+                "TabletExternallyReparented: {target} in {keyspace}/{shard}"
+            )),
             line(format!(
                 "old primary: {}",
-                old.map_or_else(|| "none".to_owned(), |a| format!("{}-{:010}", a.cell, a.uid))
+                old.map_or_else(
+                    || "none".to_owned(),
+                    |a| format!("{}-{:010}", a.cell, a.uid)
+                )
             )),
         ];
         Ok(Response::new(Box::pin(tokio_stream::iter(events))))

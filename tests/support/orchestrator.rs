@@ -19,9 +19,21 @@ const TABLE: &[(&str, Option<&str>, Option<&str>)] = &[
     ("failedHost", None, Some("ORC_FAILED_HOST")),
     ("failedPort", None, Some("ORC_FAILED_PORT")),
     ("failureCluster", None, Some("ORC_FAILURE_CLUSTER")),
-    ("failureClusterAlias", None, Some("ORC_FAILURE_CLUSTER_ALIAS")),
-    ("failureClusterDomain", None, Some("ORC_FAILURE_CLUSTER_DOMAIN")),
-    ("countReplicas", Some("countSlaves"), Some("ORC_COUNT_REPLICAS")),
+    (
+        "failureClusterAlias",
+        None,
+        Some("ORC_FAILURE_CLUSTER_ALIAS"),
+    ),
+    (
+        "failureClusterDomain",
+        None,
+        Some("ORC_FAILURE_CLUSTER_DOMAIN"),
+    ),
+    (
+        "countReplicas",
+        Some("countSlaves"),
+        Some("ORC_COUNT_REPLICAS"),
+    ),
     ("isDowntimed", None, Some("ORC_IS_DOWNTIMED")),
     ("autoMasterRecovery", None, Some("ORC_AUTO_MASTER_RECOVERY")),
     (
@@ -32,9 +44,17 @@ const TABLE: &[(&str, Option<&str>, Option<&str>)] = &[
     ("orchestratorHost", None, Some("ORC_ORCHESTRATOR_HOST")),
     ("recoveryUID", None, Some("ORC_RECOVERY_UID")),
     ("isSuccessful", None, Some("ORC_IS_SUCCESSFUL")),
-    ("lostReplicas", Some("lostSlaves"), Some("ORC_LOST_REPLICAS")),
+    (
+        "lostReplicas",
+        Some("lostSlaves"),
+        Some("ORC_LOST_REPLICAS"),
+    ),
     ("countLostReplicas", None, None),
-    ("replicaHosts", Some("slaveHosts"), Some("ORC_REPLICA_HOSTS")),
+    (
+        "replicaHosts",
+        Some("slaveHosts"),
+        Some("ORC_REPLICA_HOSTS"),
+    ),
     ("successorHost", None, Some("ORC_SUCCESSOR_HOST")),
     ("successorPort", None, Some("ORC_SUCCESSOR_PORT")),
     ("successorAlias", None, Some("ORC_SUCCESSOR_ALIAS")),
@@ -93,10 +113,7 @@ impl Recovery {
             ("successorBinlogCoordinates", "mysql-bin.000001:896"),
         ];
         Self {
-            values: values
-                .into_iter()
-                .map(|(k, v)| (k, v.to_owned()))
-                .collect(),
+            values: values.into_iter().map(|(k, v)| (k, v.to_owned())).collect(),
         }
     }
 
@@ -165,7 +182,9 @@ impl Recovery {
         let mut child = command.spawn().expect("spawn bash");
         drop(command);
         let mut output = String::new();
-        reader.read_to_string(&mut output).expect("read hook output");
+        reader
+            .read_to_string(&mut output)
+            .expect("read hook output");
         let status = child.wait().expect("wait for bash");
         HookRun {
             code: status.code().unwrap_or(-1),

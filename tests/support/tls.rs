@@ -51,8 +51,11 @@ impl TestPki {
             &["localhost", "127.0.0.1"],
             ExtendedKeyUsagePurpose::ServerAuth,
         );
-        let (client_cert_pem, client_key_pem) =
-            leaf(&issuer, &["orchestrator"], ExtendedKeyUsagePurpose::ClientAuth);
+        let (client_cert_pem, client_key_pem) = leaf(
+            &issuer,
+            &["orchestrator"],
+            ExtendedKeyUsagePurpose::ClientAuth,
+        );
         let pki = Self {
             dir: tempfile::tempdir().expect("temp dir"),
             ca_pem,
