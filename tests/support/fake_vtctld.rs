@@ -143,7 +143,15 @@ impl FakeVtctld {
                     }
                     builder = builder.tls_config(config).expect("fake vtctld TLS");
                 }
-                let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+                // Like grpc-go's vtctld, answer without Nagle's delay.
+                let incoming = tokio_stream::StreamExt::map(
+                    tokio_stream::wrappers::TcpListenerStream::new(listener),
+                    |stream| {
+                        stream.inspect(|s| {
+                            let _ = s.set_nodelay(true);
+                        })
+                    },
+                );
                 let _ = builder
                     .add_service(VtctldServer::new(service.clone()))
                     .add_service(VtctlServer::new(service))
