@@ -594,8 +594,8 @@ fn verify_alias_refuses_a_stale_alias() {
     assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
 }
 
-#[test]
-fn sigterm_mid_call_writes_an_interrupted_record() {
+/// Sends `signal` while the hook waits on a hanging vtctld; returns the run and its final record.
+fn interrupt_mid_call(signal: &str) -> (Run, Value) {
     let fake = FakeVtctld::start(Behaviour {
         hang: true,
         ..Behaviour::default()
@@ -613,14 +613,28 @@ fn sigterm_mid_call_writes_an_interrupted_record() {
         "call never arrived"
     );
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let out = support::hook::wait_within(child, Duration::from_secs(10));
+    (out, final_record(&log))
+}
+
+#[test]
+fn sigterm_mid_call_writes_an_interrupted_record() {
+    let (out, record) = interrupt_mid_call("TERM");
     out.assert_code(143);
-    let record = final_record(&log);
     assert_eq!(record["outcome"], "interrupted");
     assert_eq!(record["signal"], "SIGTERM");
     assert_eq!(record["recovery_uid"], "r-101");
+    assert!(out.stderr.contains("interrupted by SIGTERM"), "{out:?}");
+}
+
+#[test]
+fn sigint_mid_call_writes_an_interrupted_record() {
+    let (out, record) = interrupt_mid_call("INT");
+    out.assert_code(130);
+    assert_eq!(record["outcome"], "interrupted");
+    assert_eq!(record["signal"], "SIGINT");
 }

@@ -142,9 +142,6 @@ fn reparent(
     target: &Target,
     started: Instant,
 ) -> ExitStatus {
-    let target_fields = target_fields(target);
-    recorder.write(Outcome::Received, &target_fields);
-
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -160,9 +157,19 @@ fn reparent(
             );
         }
     };
+    // Handlers go in before the first record, so a signal from here on always leaves an
+    // `interrupted` record rather than killing the run between its two records.
+    let (mut terminate, mut interrupt) = {
+        let _context = runtime.enter();
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
+    };
+    let target_fields = target_fields(target);
+    recorder.write(Outcome::Received, &target_fields);
+
     let ended = runtime.block_on(async {
-        let mut terminate = signal(SignalKind::terminate()).ok();
-        let mut interrupt = signal(SignalKind::interrupt()).ok();
         let guard = session.deadline() + DEADLINE_MARGIN;
         let work = tokio::time::timeout_at(guard, session.reparent(target));
         tokio::select! {
