@@ -118,15 +118,100 @@ fn environment_alone_is_enough() {
 
 #[test]
 fn a_flag_wins_over_its_variable() {
+    // (flag, variable, flag value, variable value, record field, recorded from flag, from variable)
+    let table = [
+        (
+            "--successor-alias",
+            "ORC_SUCCESSOR_ALIAS",
+            "zone1-7",
+            "zone1-8",
+            "successor_alias",
+            "zone1-0000000007",
+            "zone1-0000000008",
+        ),
+        (
+            "--failure-type",
+            "ORC_FAILURE_TYPE",
+            "DeadCoMaster",
+            "DeadMaster",
+            "failure_type",
+            "DeadCoMaster",
+            "DeadMaster",
+        ),
+        (
+            "--failed-host",
+            "ORC_FAILED_HOST",
+            "db-flag",
+            "db-env",
+            "failed_host",
+            "db-flag",
+            "db-env",
+        ),
+        (
+            "--recovery-uid",
+            "ORC_RECOVERY_UID",
+            "uid-flag",
+            "uid-env",
+            "recovery_uid",
+            "uid-flag",
+            "uid-env",
+        ),
+        (
+            "--count-replicas",
+            "ORC_COUNT_REPLICAS",
+            "3",
+            "4",
+            "count_replicas",
+            "3",
+            "4",
+        ),
+    ];
+    for (flag, variable, flag_value, env_value, field, from_flag, from_env) in table {
+        let dir = temp_dir();
+        let base = ["--output", "json", "--dry-run", "--server", "v:1"];
+        let successor = ["--successor-host", "h", "--successor-port", "3306"];
+        let out = run(reparent(&log_in(&dir))
+            .args(base)
+            .args(successor)
+            .args([flag, flag_value])
+            .env(variable, env_value));
+        out.assert_code(0);
+        let shown = |v: &serde_json::Value| v.to_string().trim_matches('"').to_owned();
+        assert_eq!(
+            shown(&out.json()["record"][field]),
+            from_flag,
+            "{flag} over {variable}"
+        );
+
+        let out = run(reparent(&log_in(&dir))
+            .args(base)
+            .args(successor)
+            .env(variable, env_value));
+        out.assert_code(0);
+        assert_eq!(
+            shown(&out.json()["record"][field]),
+            from_env,
+            "{variable} alone"
+        );
+    }
+
+    // The tool's own settings follow the same rule.
     let dir = temp_dir();
     let out = run(reparent(&log_in(&dir))
-        .args(["--output", "json", "--dry-run", "--server", "v:1"])
-        .args(["--successor-alias", "zone1-7"])
-        .env("ORC_SUCCESSOR_ALIAS", "zone1-8")
-        .env("ORC_FAILURE_TYPE", "DeadMaster"));
+        .args([
+            "--output",
+            "json",
+            "--dry-run",
+            "--server",
+            "flag:1",
+            "--successor-alias",
+            "z-1",
+        ])
+        .env("ORC_VITESS_HOOK_SERVER", "env-a:1,env-b:2")
+        .env("ORC_VITESS_HOOK_DEADLINE", "5s"));
     out.assert_code(0);
-    assert_eq!(out.json()["record"]["successor_alias"], "zone1-0000000007");
-    assert_eq!(out.json()["record"]["failure_type"], "DeadMaster");
+    assert_eq!(out.json()["rpc"]["servers"], serde_json::json!(["flag:1"]));
+    assert_eq!(out.json()["rpc"]["deadline_ms"], 5000);
 }
 
 #[test]
