@@ -133,6 +133,8 @@ impl Rpc {
     }
 }
 
+/// A call's answer. Invariant: `attempt` builds the variant of its `Rpc` (GetTablets → Tablets,
+/// GetTablet → Tablet, Reparent → Reparented), so callers may treat any other as unreachable.
 enum Reply {
     Tablets(Vec<Tablet>),
     Tablet(Box<Tablet>),
