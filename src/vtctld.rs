@@ -33,6 +33,11 @@ pub const GET_TABLET_METHOD: &str = "/vtctlservice.Vtctld/GetTablet";
 /// The `rpc` of a reparent attempt in the record, whichever API carried it.
 pub const REPARENT_RPC: &str = "TabletExternallyReparented";
 
+/// GetTablets lists every tablet of the cluster; large fleets exceed tonic's 4 MiB default.
+const MAX_TABLETS_RESPONSE: usize = 64 * 1024 * 1024;
+/// Streamed legacy log lines kept for the record; the rest are counted, not kept.
+const MAX_EVENTS: usize = 200;
+
 /// First and largest back-off between attempts (full jitter: a random wait up to the cap).
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
 const BACKOFF_MAX: Duration = Duration::from_secs(5);
@@ -554,7 +559,10 @@ impl Session {
         match (rpc, api) {
             (Rpc::GetTablets, _) => {
                 let request = self.request(GetTabletsRequest::default(), budget);
-                let response = VtctldClient::new(channel).get_tablets(request).await;
+                let response = VtctldClient::new(channel)
+                    .max_decoding_message_size(MAX_TABLETS_RESPONSE)
+                    .get_tablets(request)
+                    .await;
                 Ok(Reply::Tablets(
                     response.map_err(status_error)?.into_inner().tablets,
                 ))
@@ -608,13 +616,21 @@ impl Session {
                     .map_err(status_error)?
                     .into_inner();
                 let mut events = Vec::new();
+                let mut dropped = 0usize;
                 while let Some(response) = stream.message().await.map_err(status_error)? {
                     if let Some(event) = response.event {
                         if self.verbose {
                             eprintln!("vtctld {server}: {}", event.value.trim_end());
                         }
-                        events.push(event.value);
+                        if events.len() < MAX_EVENTS {
+                            events.push(event.value);
+                        } else {
+                            dropped += 1;
+                        }
                     }
+                }
+                if dropped > 0 {
+                    events.push(format!("({dropped} more lines not kept)"));
                 }
                 Ok(Reply::Reparented(Reparented {
                     keyspace: None,
