@@ -1,9 +1,10 @@
 //! The recovery log: ordered record fields, their logfmt/JSON lines, and a safe, locked append.
 
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::{SecondsFormat, Utc};
@@ -108,6 +109,9 @@ fn logfmt_text(text: &str) -> String {
         Value::from(text).to_string()
     }
 }
+
+/// How long a record waits for another writer's lock before it is given up as not written.
+const LOCK_WAIT: Duration = Duration::from_secs(1);
 
 /// What happened to a failover, as the record's `outcome` field says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,9 +239,7 @@ impl RecoveryLog {
             LogFormat::Json => record.to_json_line(),
         };
         line.push('\n');
-        self.file
-            .lock()
-            .with_context(|| format!("cannot lock recovery log {}", self.path.display()))?;
+        self.lock_within(LOCK_WAIT)?;
         let written = write_once(&mut self.file, line.as_bytes()).and_then(|()| {
             if self.fsync {
                 self.file.sync_data()
@@ -249,6 +251,29 @@ impl RecoveryLog {
         // of other writers.
         let _ = self.file.unlock();
         written.with_context(|| format!("cannot write recovery log {}", self.path.display()))
+    }
+
+    /// Takes the exclusive lock, waiting at most `limit`: anyone who can read the file can hold
+    /// a flock on it, and a hook must never hang Orchestrator's recovery on that.
+    fn lock_within(&self, limit: Duration) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            match self.file.try_lock() {
+                Ok(()) => return Ok(()),
+                Err(TryLockError::WouldBlock) if start.elapsed() < limit => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(TryLockError::WouldBlock) => bail!(
+                    "cannot lock recovery log {}: another process held its lock for {} ms",
+                    self.path.display(),
+                    limit.as_millis()
+                ),
+                Err(TryLockError::Error(e)) => {
+                    return Err(anyhow::Error::new(e)
+                        .context(format!("cannot lock recovery log {}", self.path.display())));
+                }
+            }
+        }
     }
 }
 

@@ -173,3 +173,18 @@ fn an_unwritable_directory_never_stops_the_reparent() {
     );
     assert!(!log.exists());
 }
+
+#[test]
+fn a_lock_held_forever_by_another_process_cannot_hang_the_hook() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let holder = std::fs::File::create(&log).unwrap();
+    holder.lock().unwrap();
+    let out = skip_run(&log, "r-locked", "d");
+    out.assert_code(74);
+    assert!(out.stderr.contains("held its lock"), "{out:?}");
+    holder.unlock().unwrap();
+    let out = skip_run(&log, "r-free", "d");
+    out.assert_code(0);
+    assert_eq!(records(&log).len(), 1);
+}
