@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::time::Instant;
 
+use crate::cli::VtctldArgs;
 use crate::cli::{Api, OutputFormat, ReparentArgs};
-use crate::event::FailoverEvent;
+use crate::event::{FailoverEvent, InvalidEvent};
 use crate::exit::ExitStatus;
 use crate::plan::{self, Decision, Target};
 use crate::recorder::Recorder;
@@ -23,12 +24,13 @@ enum Plan {
     Reparent {
         target: Target,
         settings: Box<Settings>,
+        session: Box<Session>,
     },
     Skip(String),
     NoSuccessor(String),
     Rejected {
         status: ExitStatus,
-        problems: Vec<String>,
+        message: String,
     },
 }
 
@@ -43,15 +45,14 @@ pub fn run(args: ReparentArgs, output: OutputFormat) -> ExitStatus {
     } = args;
 
     let mut recorder = Recorder::new(log, output);
-    let (event, plan) = validate(FailoverEvent::from_args(event), &vtctld);
+    let (event, plan) = validate(FailoverEvent::from_args(event), &vtctld, started, verbose);
     recorder.set_event(&event.fields, &event.notes);
 
     if dry_run {
-        return dry_run_report(&recorder, &plan, started, output);
+        return dry_run_report(&recorder, &plan, output);
     }
     match plan {
-        Plan::Rejected { status, problems } => {
-            let message = format!("invalid input: {}", problems.join("; "));
+        Plan::Rejected { status, message } => {
             recorder.finish(Outcome::Rejected, status, &error_fields(&message), &message)
         }
         Plan::Skip(reason) => {
@@ -73,28 +74,19 @@ pub fn run(args: ReparentArgs, output: OutputFormat) -> ExitStatus {
                 &message,
             )
         }
-        Plan::Reparent { target, settings } => {
-            let session = match Session::new(&settings, started, verbose) {
-                Ok(session) => session,
-                Err(e) => {
-                    let message = format!("configuration: {e:#}");
-                    return recorder.finish(
-                        Outcome::Rejected,
-                        ExitStatus::Config,
-                        &error_fields(&message),
-                        &message,
-                    );
-                }
-            };
-            reparent(recorder, session, &target, started)
-        }
+        Plan::Reparent {
+            target, session, ..
+        } => reparent(recorder, *session, &target, started),
     }
 }
 
-/// Validates the event, the settings and the decision, in that order of blame.
+/// Validates the event, the settings and the decision, in that order of blame, and prepares the
+/// vtctld session (no connection yet) when there is something to send.
 fn validate(
-    event: Result<FailoverEvent, crate::event::InvalidEvent>,
-    vtctld: &crate::cli::VtctldArgs,
+    event: Result<FailoverEvent, InvalidEvent>,
+    vtctld: &VtctldArgs,
+    started: Instant,
+    verbose: bool,
 ) -> (FailoverEvent, Plan) {
     let event = match event {
         Ok(event) => event,
@@ -106,31 +98,33 @@ fn validate(
             };
             let plan = Plan::Rejected {
                 status: ExitStatus::InvalidInput,
-                problems: invalid.problems,
+                message: format!("invalid input: {}", invalid.problems.join("; ")),
             };
             return (recorded, plan);
         }
     };
+    let config_error = |e: anyhow::Error| Plan::Rejected {
+        status: ExitStatus::Config,
+        message: format!("configuration: {e:#}"),
+    };
     let settings = match Settings::from_args(vtctld) {
         Ok(settings) => settings,
-        Err(e) => {
-            let plan = Plan::Rejected {
-                status: ExitStatus::Config,
-                problems: vec![format!("configuration: {e:#}")],
-            };
-            return (event, plan);
-        }
+        Err(e) => return (event, config_error(e)),
     };
     let plan = match plan::decide(&event, settings.verify_alias) {
         Err(problem) => Plan::Rejected {
             status: ExitStatus::InvalidInput,
-            problems: vec![problem],
+            message: format!("invalid input: {problem}"),
         },
         Ok(Decision::Skip(reason)) => Plan::Skip(reason),
         Ok(Decision::NoSuccessor(reason)) => Plan::NoSuccessor(reason),
-        Ok(Decision::Reparent(target)) => Plan::Reparent {
-            target,
-            settings: Box::new(settings),
+        Ok(Decision::Reparent(target)) => match Session::new(&settings, started, verbose) {
+            Ok(session) => Plan::Reparent {
+                target,
+                settings: Box::new(settings),
+                session: Box::new(session),
+            },
+            Err(e) => config_error(e),
         },
     };
     (event, plan)
@@ -349,56 +343,45 @@ fn with_notes(message: &str, notes: &[String]) -> String {
 }
 
 /// `--dry-run`: the planned record and RPC, with nothing written and no connection.
-fn dry_run_report(
-    recorder: &Recorder,
-    plan: &Plan,
-    started: Instant,
-    output: OutputFormat,
-) -> ExitStatus {
-    let (action, status, detail, rpc) = match plan {
-        Plan::Rejected { status, problems } => (
+fn dry_run_report(recorder: &Recorder, plan: &Plan, output: OutputFormat) -> ExitStatus {
+    let none = Fields::default;
+    let (action, outcome, status, detail, rpc, fields) = match plan {
+        Plan::Rejected { status, message } => (
             "reject",
+            Outcome::Rejected,
             *status,
-            format!("invalid input: {}", problems.join("; ")),
+            message.clone(),
             Value::Null,
+            none(),
         ),
         Plan::Skip(reason) => (
             "skip",
+            Outcome::Skipped,
             ExitStatus::Done,
             format!("would skip, nothing sent to vtctld: {reason}"),
             Value::Null,
+            none(),
         ),
         Plan::NoSuccessor(reason) => (
             "fail",
+            Outcome::Failed,
             ExitStatus::InvalidInput,
             with_notes(reason, &recorder.notes()),
             Value::Null,
+            none(),
         ),
-        Plan::Reparent { target, settings } => match Session::new(settings, started, false) {
-            Ok(_) => (
-                "reparent",
-                ExitStatus::Done,
-                planned_reparent_text(target, settings),
-                planned_rpc(target, settings),
-            ),
-            Err(e) => (
-                "reject",
-                ExitStatus::Config,
-                format!("configuration: {e:#}"),
-                Value::Null,
-            ),
-        },
+        Plan::Reparent {
+            target, settings, ..
+        } => (
+            "reparent",
+            Outcome::Received,
+            ExitStatus::Done,
+            planned_reparent_text(target, settings),
+            planned_rpc(target, settings),
+            target_fields(target),
+        ),
     };
-    let outcome = match action {
-        "reparent" => Outcome::Received,
-        "skip" => Outcome::Skipped,
-        "fail" => Outcome::Failed,
-        _ => Outcome::Rejected,
-    };
-    let record = match plan {
-        Plan::Reparent { target, .. } => recorder.planned_record(outcome, &target_fields(target)),
-        _ => recorder.planned_record(outcome, &Fields::default()),
-    };
+    let record = recorder.planned_record(outcome, &fields);
     match output {
         OutputFormat::Json => {
             let object = json!({
