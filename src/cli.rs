@@ -50,7 +50,8 @@ pub enum Command {
             \"PostMasterFailoverProcesses\": [\"orc-vitess-hook reparent --server vtctld:15999\"]\n\n\
             A flag given on the command line wins over its variable. A value that is still an \
             unsubstituted placeholder such as {successorAlias} counts as absent. The tool never \
-            reparents after a failure that was not a master or co-master failure.",
+            reparents after a failure that was not a master or co-master failure.\n\n\
+            Long flags may also be written with one dash (-server), as older vtctlclient lines do.",
         after_help = EXIT_STATUS_HELP
     )]
     Reparent(Box<ReparentArgs>),
@@ -354,6 +355,47 @@ pub struct VtctldArgs {
     pub auth_static_creds: Option<PathBuf>,
 }
 
+/// Rewrites Go-style single-dash long flags (`-server`, `-vtctld_grpc_ca=ca.pem`), as older
+/// vtctlclient lines spell them, to `--server`, `--vtctld_grpc_ca=ca.pem`, so a copied line works.
+///
+/// Only a token naming one of this program's long flags or aliases is rewritten; short flags
+/// (`-v`, `-h`) and anything after a bare `--` are left alone.
+pub fn accept_single_dash_long_flags(
+    command: &clap::Command,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let longs: Vec<&str> = std::iter::once(command)
+        .chain(command.get_subcommands())
+        .flat_map(clap::Command::get_arguments)
+        .flat_map(|arg| {
+            arg.get_long()
+                .into_iter()
+                .chain(arg.get_all_aliases().into_iter().flatten())
+        })
+        .collect();
+    let mut after_separator = false;
+    args.into_iter()
+        .map(|arg| {
+            let Some(text) = arg.to_str() else {
+                return arg;
+            };
+            if text == "--" {
+                after_separator = true;
+            }
+            let name = text
+                .strip_prefix('-')
+                .filter(|rest| !rest.starts_with('-'))
+                .map(|rest| rest.split_once('=').map_or(rest, |(name, _)| name));
+            match name {
+                Some(name) if !after_separator && name.len() > 1 && longs.contains(&name) => {
+                    format!("-{text}").into()
+                }
+                _ => arg,
+            }
+        })
+        .collect()
+}
+
 /// Parses Go-style durations as Vitess operators write them: `60s`, `1m30s`, `500ms`.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text)
@@ -368,6 +410,50 @@ mod tests {
     #[test]
     fn command_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn single_dash_long_flags_from_vtctlclient_lines() {
+        let command = Cli::command();
+        let rewrite = |line: &str| -> Vec<String> {
+            accept_single_dash_long_flags(&command, line.split(' ').map(Into::into))
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect()
+        };
+        assert_eq!(
+            rewrite("orc-vitess-hook reparent -server vtctld:15999 -vtctld_grpc_ca=ca.pem -v"),
+            [
+                "orc-vitess-hook",
+                "reparent",
+                "--server",
+                "vtctld:15999",
+                "--vtctld_grpc_ca=ca.pem",
+                "-v"
+            ]
+        );
+        assert_eq!(
+            rewrite("x reparent --server a:1 -unknown -- -server"),
+            [
+                "x", "reparent", "--server", "a:1", "-unknown", "--", "-server"
+            ]
+        );
+        let parsed = Cli::try_parse_from(accept_single_dash_long_flags(
+            &command,
+            [
+                "x",
+                "reparent",
+                "-server",
+                "a:1",
+                "-grpc_auth_static_client_creds",
+                "c.json",
+            ]
+            .map(Into::into),
+        ))
+        .unwrap();
+        let Command::Reparent(args) = parsed.command;
+        assert_eq!(args.vtctld.servers, ["a:1"]);
+        assert_eq!(args.vtctld.auth_static_creds, Some(PathBuf::from("c.json")));
     }
 
     #[test]

@@ -2,13 +2,19 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
-use orc_vitess_hook::cli::Cli;
+use clap::{CommandFactory, FromArgMatches};
+use orc_vitess_hook::cli::{Cli, accept_single_dash_long_flags};
 use orc_vitess_hook::exit::ExitStatus;
 
+fn parse() -> Result<Cli, clap::Error> {
+    let command = Cli::command();
+    let args = accept_single_dash_long_flags(&command, std::env::args_os());
+    Cli::from_arg_matches(&command.try_get_matches_from(args)?)
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; every real usage error exits 64 (EX_USAGE).

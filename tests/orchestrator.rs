@@ -147,3 +147,23 @@ fn the_seed_recipes_quoting_trap_is_avoided_by_the_environment() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(records(&log)[1]["failure_description"], description);
 }
+
+#[test]
+fn a_vtctlclient_style_line_with_single_dash_flags_works() {
+    // Older vtctlclient lines spell long flags with one dash, as the seed recipe's `-server`.
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let recovery = Recovery::dead_master("db2.example.com", 3306, "zone1-0000000101");
+    let run = recovery.run_hook(
+        &format!(
+            "orc-vitess-hook reparent -server {} -log-file={} -log-format json",
+            fake.server(),
+            log.display()
+        ),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(fake.received_for(TYPED).len(), 1);
+    assert_eq!(records(&log).last().unwrap()["outcome"], "ok");
+}
