@@ -29,10 +29,6 @@ impl Fields {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// A JSON object (keys sorted, as `serde_json` keeps them) for embedding in other output.
     pub fn to_json_value(&self) -> Value {
         Value::Object(
@@ -226,10 +222,6 @@ impl RecoveryLog {
             format,
             fsync,
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Appends one record as one line.

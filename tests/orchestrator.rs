@@ -28,10 +28,7 @@ fn documented_entry_without_placeholders_on_current_vitess() {
         ),
         "{run:?}"
     );
-    assert_eq!(
-        fake.received_for(TYPED)[0].tablet,
-        Some(("zone1".into(), 101))
-    );
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
 
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -74,10 +71,7 @@ fn placeholder_entry_with_alias_from_local_metadata() {
     let last = records(&log).pop().unwrap();
     assert_eq!(last["alias_source"], "orchestrator");
     assert_eq!(last["command"], "graceful-master-takeover");
-    assert_eq!(
-        fake.received_for(TYPED)[0].tablet,
-        Some(("zone1".into(), 102))
-    );
+    assert_eq!(fake.reparented(), ["zone1-0000000102"]);
 }
 
 #[test]

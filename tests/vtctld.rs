@@ -493,10 +493,7 @@ fn alias_is_looked_up_from_host_and_port() {
         fake.received_for("/vtctlservice.Vtctld/GetTablets").len(),
         1
     );
-    assert_eq!(
-        fake.received_for(TYPED)[0].tablet,
-        Some(("zone1".into(), 101))
-    );
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let record = final_record(&log);
     assert_eq!(record["alias_source"], "lookup");
     assert_eq!(record["alias"], "zone1-0000000101");
@@ -509,10 +506,7 @@ fn look_up_matches_short_name_against_fqdn_case_insensitively() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     lookup(&log_in(&dir), &fake, "DB3", "3306").assert_code(0);
-    assert_eq!(
-        fake.received_for(TYPED)[0].tablet,
-        Some(("zone1".into(), 102))
-    );
+    assert_eq!(fake.reparented(), ["zone1-0000000102"]);
 }
 
 #[test]
@@ -526,10 +520,7 @@ fn look_up_reads_legacy_port_map() {
     let fake = FakeVtctld::start(behaviour);
     let dir = temp_dir();
     lookup(&log_in(&dir), &fake, "legacy-db", "17100").assert_code(0);
-    assert_eq!(
-        fake.received_for(TYPED)[0].tablet,
-        Some(("zone1".into(), 201))
-    );
+    assert_eq!(fake.reparented(), ["zone1-0000000201"]);
 }
 
 #[test]

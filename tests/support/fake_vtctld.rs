@@ -190,6 +190,19 @@ impl FakeVtctld {
             .collect()
     }
 
+    /// The tablets typed TabletExternallyReparented calls named, in order, as `cell-uid` with
+    /// the uid padded the way Vitess prints it.
+    pub fn reparented(&self) -> Vec<String> {
+        self.received_for("/vtctlservice.Vtctld/TabletExternallyReparented")
+            .iter()
+            .filter_map(|r| {
+                r.tablet
+                    .as_ref()
+                    .map(|(cell, uid)| format!("{cell}-{uid:010}"))
+            })
+            .collect()
+    }
+
     /// Waits until the fake has received `n` requests (for tests that act mid-call).
     pub fn wait_for_requests(&self, n: usize, limit: Duration) -> bool {
         let start = Instant::now();
