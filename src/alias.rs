@@ -44,6 +44,12 @@ impl TabletAlias {
     }
 }
 
+impl serde::Serialize for TabletAlias {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl fmt::Display for TabletAlias {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{:010}", self.cell, self.uid)

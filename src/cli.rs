@@ -1,16 +1,18 @@
 //! Command-line definitions only: flags, their `ORC_*` / `ORC_VITESS_HOOK_*` variables and help.
 //!
-//! Values Orchestrator provides stay text here; `event` and `settings` validate them, so a bad value
-//! is reported with its field name and still recorded instead of being lost to a usage error.
+//! Every value stays raw text (`OsString`) here, so neither a bad setting nor a non-UTF-8 byte in
+//! an `ORC_*` variable can end the run in a usage error before anything is recorded: `event`,
+//! `connection` and `recorder` validate them, name the field, and the failover is still recorded.
 
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
-use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
 
 use crate::exit::EXIT_STATUS_HELP;
 
-/// Where `reparent` appends its records unless told otherwise.
+/// Where records are appended unless told otherwise.
 pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
 
 #[derive(Debug, Parser)]
@@ -20,8 +22,9 @@ pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
     about = "Orchestrator failover hook for Vitess: records the failover and tells vtctld the new primary",
     long_about = "Orchestrator failover hook for Vitess.\n\n\
         Run from Orchestrator's PostMasterFailoverProcesses, it appends a locked, timestamped record \
-        of the failover to a recovery log and tells vtctld (TabletExternallyReparented over gRPC) \
-        which tablet is now the shard primary.",
+        of the failover to a recovery log, proves that the successor is the failed shard's own \
+        promotable tablet, and tells vtctld (TabletExternallyReparented over gRPC) which tablet is \
+        now the shard primary.",
     after_help = EXIT_STATUS_HELP,
     propagate_version = true
 )]
@@ -30,11 +33,15 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
-        value_enum,
-        default_value_t = OutputFormat::Text,
+        value_name = "FORMAT",
+        default_value = "text",
+        value_parser = Choices(&[
+            ("text", "One line for a human or Orchestrator's log"),
+            ("json", "One JSON object on stdout"),
+        ]),
         env = "ORC_VITESS_HOOK_OUTPUT"
     )]
-    pub output: OutputFormat,
+    pub output: OsString,
 
     #[command(subcommand)]
     pub command: Command,
@@ -48,6 +55,9 @@ pub enum Command {
             Inside Orchestrator, no placeholders are needed: every value is read from the ORC_* \
             environment Orchestrator sets for hooks, which also avoids shell quoting problems:\n\n    \
             \"PostMasterFailoverProcesses\": [\"orc-vitess-hook reparent --server vtctld:15999\"]\n\n\
+            Before anything is sent, one GetTablets call proves that the successor is a REPLICA (or \
+            already the PRIMARY) of the failed primary's own shard, found by the failed host:port or \
+            a keyspace.shard cluster alias; anything else is refused (65) and nothing is sent.\n\n\
             A flag given on the command line wins over its variable. A value that is still an \
             unsubstituted placeholder such as {successorAlias} counts as absent. The tool never \
             reparents after a failure that was not a master or co-master failure.\n\n\
@@ -57,15 +67,15 @@ pub enum Command {
     Reparent(Box<ReparentArgs>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Output formats of `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
-    /// One or two lines for a human or Orchestrator's log.
     Text,
-    /// One JSON object on stdout.
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Record formats of `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     /// key=value pairs, quoted where needed, one record a line.
     Logfmt,
@@ -73,7 +83,8 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Which vtctld API `--api` calls for the reparent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
     /// Typed Vtctld API first; the legacy Vtctl API when a server answers UNIMPLEMENTED.
     Auto,
@@ -82,6 +93,44 @@ pub enum Api {
     /// Legacy streaming /vtctlservice.Vtctl/ExecuteVtctlCommand (vtctlclient, old Vitess).
     Vtctl,
 }
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Vtctld => "vtctld",
+            Self::Vtctl => "vtctl",
+        }
+    }
+}
+
+/// Offers a list of values to `--help` and the completions without enforcing it: the value
+/// reaches our own validation, which records the failover before it reports a bad one.
+#[derive(Debug, Clone, Copy)]
+pub struct Choices(pub &'static [(&'static str, &'static str)]);
+
+impl TypedValueParser for Choices {
+    type Value = OsString;
+
+    fn parse_ref(
+        &self,
+        _command: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<OsString, clap::Error> {
+        Ok(value.to_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0
+                .iter()
+                .map(|(name, help)| PossibleValue::new(*name).help(*help)),
+        ))
+    }
+}
+
+const BOOLEAN: Choices = Choices(&[("true", "on"), ("false", "off")]);
 
 #[derive(Debug, Args)]
 pub struct ReparentArgs {
@@ -92,11 +141,51 @@ pub struct ReparentArgs {
     pub log: LogArgs,
 
     #[command(flatten)]
-    pub vtctld: VtctldArgs,
+    pub connection: ConnectionArgs,
 
-    /// Validate everything and print the planned record and RPC; write nothing, connect nowhere.
-    #[arg(long, env = "ORC_VITESS_HOOK_DRY_RUN")]
-    pub dry_run: bool,
+    /// Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate.
+    #[arg(
+        long = "allow-type",
+        env = "ORC_VITESS_HOOK_ALLOW_TYPES",
+        value_name = "TYPE",
+        value_delimiter = ',',
+        value_parser = Choices(&[
+            ("RDONLY", "also spelt BATCH"),
+            ("SPARE", ""),
+            ("EXPERIMENTAL", ""),
+            ("BACKUP", ""),
+            ("RESTORE", ""),
+            ("DRAINED", ""),
+        ]),
+        help_heading = "Safety"
+    )]
+    pub allow_types: Vec<OsString>,
+
+    /// Accepted for old command lines; the successor is always verified now.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_VERIFY_ALIAS",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BOOLEAN,
+        hide = true
+    )]
+    pub verify_alias: Option<OsString>,
+
+    /// Validate everything, check the log can be appended to, print the planned record and RPC;
+    /// write nothing, connect nowhere.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_DRY_RUN",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BOOLEAN
+    )]
+    pub dry_run: Option<OsString>,
 
     /// Also print the log lines vtctld streams back (legacy API).
     #[arg(short, long)]
@@ -109,47 +198,47 @@ pub struct ReparentArgs {
 pub struct EventArgs {
     /// Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})
     #[arg(long, env = "ORC_FAILURE_TYPE", value_name = "CODE")]
-    pub failure_type: Option<String>,
+    pub failure_type: Option<OsString>,
 
     /// master, co-master or intermediate-master ({instanceType})
     #[arg(long, env = "ORC_INSTANCE_TYPE", value_name = "TYPE")]
-    pub instance_type: Option<String>,
+    pub instance_type: Option<OsString>,
 
     /// Whether the failed instance was a master: true or false ({isMaster})
     #[arg(long, env = "ORC_IS_MASTER", value_name = "BOOL")]
-    pub is_master: Option<String>,
+    pub is_master: Option<OsString>,
 
     /// Whether the failed instance was a co-master: true or false ({isCoMaster})
     #[arg(long, env = "ORC_IS_CO_MASTER", value_name = "BOOL")]
-    pub is_co_master: Option<String>,
+    pub is_co_master: Option<OsString>,
 
     /// Free-text description of the failure ({failureDescription})
     #[arg(long, env = "ORC_FAILURE_DESCRIPTION", value_name = "TEXT")]
-    pub failure_description: Option<String>,
+    pub failure_description: Option<OsString>,
 
     /// Command hint: graceful-master-takeover, force-master-failover, ... ({command})
     #[arg(long, env = "ORC_COMMAND", value_name = "TEXT")]
-    pub command: Option<String>,
+    pub command: Option<OsString>,
 
     /// Host of the failed instance ({failedHost})
     #[arg(long, env = "ORC_FAILED_HOST", value_name = "HOST")]
-    pub failed_host: Option<String>,
+    pub failed_host: Option<OsString>,
 
     /// Port of the failed instance, 1-65535 ({failedPort})
     #[arg(long, env = "ORC_FAILED_PORT", value_name = "PORT")]
-    pub failed_port: Option<String>,
+    pub failed_port: Option<OsString>,
 
     /// Cluster name ({failureCluster})
     #[arg(long, env = "ORC_FAILURE_CLUSTER", value_name = "NAME")]
-    pub failure_cluster: Option<String>,
+    pub failure_cluster: Option<OsString>,
 
     /// Cluster alias; keyspace.shard in Vitess ({failureClusterAlias})
     #[arg(long, env = "ORC_FAILURE_CLUSTER_ALIAS", value_name = "ALIAS")]
-    pub failure_cluster_alias: Option<String>,
+    pub failure_cluster_alias: Option<OsString>,
 
     /// Cluster domain ({failureClusterDomain})
     #[arg(long, env = "ORC_FAILURE_CLUSTER_DOMAIN", value_name = "DOMAIN")]
-    pub failure_cluster_domain: Option<String>,
+    pub failure_cluster_domain: Option<OsString>,
 
     /// Number of replicas of the failed instance ({countReplicas})
     #[arg(
@@ -158,19 +247,19 @@ pub struct EventArgs {
         env = "ORC_COUNT_REPLICAS",
         value_name = "N"
     )]
-    pub count_replicas: Option<String>,
+    pub count_replicas: Option<OsString>,
 
     /// Number of replicas lost in the recovery ({countLostReplicas}; no variable)
     #[arg(long, value_name = "N")]
-    pub count_lost_replicas: Option<String>,
+    pub count_lost_replicas: Option<OsString>,
 
     /// Whether the failed instance was downtimed: true or false ({isDowntimed})
     #[arg(long, env = "ORC_IS_DOWNTIMED", value_name = "BOOL")]
-    pub is_downtimed: Option<String>,
+    pub is_downtimed: Option<OsString>,
 
     /// Whether automated master recovery was on: true or false ({autoMasterRecovery})
     #[arg(long, env = "ORC_AUTO_MASTER_RECOVERY", value_name = "BOOL")]
-    pub auto_master_recovery: Option<String>,
+    pub auto_master_recovery: Option<OsString>,
 
     /// Whether automated intermediate-master recovery was on ({autoIntermediateMasterRecovery})
     #[arg(
@@ -178,19 +267,19 @@ pub struct EventArgs {
         env = "ORC_AUTO_INTERMEDIATE_MASTER_RECOVERY",
         value_name = "BOOL"
     )]
-    pub auto_intermediate_master_recovery: Option<String>,
+    pub auto_intermediate_master_recovery: Option<OsString>,
 
     /// Host running Orchestrator ({orchestratorHost})
     #[arg(long, env = "ORC_ORCHESTRATOR_HOST", value_name = "HOST")]
-    pub orchestrator_host: Option<String>,
+    pub orchestrator_host: Option<OsString>,
 
     /// Unique id of this recovery ({recoveryUID})
     #[arg(long, env = "ORC_RECOVERY_UID", value_name = "UID")]
-    pub recovery_uid: Option<String>,
+    pub recovery_uid: Option<OsString>,
 
     /// Whether a successor was promoted: true or false ({isSuccessful})
     #[arg(long, env = "ORC_IS_SUCCESSFUL", value_name = "BOOL")]
-    pub is_successful: Option<String>,
+    pub is_successful: Option<OsString>,
 
     /// Comma-separated host:port list of lost replicas ({lostReplicas})
     #[arg(
@@ -199,7 +288,7 @@ pub struct EventArgs {
         env = "ORC_LOST_REPLICAS",
         value_name = "LIST"
     )]
-    pub lost_replicas: Option<String>,
+    pub lost_replicas: Option<OsString>,
 
     /// Comma-separated host:port list of the replicas ({replicaHosts})
     #[arg(
@@ -208,19 +297,19 @@ pub struct EventArgs {
         env = "ORC_REPLICA_HOSTS",
         value_name = "LIST"
     )]
-    pub replica_hosts: Option<String>,
+    pub replica_hosts: Option<OsString>,
 
     /// Host of the promoted instance ({successorHost})
     #[arg(long, env = "ORC_SUCCESSOR_HOST", value_name = "HOST")]
-    pub successor_host: Option<String>,
+    pub successor_host: Option<OsString>,
 
     /// MySQL port of the promoted instance, 1-65535 ({successorPort})
     #[arg(long, env = "ORC_SUCCESSOR_PORT", value_name = "PORT")]
-    pub successor_port: Option<String>,
+    pub successor_port: Option<OsString>,
 
     /// Tablet alias of the promoted instance, e.g. zone1-0000000101 ({successorAlias})
     #[arg(long, env = "ORC_SUCCESSOR_ALIAS", value_name = "ALIAS")]
-    pub successor_alias: Option<String>,
+    pub successor_alias: Option<OsString>,
 
     /// Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})
     #[arg(
@@ -228,7 +317,7 @@ pub struct EventArgs {
         env = "ORC_SUCCESSOR_BINLOG_COORDINATES",
         value_name = "FILE:POS"
     )]
-    pub successor_binlog_coordinates: Option<String>,
+    pub successor_binlog_coordinates: Option<OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -246,20 +335,33 @@ pub struct LogArgs {
     /// Record format.
     #[arg(
         long,
-        value_enum,
         env = "ORC_VITESS_HOOK_LOG_FORMAT",
-        default_value_t = LogFormat::Logfmt
+        value_name = "FORMAT",
+        default_value = "logfmt",
+        value_parser = Choices(&[
+            ("logfmt", "key=value pairs, quoted where needed"),
+            ("json", "one JSON object a line"),
+        ])
     )]
-    pub log_format: LogFormat,
+    pub log_format: OsString,
 
     /// fsync the log after each record.
-    #[arg(long, env = "ORC_VITESS_HOOK_FSYNC")]
-    pub fsync: bool,
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_FSYNC",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BOOLEAN
+    )]
+    pub fsync: Option<OsString>,
 }
 
+/// How to reach vtctld: shared by every command that talks to it.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "vtctld")]
-pub struct VtctldArgs {
+#[command(next_help_heading = "vtctld connection")]
+pub struct ConnectionArgs {
     /// vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation.
     #[arg(
         long = "server",
@@ -267,45 +369,48 @@ pub struct VtctldArgs {
         value_name = "HOST:PORT",
         value_delimiter = ','
     )]
-    pub servers: Vec<String>,
+    pub servers: Vec<OsString>,
 
     /// Which vtctld API to call.
-    #[arg(long, value_enum, env = "ORC_VITESS_HOOK_API", default_value_t = Api::Auto)]
-    pub api: Api,
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_API",
+        value_name = "API",
+        default_value = "auto",
+        value_parser = Choices(&[
+            ("auto", "typed Vtctld API, the legacy Vtctl API where a server answers UNIMPLEMENTED"),
+            ("vtctld", "typed Vtctld API only (vtctldclient, current Vitess)"),
+            ("vtctl", "legacy Vtctl API only (vtctlclient, old Vitess)"),
+        ])
+    )]
+    pub api: OsString,
 
-    /// Bound on the whole run: connects, attempts and back-off together (e.g. 60s, 1m30s).
+    /// Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s).
     #[arg(
         long,
         env = "ORC_VITESS_HOOK_DEADLINE",
         value_name = "DURATION",
-        default_value = "60s",
-        value_parser = parse_duration
+        default_value = "60s"
     )]
-    pub deadline: Duration,
+    pub deadline: OsString,
 
     /// Bound on one call, never beyond the remaining deadline; sent as the legacy action_timeout.
     #[arg(
         long,
         env = "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT",
         value_name = "DURATION",
-        default_value = "15s",
-        value_parser = parse_duration
+        default_value = "15s"
     )]
-    pub attempt_timeout: Duration,
+    pub attempt_timeout: OsString,
 
-    /// Bound on one connection attempt (TCP and TLS).
+    /// Bound on one connection attempt: name resolution, TCP and TLS.
     #[arg(
         long,
         env = "ORC_VITESS_HOOK_CONNECT_TIMEOUT",
         value_name = "DURATION",
-        default_value = "3s",
-        value_parser = parse_duration
+        default_value = "3s"
     )]
-    pub connect_timeout: Duration,
-
-    /// Check the given alias against the successor's host:port with GetTablet before reparenting.
-    #[arg(long, env = "ORC_VITESS_HOOK_VERIFY_ALIAS")]
-    pub verify_alias: bool,
+    pub connect_timeout: OsString,
 
     /// PEM file of the CA that signed vtctld's certificate (turns TLS on).
     #[arg(
@@ -321,7 +426,6 @@ pub struct VtctldArgs {
         long,
         env = "ORC_VITESS_HOOK_TLS_CERT",
         value_name = "FILE",
-        requires = "tls_key",
         aliases = ["vtctld-grpc-cert", "vtctld_grpc_cert"]
     )]
     pub tls_cert: Option<PathBuf>,
@@ -331,7 +435,6 @@ pub struct VtctldArgs {
         long,
         env = "ORC_VITESS_HOOK_TLS_KEY",
         value_name = "FILE",
-        requires = "tls_cert",
         aliases = ["vtctld-grpc-key", "vtctld_grpc_key"]
     )]
     pub tls_key: Option<PathBuf>,
@@ -343,7 +446,7 @@ pub struct VtctldArgs {
         value_name = "NAME",
         aliases = ["vtctld-grpc-server-name", "vtctld_grpc_server_name"]
     )]
-    pub tls_server_name: Option<String>,
+    pub tls_server_name: Option<OsString>,
 
     /// Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others.
     #[arg(
@@ -396,12 +499,6 @@ pub fn accept_single_dash_long_flags(
         .collect()
 }
 
-/// Parses Go-style durations as Vitess operators write them: `60s`, `1m30s`, `500ms`.
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text)
-        .map_err(|e| format!("expected a duration like 60s, 1m30s or 500ms ({e})"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,15 +549,7 @@ mod tests {
         ))
         .unwrap();
         let Command::Reparent(args) = parsed.command;
-        assert_eq!(args.vtctld.servers, ["a:1"]);
-        assert_eq!(args.vtctld.auth_static_creds, Some(PathBuf::from("c.json")));
-    }
-
-    #[test]
-    fn go_style_durations_parse() {
-        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
-        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert!(parse_duration("soon").is_err());
+        assert_eq!(args.connection.servers, ["a:1"]);
+        assert_eq!(args.connection.auth_static_creds, Some(PathBuf::from("c.json")));
     }
 }

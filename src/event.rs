@@ -1,18 +1,21 @@
-//! The failover event: Orchestrator's text values → validated, typed values plus the record fields.
+//! The failover event: Orchestrator's raw values → a validated, typed event.
 //!
 //! Orchestrator pastes placeholders into the command line as plain text and leaves a placeholder
 //! it has no value for untouched, so a value that is still `{word}` counts as absent. Empty values
 //! count as absent too: an alias query that found nothing is substituted as the empty string.
+//! Bytes that are not UTF-8 are read lossily (U+FFFD) with a note, never refused.
 
+use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::fmt;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::alias::TabletAlias;
 use crate::cli::EventArgs;
-use crate::recovery_log::Fields;
+use crate::tablet::Shard;
 
 /// A MySQL endpoint as Orchestrator names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,97 +34,147 @@ impl fmt::Display for HostPort {
     }
 }
 
-/// A failover with every value validated. Only the values decisions rest on are kept typed;
-/// `fields` holds every value given, typed where it has a type, for the recovery record.
-#[derive(Debug, Clone, Default)]
+/// Every value Orchestrator gave, typed; what the recovery record carries of the event, in
+/// this order (the recovery UID first: it ties a record to Orchestrator's own log).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct FailoverEvent {
-    pub failure_type: Option<String>,
-    pub instance_type: Option<String>,
-    pub is_master: Option<bool>,
-    pub is_co_master: Option<bool>,
-    pub command: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_uid: Option<String>,
+    /// Surrounding whitespace trimmed, spelt as Orchestrator spells it (`DeadMaster`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_type: Option<String>,
+    /// Surrounding whitespace trimmed (`master`, `co-master`, `intermediate-master`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_master: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_co_master: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_cluster: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_cluster_alias: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_cluster_domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_replicas: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_lost_replicas: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_downtimed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_master_recovery: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_intermediate_master_recovery: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orchestrator_host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_successful: Option<bool>,
-    pub successor: Option<HostPort>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_replicas: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica_hosts: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successor_host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successor_port: Option<u16>,
+    /// Normalised to Vitess's padded form.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub successor_alias: Option<TabletAlias>,
-    pub fields: Fields,
-    /// Warnings about the input, e.g. placeholders that were not substituted.
-    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successor_binlog_coordinates: Option<String>,
 }
 
-/// Input that cannot be trusted: what was given (for the record) and what is wrong with it.
-#[derive(Debug, Clone)]
-pub struct InvalidEvent {
-    pub fields: Fields,
+impl FailoverEvent {
+    /// The promoted instance, when both its host and port are known.
+    pub fn successor(&self) -> Option<HostPort> {
+        Some(HostPort {
+            host: self.successor_host.clone()?,
+            port: self.successor_port?,
+        })
+    }
+
+    /// The failed primary, when both its host and port are known.
+    pub fn failed(&self) -> Option<HostPort> {
+        Some(HostPort {
+            host: self.failed_host.clone()?,
+            port: self.failed_port?,
+        })
+    }
+
+    /// The shard a `keyspace.shard` cluster alias names (Vitess's metadata and `discover` set it).
+    pub fn cluster_shard(&self) -> Option<Shard> {
+        self.failure_cluster_alias
+            .as_deref()
+            .and_then(Shard::from_cluster_alias)
+    }
+}
+
+/// What reading the event found: the typed event, the raw text of values that did not parse
+/// (recorded under their own field names), notes, and the problems that reject the run.
+#[derive(Debug, Clone, Default)]
+pub struct ReadEvent {
+    pub event: FailoverEvent,
+    pub invalid: BTreeMap<&'static str, String>,
     pub notes: Vec<String>,
     pub problems: Vec<String>,
 }
 
-impl FailoverEvent {
-    pub fn from_args(args: EventArgs) -> Result<Self, InvalidEvent> {
+impl ReadEvent {
+    pub fn from_args(args: EventArgs) -> Self {
         let mut r = Reader::default();
-        // The recovery UID first: it is what ties a record to Orchestrator's own log.
-        let recovery_uid = r.text("recovery_uid", args.recovery_uid);
-        let failure_type = r.text("failure_type", args.failure_type);
-        let instance_type = r.text("instance_type", args.instance_type);
-        let is_master = r.boolean("is_master", args.is_master);
-        let is_co_master = r.boolean("is_co_master", args.is_co_master);
-        r.text("failure_description", args.failure_description);
-        let command = r.text("command", args.command);
-        r.text("failed_host", args.failed_host);
-        r.port("failed_port", args.failed_port);
-        r.text("failure_cluster", args.failure_cluster);
-        r.text("failure_cluster_alias", args.failure_cluster_alias);
-        r.text("failure_cluster_domain", args.failure_cluster_domain);
-        r.count("count_replicas", args.count_replicas);
-        r.count("count_lost_replicas", args.count_lost_replicas);
-        r.boolean("is_downtimed", args.is_downtimed);
-        r.boolean("auto_master_recovery", args.auto_master_recovery);
-        r.boolean(
-            "auto_intermediate_master_recovery",
-            args.auto_intermediate_master_recovery,
-        );
-        r.text("orchestrator_host", args.orchestrator_host);
-        let is_successful = r.boolean("is_successful", args.is_successful);
-        r.list("lost_replicas", args.lost_replicas);
-        r.list("replica_hosts", args.replica_hosts);
-        let successor_host = r.text("successor_host", args.successor_host);
-        let successor_port = r.port("successor_port", args.successor_port);
-        let successor_alias = r.alias("successor_alias", args.successor_alias);
-        r.text(
-            "successor_binlog_coordinates",
-            args.successor_binlog_coordinates,
-        );
-
-        if !r.problems.is_empty() {
-            return Err(InvalidEvent {
-                fields: r.fields,
-                notes: r.notes,
-                problems: r.problems,
-            });
-        }
-        let successor = match (successor_host, successor_port) {
-            (Some(host), Some(port)) => Some(HostPort { host, port }),
-            _ => None,
+        let e = FailoverEvent {
+            recovery_uid: r.text("recovery_uid", args.recovery_uid),
+            failure_type: r.code("failure_type", args.failure_type),
+            instance_type: r.code("instance_type", args.instance_type),
+            is_master: r.boolean("is_master", args.is_master),
+            is_co_master: r.boolean("is_co_master", args.is_co_master),
+            failure_description: r.text("failure_description", args.failure_description),
+            command: r.text("command", args.command),
+            failed_host: r.text("failed_host", args.failed_host),
+            failed_port: r.port("failed_port", args.failed_port),
+            failure_cluster: r.text("failure_cluster", args.failure_cluster),
+            failure_cluster_alias: r.text("failure_cluster_alias", args.failure_cluster_alias),
+            failure_cluster_domain: r.text("failure_cluster_domain", args.failure_cluster_domain),
+            count_replicas: r.count("count_replicas", args.count_replicas),
+            count_lost_replicas: r.count("count_lost_replicas", args.count_lost_replicas),
+            is_downtimed: r.boolean("is_downtimed", args.is_downtimed),
+            auto_master_recovery: r.boolean("auto_master_recovery", args.auto_master_recovery),
+            auto_intermediate_master_recovery: r.boolean(
+                "auto_intermediate_master_recovery",
+                args.auto_intermediate_master_recovery,
+            ),
+            orchestrator_host: r.text("orchestrator_host", args.orchestrator_host),
+            is_successful: r.boolean("is_successful", args.is_successful),
+            lost_replicas: r.list("lost_replicas", args.lost_replicas),
+            replica_hosts: r.list("replica_hosts", args.replica_hosts),
+            successor_host: r.text("successor_host", args.successor_host),
+            successor_port: r.port("successor_port", args.successor_port),
+            successor_alias: r.alias("successor_alias", args.successor_alias),
+            successor_binlog_coordinates: r.text(
+                "successor_binlog_coordinates",
+                args.successor_binlog_coordinates,
+            ),
         };
-        Ok(Self {
-            failure_type,
-            instance_type,
-            is_master,
-            is_co_master,
-            command,
-            recovery_uid,
-            is_successful,
-            successor,
-            successor_alias,
-            fields: r.fields,
+        Self {
+            event: e,
+            invalid: r.invalid,
             notes: r.notes,
-        })
+            problems: r.problems,
+        }
     }
 }
 
 /// How the command line and the environment name a field: `successor_port` is
-/// `--successor-port` / `ORC_SUCCESSOR_PORT` (`{countLostReplicas}` has no variable).
+/// `--successor-port / ORC_SUCCESSOR_PORT` (`{countLostReplicas}` has no variable).
 pub fn field_sources(field: &str) -> String {
     let flag = field.replace('_', "-");
     if field == "count_lost_replicas" {
@@ -181,18 +234,27 @@ fn placeholder_explanation(placeholder: &str) -> &'static str {
     }
 }
 
-/// Reads Orchestrator's text values one by one, collecting record fields, notes and problems.
+/// Reads Orchestrator's raw values one by one, collecting invalid values, notes and problems.
 #[derive(Debug, Default)]
 struct Reader {
-    fields: Fields,
+    invalid: BTreeMap<&'static str, String>,
     notes: Vec<String>,
     problems: Vec<String>,
 }
 
 impl Reader {
-    /// The value, unless it is absent, empty or an unsubstituted placeholder.
-    fn present(&mut self, field: &'static str, raw: Option<String>) -> Option<String> {
-        let value = raw.filter(|v| !v.is_empty())?;
+    /// The value as text, unless it is absent, empty or an unsubstituted placeholder.
+    fn present(&mut self, field: &'static str, raw: Option<OsString>) -> Option<String> {
+        let raw = raw.filter(|v| !v.is_empty())?;
+        let value = match raw.into_string() {
+            Ok(text) => text,
+            Err(raw) => {
+                self.notes.push(format!(
+                    "{field}: not valid UTF-8, read with U+FFFD in place of the invalid bytes"
+                ));
+                raw.to_string_lossy().into_owned()
+            }
+        };
         if is_placeholder(&value) {
             self.notes.push(format!(
                 "{field}: {value} is an unsubstituted Orchestrator placeholder, treated as absent \
@@ -204,37 +266,39 @@ impl Reader {
         Some(value)
     }
 
-    fn text(&mut self, field: &'static str, raw: Option<String>) -> Option<String> {
-        let value = self.present(field, raw)?;
-        self.fields.push(field, value.clone());
-        Some(value)
+    fn text(&mut self, field: &'static str, raw: Option<OsString>) -> Option<String> {
+        self.present(field, raw)
     }
 
-    /// Parses a present value; on failure records the raw text and names field, value and expectation.
-    fn parsed<T: Clone + Into<Value>>(
+    /// An analysis or instance-type code: surrounding whitespace is not part of it.
+    fn code(&mut self, field: &'static str, raw: Option<OsString>) -> Option<String> {
+        self.present(field, raw)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Parses a present value; on failure keeps the raw text and names field, value and expectation.
+    fn parsed<T>(
         &mut self,
         field: &'static str,
-        raw: Option<String>,
+        raw: Option<OsString>,
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<T> {
         let value = self.present(field, raw)?;
         match parse(&value) {
-            Ok(parsed) => {
-                self.fields.push(field, parsed.clone());
-                Some(parsed)
-            }
+            Ok(parsed) => Some(parsed),
             Err(expected) => {
                 self.problems.push(format!(
                     "{field} ({}): {value:?}: {expected}",
                     field_sources(field)
                 ));
-                self.fields.push(field, value);
+                self.invalid.insert(field, value);
                 None
             }
         }
     }
 
-    fn boolean(&mut self, field: &'static str, raw: Option<String>) -> Option<bool> {
+    fn boolean(&mut self, field: &'static str, raw: Option<OsString>) -> Option<bool> {
         self.parsed(field, raw, |v| match v {
             "true" => Ok(true),
             "false" => Ok(false),
@@ -242,7 +306,7 @@ impl Reader {
         })
     }
 
-    fn port(&mut self, field: &'static str, raw: Option<String>) -> Option<u16> {
+    fn port(&mut self, field: &'static str, raw: Option<OsString>) -> Option<u16> {
         self.parsed(field, raw, |v| {
             v.bytes()
                 .all(|b| b.is_ascii_digit())
@@ -253,7 +317,7 @@ impl Reader {
         })
     }
 
-    fn count(&mut self, field: &'static str, raw: Option<String>) -> Option<u64> {
+    fn count(&mut self, field: &'static str, raw: Option<OsString>) -> Option<u64> {
         self.parsed(field, raw, |v| {
             v.bytes()
                 .all(|b| b.is_ascii_digit())
@@ -263,35 +327,37 @@ impl Reader {
         })
     }
 
-    fn alias(&mut self, field: &'static str, raw: Option<String>) -> Option<TabletAlias> {
+    fn alias(&mut self, field: &'static str, raw: Option<OsString>) -> Option<TabletAlias> {
         self.parsed(field, raw, |v| {
-            v.parse::<TabletAlias>()
-                .map(|alias| alias.to_string())
-                .map_err(|e| e.to_string())
+            v.parse::<TabletAlias>().map_err(|e| e.to_string())
         })
-        .and_then(|normalised| normalised.parse().ok())
     }
 
     /// A comma-separated `host:port` list, kept as given minus blanks.
-    fn list(&mut self, field: &'static str, raw: Option<String>) {
-        if let Some(value) = self.present(field, raw) {
-            let items: Vec<Value> = value
+    fn list(&mut self, field: &'static str, raw: Option<OsString>) -> Option<Vec<String>> {
+        let value = self.present(field, raw)?;
+        Some(
+            value
                 .split(',')
                 .map(str::trim)
                 .filter(|item| !item.is_empty())
-                .map(|item| Value::from(item.to_owned()))
-                .collect();
-            self.fields.push(field, Value::Array(items));
-        }
+                .map(str::to_owned)
+                .collect(),
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::ffi::OsStringExt;
 
     fn args() -> EventArgs {
         EventArgs::default()
+    }
+
+    fn some(text: &str) -> Option<OsString> {
+        Some(text.into())
     }
 
     #[test]
@@ -322,130 +388,108 @@ mod tests {
     #[test]
     fn unsubstituted_and_empty_values_count_as_absent() {
         let mut a = args();
-        a.successor_alias = Some("{successorAlias}".into());
-        a.successor_host = Some(String::new());
-        a.successor_port = Some("{successorPort}".into());
-        let event = FailoverEvent::from_args(a).unwrap();
-        assert_eq!(event.successor_alias, None);
-        assert_eq!(event.successor, None);
-        assert!(event.fields.get("successor_alias").is_none());
-        assert_eq!(event.notes.len(), 2, "{:?}", event.notes);
-        assert!(event.notes[1].contains("{successorAlias}"));
-        assert!(event.notes[1].contains("no replica was promoted"));
+        a.successor_alias = some("{successorAlias}");
+        a.successor_host = some("");
+        a.successor_port = some("{successorPort}");
+        let read = ReadEvent::from_args(a);
+        assert!(read.problems.is_empty());
+        assert_eq!(read.event.successor_alias, None);
+        assert_eq!(read.event.successor(), None);
+        assert_eq!(read.notes.len(), 2, "{:?}", read.notes);
+        assert!(read.notes[1].contains("{successorAlias}"));
+        assert!(read.notes[1].contains("no replica was promoted"));
     }
 
     #[test]
     fn unknown_placeholder_is_explained() {
         let mut a = args();
-        a.failure_type = Some("{failureTypo}".into());
-        let event = FailoverEvent::from_args(a).unwrap();
-        assert_eq!(event.failure_type, None);
-        assert!(event.notes[0].contains("not a placeholder Orchestrator knows"));
+        a.failure_type = some("{failureTypo}");
+        let read = ReadEvent::from_args(a);
+        assert_eq!(read.event.failure_type, None);
+        assert!(read.notes[0].contains("not a placeholder Orchestrator knows"));
     }
 
     #[test]
-    fn values_are_typed_and_alias_normalised() {
+    fn non_utf8_bytes_are_read_lossily_with_a_note() {
         let mut a = args();
-        a.successor_alias = Some("zone1-101".into());
-        a.successor_host = Some("db-2".into());
-        a.successor_port = Some("3306".into());
-        a.is_master = Some("true".into());
-        a.count_replicas = Some("0".into());
-        a.lost_replicas = Some("a:1, b:2,".into());
-        let event = FailoverEvent::from_args(a).unwrap();
+        a.failure_description = Some(OsString::from_vec(b"disk \xff full".to_vec()));
+        a.failed_port = Some(OsString::from_vec(b"33\xfe06".to_vec()));
+        let read = ReadEvent::from_args(a);
         assert_eq!(
-            event.successor_alias.unwrap().to_string(),
-            "zone1-0000000101"
+            read.event.failure_description.as_deref(),
+            Some("disk \u{fffd} full")
         );
+        assert!(read.notes[0].starts_with("failure_description: not valid UTF-8"));
+        // A port with a bad byte is still a bad port, named as such.
+        assert_eq!(read.problems.len(), 1);
+        assert!(read.problems[0].starts_with("failed_port"), "{:?}", read.problems);
+        assert_eq!(read.invalid["failed_port"], "33\u{fffd}06");
+    }
+
+    #[test]
+    fn codes_are_trimmed() {
+        let mut a = args();
+        a.failure_type = some("  DeadMaster\n");
+        a.instance_type = some(" master ");
+        a.command = some(" kept as given ");
+        let event = ReadEvent::from_args(a).event;
+        assert_eq!(event.failure_type.as_deref(), Some("DeadMaster"));
+        assert_eq!(event.instance_type.as_deref(), Some("master"));
+        assert_eq!(event.command.as_deref(), Some(" kept as given "));
+    }
+
+    #[test]
+    fn values_are_typed_and_serialised_in_order() {
+        let mut a = args();
+        a.recovery_uid = some("r-1");
+        a.successor_alias = some("zone1-101");
+        a.successor_host = some("db-2");
+        a.successor_port = some("3306");
+        a.is_master = some("true");
+        a.count_replicas = some("0");
+        a.lost_replicas = some("a:1, b:2,");
+        a.failure_cluster_alias = some("commerce.0");
+        let event = ReadEvent::from_args(a).event;
         assert_eq!(
-            event.successor,
+            event.successor(),
             Some(HostPort {
                 host: "db-2".into(),
                 port: 3306
             })
         );
+        assert_eq!(event.cluster_shard().map(|s| s.to_string()).as_deref(), Some("commerce/0"));
+        let json = serde_json::to_string(&event).unwrap();
         assert_eq!(
-            event.fields.get("successor_alias"),
-            Some(&Value::from("zone1-0000000101"))
-        );
-        assert_eq!(event.fields.get("is_master"), Some(&Value::from(true)));
-        assert_eq!(event.fields.get("count_replicas"), Some(&Value::from(0u64)));
-        assert_eq!(
-            event.fields.get("lost_replicas"),
-            Some(&serde_json::json!(["a:1", "b:2"]))
+            json,
+            r#"{"recovery_uid":"r-1","is_master":true,"failure_cluster_alias":"commerce.0","count_replicas":0,"lost_replicas":["a:1","b:2"],"successor_host":"db-2","successor_port":3306,"successor_alias":"zone1-0000000101"}"#
         );
     }
 
     #[test]
     fn bad_values_name_field_value_and_expectation() {
-        type Setter = fn(&mut EventArgs, String);
+        type Setter = fn(&mut EventArgs, OsString);
         let table: [(Setter, &str, &str, &str); 9] = [
-            (
-                |a, v| a.successor_port = Some(v),
-                "0",
-                "successor_port",
-                "1 to 65535",
-            ),
-            (
-                |a, v| a.successor_port = Some(v),
-                "65536",
-                "successor_port",
-                "1 to 65535",
-            ),
-            (
-                |a, v| a.failed_port = Some(v),
-                "+3306",
-                "failed_port",
-                "1 to 65535",
-            ),
-            (
-                |a, v| a.is_master = Some(v),
-                "yes",
-                "is_master",
-                "true or false",
-            ),
-            (
-                |a, v| a.is_successful = Some(v),
-                "True",
-                "is_successful",
-                "true or false",
-            ),
-            (
-                |a, v| a.count_replicas = Some(v),
-                "-1",
-                "count_replicas",
-                "non-negative",
-            ),
-            (
-                |a, v| a.count_lost_replicas = Some(v),
-                "x",
-                "count_lost_replicas",
-                "non-negative",
-            ),
-            (
-                |a, v| a.successor_alias = Some(v),
-                "zone1-4294967296",
-                "successor_alias",
-                "32 bits",
-            ),
-            (
-                |a, v| a.successor_alias = Some(v),
-                "zone1 101",
-                "successor_alias",
-                "whitespace",
-            ),
+            (|a, v| a.successor_port = Some(v), "0", "successor_port", "1 to 65535"),
+            (|a, v| a.successor_port = Some(v), "65536", "successor_port", "1 to 65535"),
+            (|a, v| a.failed_port = Some(v), "+3306", "failed_port", "1 to 65535"),
+            (|a, v| a.is_master = Some(v), "yes", "is_master", "true or false"),
+            (|a, v| a.is_successful = Some(v), "True", "is_successful", "true or false"),
+            (|a, v| a.count_replicas = Some(v), "-1", "count_replicas", "non-negative"),
+            (|a, v| a.count_lost_replicas = Some(v), "x", "count_lost_replicas", "non-negative"),
+            (|a, v| a.successor_alias = Some(v), "zone1-4294967296", "successor_alias", "32 bits"),
+            (|a, v| a.successor_alias = Some(v), "zone1 101", "successor_alias", "whitespace"),
         ];
         for (set, value, field, expected) in table {
             let mut a = args();
-            set(&mut a, value.to_owned());
-            let invalid = FailoverEvent::from_args(a).expect_err(value);
-            assert_eq!(invalid.problems.len(), 1);
-            let problem = &invalid.problems[0];
+            set(&mut a, value.into());
+            let read = ReadEvent::from_args(a);
+            assert_eq!(read.problems.len(), 1);
+            let problem = &read.problems[0];
             assert!(problem.starts_with(field), "{problem}");
             assert!(problem.contains(&format!("{value:?}")), "{problem}");
             assert!(problem.contains(expected), "{problem}");
             // The raw value is still recorded so nothing about the failover is lost.
-            assert_eq!(invalid.fields.get(field), Some(&Value::from(value)));
+            assert_eq!(read.invalid.get(field).map(String::as_str), Some(value));
         }
     }
 

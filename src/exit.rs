@@ -1,30 +1,32 @@
-//! The exit-status table: what each status means, in one place for the code, `--help` and docs.
+//! Why a run ended and the exit status that says so: the one place kinds become numbers.
 
 use std::fmt;
 
 /// How a run ended, as Orchestrator's log and a calling script see it (sysexits-style numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
-    /// Done: reparented, skipped for safety, or a valid dry run.
+    /// Done: reparented, already primary, skipped for safety, or a valid dry run.
     Done,
-    /// The command line is malformed (clap's usage errors too).
+    /// The command line is malformed (clap's usage errors).
     Usage,
-    /// An input value is invalid, or Orchestrator promoted no successor.
+    /// An input value is invalid, no successor was promoted, or the successor was refused.
     InvalidInput,
     /// No vtctld could be reached.
     Unavailable,
     /// vtctld answered and refused the request.
     Refused,
-    /// The reparent is done (or skipped) but the recovery record could not be written.
+    /// The run is done but a recovery record could not be written.
     RecordMissing,
     /// The deadline passed while vtctld kept failing.
     DeadlinePassed,
-    /// vtctld refused the credentials or the permission.
+    /// No vtctld accepted our credentials or certificate.
     PermissionDenied,
-    /// A configuration error: unreadable TLS or credentials file, bad server address.
+    /// A configuration error: a bad setting, an unreadable TLS or credentials file.
     Config,
     /// Stopped by a signal; the status is 128 + the signal number.
     Interrupted(i32),
+    /// A bug: the process panicked after writing an `internal-error` record (SIGABRT).
+    Internal,
 }
 
 impl ExitStatus {
@@ -41,6 +43,7 @@ impl ExitStatus {
             Self::Config => 78,
             // Signal numbers are small; clamp so a bogus value cannot wrap around to 0.
             Self::Interrupted(signal) => u8::try_from(128 + signal.clamp(1, 127)).unwrap_or(255),
+            Self::Internal => 134,
         }
     }
 
@@ -55,19 +58,92 @@ impl fmt::Display for ExitStatus {
     }
 }
 
+/// Why a run did not succeed. Modules say what went wrong; only [`FailureKind::status`] says
+/// which exit status that is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The command line could not be parsed.
+    Usage,
+    /// An Orchestrator value is malformed.
+    InvalidInput,
+    /// Orchestrator promoted no successor.
+    NoSuccessor,
+    /// The successor is not the failed shard's own promotable tablet, or cannot be proven to be.
+    SuccessorRefused,
+    /// A setting is invalid or a file it names is unreadable.
+    Config,
+    /// No vtctld answered.
+    Unreachable,
+    /// vtctld answered with an error that retrying cannot fix.
+    VtctldRefused,
+    /// vtctld kept failing until the deadline.
+    DeadlinePassed,
+    /// Every vtctld refused our TLS certificate or credentials.
+    NotAccepted,
+    /// A record could not be written although the run itself succeeded.
+    RecordMissing,
+    /// A signal stopped the run.
+    Interrupted(i32),
+    /// The async runtime could not start, or another failure of this process itself.
+    Internal,
+}
+
+impl FailureKind {
+    pub fn status(self) -> ExitStatus {
+        match self {
+            Self::Usage => ExitStatus::Usage,
+            Self::InvalidInput | Self::NoSuccessor | Self::SuccessorRefused => {
+                ExitStatus::InvalidInput
+            }
+            Self::Config => ExitStatus::Config,
+            Self::Unreachable | Self::Internal => ExitStatus::Unavailable,
+            Self::VtctldRefused => ExitStatus::Refused,
+            Self::DeadlinePassed => ExitStatus::DeadlinePassed,
+            Self::NotAccepted => ExitStatus::PermissionDenied,
+            Self::RecordMissing => ExitStatus::RecordMissing,
+            Self::Interrupted(signal) => ExitStatus::Interrupted(signal),
+        }
+    }
+}
+
+/// A failure and the one line that explains it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The table shown by `--help`; README and the man page carry the same text.
 pub const EXIT_STATUS_HELP: &str = "\
-Exit status:
-  0   done: reparented, skipped for safety (not a master failure), or a valid dry run
-  64  usage error on the command line
-  65  invalid input, or no successor was promoted (the event is still recorded)
+Exit status (every status but 64 comes with a record in the recovery log):
+  0   done: reparented, already primary, skipped for safety, or a valid dry run
+  64  usage error on the command line (a best-effort `rejected` record is written)
+  65  invalid input, no successor promoted, or the successor refused as not the failed
+      shard's own promotable tablet (nothing is sent to vtctld)
   69  no vtctld could be reached
   70  vtctld refused the request
-  74  reparent done but the recovery record could not be written
+  74  done, but a recovery record could not be written
   75  the deadline passed while vtctld kept failing
-  77  vtctld refused the credentials or the permission
-  78  configuration error: unreadable TLS or credentials file, bad server address
-  130/143  interrupted by SIGINT/SIGTERM (an `interrupted` record is written)";
+  77  no vtctld accepted our TLS certificate or credentials
+  78  configuration error: a bad setting (flag or ORC_VITESS_HOOK_* variable), an unreadable
+      TLS or credentials file, a bad server address
+  129/130/143  interrupted by SIGHUP/SIGINT/SIGTERM (an `interrupted` record is written)
+  134  internal error, a bug (an `internal-error` record is written first)";
 
 #[cfg(test)]
 mod tests {
@@ -85,6 +161,7 @@ mod tests {
             ExitStatus::DeadlinePassed,
             ExitStatus::PermissionDenied,
             ExitStatus::Config,
+            ExitStatus::Internal,
         ];
         for status in all {
             let line = format!("\n  {:<3} ", status.code());
@@ -95,5 +172,28 @@ mod tests {
         }
         assert_eq!(ExitStatus::Interrupted(15).code(), 143);
         assert_eq!(ExitStatus::Interrupted(2).code(), 130);
+        assert_eq!(ExitStatus::Interrupted(1).code(), 129);
+        assert!(EXIT_STATUS_HELP.contains("129/130/143"));
+    }
+
+    #[test]
+    fn every_failure_kind_is_a_failure_status() {
+        let kinds = [
+            FailureKind::Usage,
+            FailureKind::InvalidInput,
+            FailureKind::NoSuccessor,
+            FailureKind::SuccessorRefused,
+            FailureKind::Config,
+            FailureKind::Unreachable,
+            FailureKind::VtctldRefused,
+            FailureKind::DeadlinePassed,
+            FailureKind::NotAccepted,
+            FailureKind::RecordMissing,
+            FailureKind::Interrupted(15),
+            FailureKind::Internal,
+        ];
+        for kind in kinds {
+            assert!(!kind.status().is_success(), "{kind:?}");
+        }
     }
 }

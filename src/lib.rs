@@ -10,13 +10,17 @@
 pub mod alias;
 pub mod cli;
 pub mod commands;
+pub mod connection;
 pub mod event;
 pub mod exit;
+pub mod output;
 pub mod plan;
+pub mod record;
 pub mod recorder;
 pub mod recovery_log;
 pub mod settings;
-pub mod tablet_match;
+pub mod successor;
+pub mod tablet;
 pub mod vtctld;
 
 /// Vitess's protocol messages and services, generated from the trimmed copies in `proto/`.

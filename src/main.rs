@@ -5,32 +5,35 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 use orc_vitess_hook::cli::{Cli, accept_single_dash_long_flags};
+use orc_vitess_hook::commands;
 use orc_vitess_hook::exit::ExitStatus;
-
-fn parse() -> Result<Cli, clap::Error> {
-    let command = Cli::command();
-    let args = accept_single_dash_long_flags(&command, std::env::args_os());
-    Cli::from_arg_matches(&command.try_get_matches_from(args)?)
-}
+use orc_vitess_hook::recorder::install_panic_hook;
 
 fn main() -> ExitCode {
-    let cli = match parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version are not errors; every real usage error exits 64 (EX_USAGE).
-            let status = match e.kind() {
+    install_panic_hook();
+    let command = Cli::command();
+    let args = accept_single_dash_long_flags(&command, std::env::args_os());
+    let parsed = command
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let status = match parsed {
+        Ok(cli) => commands::run(cli),
+        // --help and --version are not errors.
+        Err(e)
+            if matches!(
+                e.kind(),
                 ErrorKind::DisplayHelp
-                | ErrorKind::DisplayVersion
-                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-                    if !e.use_stderr() =>
-                {
-                    ExitStatus::Done
-                }
-                _ => ExitStatus::Usage,
-            };
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) && !e.use_stderr() =>
+        {
             let _ = e.print();
-            return ExitCode::from(status.code());
+            ExitStatus::Done
+        }
+        Err(e) => {
+            let _ = e.print();
+            commands::usage_error(&e, &args)
         }
     };
-    ExitCode::from(orc_vitess_hook::run(cli).code())
+    ExitCode::from(status.code())
 }

@@ -1,136 +1,350 @@
-//! One run's records and its report: builds each record from the event, appends it to the
-//! recovery log (opened on first use), and prints the final line or JSON object.
+//! One run's records and report: the path from a conclusion to (record, exit status, message),
+//! shared by the real run and `--dry-run` so the two can never disagree.
 //!
 //! A record that cannot be written never stops the run: the error goes to stderr and a run that
-//! would otherwise exit 0 exits 74 instead.
+//! would otherwise exit 0 exits 74 instead. The final record always carries the exit status the
+//! process ends with. A panic still leaves an `internal-error` record (see [`install_panic_hook`]).
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::cli::{LogArgs, LogFormat, OutputFormat};
-use crate::exit::ExitStatus;
-use crate::recovery_log::{Fields, Outcome, RecoveryLog, record_header};
+use crate::event::{FailoverEvent, ReadEvent};
+use crate::exit::{ExitStatus, FailureKind};
+use crate::output;
+use crate::record::{Details, Outcome, Record};
+use crate::recovery_log::{self, RecoveryLog};
+use crate::settings::{Problems, Setting};
 
+const OUTPUT: Setting = Setting::new("--output", "ORC_VITESS_HOOK_OUTPUT");
+const LOG_FORMAT: Setting = Setting::new("--log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
+const FSYNC: Setting = Setting::new("--fsync", "ORC_VITESS_HOOK_FSYNC");
+
+/// How long a record may wait for the log's lock when nothing else bounds it (the panic hook).
+const CRASH_LOCK_WAIT: Duration = Duration::from_secs(1);
+
+/// Where and how records are written.
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    pub path: PathBuf,
+    pub format: LogFormat,
+    pub fsync: bool,
+}
+
+impl LogSettings {
+    /// Reads the log settings; a bad one is a problem, and the default stands in for it so the
+    /// failover can still be recorded.
+    pub fn from_args(args: &LogArgs, problems: &mut Problems) -> Self {
+        let format = problems
+            .choice(
+                LOG_FORMAT,
+                &args.log_format,
+                &[("logfmt", LogFormat::Logfmt), ("json", LogFormat::Json)],
+            )
+            .unwrap_or(LogFormat::Logfmt);
+        Self {
+            path: args.log_file.clone(),
+            format,
+            fsync: problems.boolean(FSYNC, args.fsync.as_deref()),
+        }
+    }
+}
+
+/// Reads `--output`; text stands in for a bad value.
+pub fn output_format(raw: &OsStr, problems: &mut Problems) -> OutputFormat {
+    problems
+        .choice(
+            OUTPUT,
+            raw,
+            &[("text", OutputFormat::Text), ("json", OutputFormat::Json)],
+        )
+        .unwrap_or(OutputFormat::Text)
+}
+
+/// How a run ended: its outcome, the failure if any, the one-line message, the record's details.
+#[derive(Debug, Clone)]
+pub struct Conclusion {
+    pub outcome: Outcome,
+    pub failure: Option<FailureKind>,
+    pub message: String,
+    pub details: Details,
+}
+
+impl Conclusion {
+    pub fn success(outcome: Outcome, message: impl Into<String>, details: Details) -> Self {
+        Self {
+            outcome,
+            failure: None,
+            message: message.into(),
+            details,
+        }
+    }
+
+    /// A failure; the message is also the record's `error`.
+    pub fn failure(
+        outcome: Outcome,
+        kind: FailureKind,
+        message: impl Into<String>,
+        mut details: Details,
+    ) -> Self {
+        let message = message.into();
+        details.error = Some(message.clone());
+        Self {
+            outcome,
+            failure: Some(kind),
+            message,
+            details,
+        }
+    }
+
+    pub fn status(&self) -> ExitStatus {
+        self.failure.map_or(ExitStatus::Done, FailureKind::status)
+    }
+}
+
+/// What the panic hook needs to write a last record.
+#[derive(Debug, Clone)]
+struct CrashContext {
+    log: LogSettings,
+    event: FailoverEvent,
+    invalid: BTreeMap<&'static str, String>,
+    notes: Vec<String>,
+}
+
+static CRASH_CONTEXT: Mutex<Option<CrashContext>> = Mutex::new(None);
+
+/// Makes a panic, wherever it happens, write an `internal-error` record for the failover being
+/// handled and end the process with SIGABRT (134) in every build profile.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = format!("internal error (a bug): {what}{place}");
+        // try_lock: the panic may have happened while the context was being set.
+        let context = CRASH_CONTEXT.try_lock().ok().and_then(|guard| guard.clone());
+        let recorded = match context {
+            Some(context) => {
+                let details = Details::error(message.clone());
+                let mut record = Record::new(
+                    Outcome::InternalError,
+                    &context.event,
+                    &context.invalid,
+                    &details,
+                    &context.notes,
+                );
+                record.exit_status = Some(ExitStatus::Internal.code());
+                let line = recovery_log::render(&record.to_map(), context.log.format);
+                RecoveryLog::open(&context.log.path, context.log.fsync)
+                    .and_then(|mut log| log.append(&line, Instant::now() + CRASH_LOCK_WAIT))
+                    .map_err(|e| format!("{e:#}"))
+            }
+            None => Err("no failover was read yet".into()),
+        };
+        match recorded {
+            Ok(()) => output::err(&format!("error: {message}; recorded as internal-error")),
+            Err(e) => output::err(&format!("error: {message}; not recorded: {e}")),
+        }
+        std::process::abort();
+    }));
+}
+
+/// Writes a run's records and prints its report.
 #[derive(Debug)]
 pub struct Recorder {
-    args: LogArgs,
+    log: LogSettings,
     output: OutputFormat,
     /// `None` until the first write; then the open log or why it could not be opened.
-    log: Option<Result<RecoveryLog, String>>,
-    event: Fields,
+    file: Option<Result<RecoveryLog, String>>,
+    event: FailoverEvent,
+    invalid: BTreeMap<&'static str, String>,
     notes: Vec<String>,
+    hook: Option<String>,
     write_errors: Vec<String>,
+    /// No record waits for the log's lock beyond this: the deadline plus its margin.
+    ends: Instant,
 }
 
 impl Recorder {
-    pub fn new(args: LogArgs, output: OutputFormat) -> Self {
-        Self {
-            args,
+    pub fn new(log: LogSettings, output: OutputFormat, read: ReadEvent, ends: Instant) -> Self {
+        let recorder = Self {
+            log,
             output,
-            log: None,
-            event: Fields::default(),
-            notes: Vec::new(),
+            file: None,
+            event: read.event,
+            invalid: read.invalid,
+            notes: read.notes,
+            hook: None,
             write_errors: Vec::new(),
+            ends,
+        };
+        recorder.update_crash_context();
+        recorder
+    }
+
+    fn update_crash_context(&self) {
+        let context = CrashContext {
+            log: self.log.clone(),
+            event: self.event.clone(),
+            invalid: self.invalid.clone(),
+            notes: self.notes.clone(),
+        };
+        if let Ok(mut slot) = CRASH_CONTEXT.lock() {
+            *slot = Some(context);
         }
     }
 
-    /// The event's fields and notes, carried by every record of the run.
-    pub fn set_event(&mut self, fields: &Fields, notes: &[String]) {
-        self.event = fields.clone();
-        self.notes = notes.to_vec();
+    pub fn event(&self) -> &FailoverEvent {
+        &self.event
     }
 
-    pub fn notes(&self) -> Vec<String> {
-        self.notes.clone()
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
-    pub fn log_file(&self) -> &Path {
-        &self.args.log_file
+    /// Adds a note every later record carries.
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+        self.update_crash_context();
     }
 
-    fn record(&self, outcome: Outcome, extra: &Fields) -> Fields {
-        let mut record = record_header(outcome);
-        record.append(&self.event);
-        record.append(extra);
-        if !self.notes.is_empty() {
-            record.push("notes", self.notes.clone());
-        }
+    /// Names the Orchestrator hook list the records belong to.
+    pub fn set_hook(&mut self, hook: impl Into<String>) {
+        self.hook = Some(hook.into());
+    }
+
+    fn record<'a>(&'a self, outcome: Outcome, details: &'a Details) -> Record<'a> {
+        let mut record = Record::new(outcome, &self.event, &self.invalid, details, &self.notes);
+        record.hook = self.hook.as_deref();
         record
     }
 
-    /// The record a run would write first, for `--dry-run`.
-    pub fn planned_record(&self, outcome: Outcome, extra: &Fields) -> Fields {
-        self.record(outcome, extra)
+    /// Appends a record, waiting for the lock at most until `lock_until` (and never past the
+    /// run's end); a failure is reported on stderr and remembered, never raised.
+    pub fn write(&mut self, outcome: Outcome, details: &Details, lock_until: Instant) {
+        let line = recovery_log::render(&self.record(outcome, details).to_map(), self.log.format);
+        self.append(&line, lock_until.min(self.ends));
     }
 
-    pub fn render(&self, record: &Fields) -> String {
-        match self.args.log_format {
-            LogFormat::Logfmt => record.to_logfmt_line(),
-            LogFormat::Json => record.to_json_line(),
-        }
-    }
-
-    /// Appends a record; a failure is reported on stderr and remembered, never raised.
-    pub fn write(&mut self, outcome: Outcome, extra: &Fields) {
-        let record = self.record(outcome, extra);
-        self.append(&record);
-    }
-
-    fn append(&mut self, record: &Fields) {
-        let log = self.log.get_or_insert_with(|| {
-            RecoveryLog::open(&self.args.log_file, self.args.log_format, self.args.fsync)
-                .map_err(|e| format!("{e:#}"))
+    fn append(&mut self, line: &str, lock_until: Instant) {
+        let log = &self.log;
+        let file = self.file.get_or_insert_with(|| {
+            RecoveryLog::open(&log.path, log.fsync).map_err(|e| format!("{e:#}"))
         });
-        let result = match log {
-            Ok(log) => log.append(record).map_err(|e| format!("{e:#}")),
+        let result = match file {
+            Ok(file) => file.append(line, lock_until).map_err(|e| format!("{e:#}")),
             Err(e) => Err(e.clone()),
         };
         if let Err(e) = result {
-            eprintln!("error: recovery record not written: {e}");
+            output::err(&format!("error: recovery record not written: {e}"));
             self.write_errors.push(e);
         }
     }
 
-    /// Writes the final record, prints the report and returns the exit status: `status`, or 74
-    /// when the run succeeded but a record is missing.
-    pub fn finish(
-        mut self,
-        outcome: Outcome,
-        status: ExitStatus,
-        extra: &Fields,
-        message: &str,
-    ) -> ExitStatus {
-        let mut extra = extra.clone();
-        extra.push("exit_status", status.code());
-        let record = self.record(outcome, &extra);
-        self.append(&record);
-        let status = if status.is_success() && !self.write_errors.is_empty() {
-            ExitStatus::RecordMissing
-        } else {
-            status
-        };
-        if !status.is_success() && outcome != Outcome::Ok && outcome != Outcome::Skipped {
-            eprintln!("error: {message}");
+    /// Writes the final record and prints the report; returns the exit status, which the
+    /// record states: the conclusion's, or 74 when it succeeded but a record is missing.
+    pub fn finish(mut self, conclusion: Conclusion) -> ExitStatus {
+        let mut status = conclusion.status();
+        if status.is_success() && !self.write_errors.is_empty() {
+            status = ExitStatus::RecordMissing;
+        }
+        let mut record = self.record(conclusion.outcome, &conclusion.details);
+        record.exit_status = Some(status.code());
+        let map = record.to_map();
+        let line = recovery_log::render(&map, self.log.format);
+        self.append(&line, self.ends);
+        if status.is_success() && !self.write_errors.is_empty() {
+            // The final record itself is missing, so nothing states another status.
+            status = ExitStatus::RecordMissing;
         }
         match self.output {
-            OutputFormat::Text => {
-                if matches!(outcome, Outcome::Ok | Outcome::Skipped) {
-                    println!("{message}");
-                }
+            OutputFormat::Text if status.is_success() || conclusion.failure.is_none() => {
+                output::out(&conclusion.message);
             }
-            OutputFormat::Json => {
-                let object = json!({
+            OutputFormat::Text => output::err(&format!("error: {}", conclusion.message)),
+            OutputFormat::Json => output::out(
+                &json!({
                     "dry_run": false,
-                    "outcome": outcome.as_str(),
+                    "outcome": conclusion.outcome.as_str(),
                     "exit_status": status.code(),
-                    "message": message,
-                    "log_file": self.args.log_file.display().to_string(),
+                    "message": conclusion.message,
+                    "log_file": self.log.path.display().to_string(),
                     "record_written": self.write_errors.is_empty(),
                     "record_errors": self.write_errors,
-                    "record": record.to_json_value(),
-                });
-                println!("{object}");
+                    "record": Value::Object(map),
+                })
+                .to_string(),
+            ),
+        }
+        status
+    }
+
+    /// Writes the final record of a command line clap could not parse; clap prints the error.
+    pub fn finish_quietly(mut self, conclusion: Conclusion) -> ExitStatus {
+        let status = conclusion.status();
+        let mut record = self.record(conclusion.outcome, &conclusion.details);
+        record.exit_status = Some(status.code());
+        let line = recovery_log::render(&record.to_map(), self.log.format);
+        self.append(&line, self.ends);
+        status
+    }
+
+    /// `--dry-run`: prints the record the run would write and what it would send; checks that
+    /// the log could be appended to; writes nothing and connects nowhere.
+    pub fn dry_run(self, conclusion: Conclusion, action: &str, rpc: Value) -> ExitStatus {
+        let mut status = conclusion.status();
+        let appendable = RecoveryLog::check_appendable(&self.log.path).map_err(|e| format!("{e:#}"));
+        if let (true, Err(_)) = (status.is_success(), &appendable) {
+            status = ExitStatus::RecordMissing;
+        }
+        let mut record = self.record(conclusion.outcome, &conclusion.details);
+        if conclusion.outcome != Outcome::Received {
+            record.exit_status = Some(status.code());
+        }
+        let map = record.to_map();
+        let log_file = self.log.path.display().to_string();
+        match self.output {
+            OutputFormat::Json => output::out(
+                &json!({
+                    "dry_run": true,
+                    "action": action,
+                    "exit_status": status.code(),
+                    "message": conclusion.message,
+                    "log_file": log_file,
+                    "log_appendable": appendable.is_ok(),
+                    "log_error": appendable.as_ref().err(),
+                    "record": Value::Object(map),
+                    "rpc": rpc,
+                    "notes": self.notes,
+                })
+                .to_string(),
+            ),
+            OutputFormat::Text => {
+                let line = format!("dry run: {}", conclusion.message);
+                if conclusion.failure.is_none() {
+                    output::out(&line);
+                } else {
+                    output::err(&format!("error: {line}"));
+                }
+                if let Err(e) = &appendable {
+                    output::err(&format!("error: dry run: the recovery log cannot be appended to: {e}"));
+                }
+                output::out(&format!(
+                    "dry run: would append to {log_file}: {}",
+                    recovery_log::render(&map, self.log.format)
+                ));
             }
         }
         status

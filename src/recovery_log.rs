@@ -1,84 +1,101 @@
-//! The recovery log: ordered record fields, their logfmt/JSON lines, and a safe, locked append.
+//! The recovery log: a record's logfmt/JSON line, and a safe, locked, all-or-nothing append.
 
-use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
+use std::ffi::CString;
+use std::fs::{self, DirBuilder, File, Metadata, OpenOptions, TryLockError};
 use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
-use chrono::{SecondsFormat, Utc};
-use serde_json::Value;
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::{Map, Value};
 
 use crate::cli::LogFormat;
 
-/// Record fields in the order they were added (records read better with `ts` and `outcome` first).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields(Vec<(&'static str, Value)>);
-
-impl Fields {
-    pub fn push(&mut self, key: &'static str, value: impl Into<Value>) {
-        self.0.push((key, value.into()));
-    }
-
-    pub fn append(&mut self, other: &Fields) {
-        self.0.extend(other.0.iter().cloned());
-    }
-
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-    }
-
-    /// A JSON object (keys sorted, as `serde_json` keeps them) for embedding in other output.
-    pub fn to_json_value(&self) -> Value {
-        Value::Object(
-            self.0
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        )
-    }
-
-    /// One JSON object in field order, without a newline.
-    pub fn to_json_line(&self) -> String {
-        let mut line = String::from("{");
-        for (i, (key, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                line.push(',');
-            }
-            line.push_str(&Value::from(*key).to_string());
-            line.push(':');
-            line.push_str(&value.to_string());
+/// One record line, without the trailing newline; keys keep `record`'s order and `null` values
+/// are left out.
+///
+/// Besides what JSON escapes, the line carries DEL, the C1 controls (U+0080–U+009F, NEL among
+/// them) and the Unicode line and paragraph separators only as `\uXXXX`: a terminal, `less` or a
+/// log shipper may take any of them for a line break or a control sequence.
+pub fn render(record: &Map<String, Value>, format: LogFormat) -> String {
+    let present = record.iter().filter(|(_, value)| !value.is_null());
+    match format {
+        LogFormat::Json => {
+            let object: Map<String, Value> = present
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            escape_json_text(&Value::Object(object).to_string())
         }
-        line.push('}');
-        line
-    }
-
-    /// `key=value` pairs; values quoted (JSON escapes) when they hold anything but plain characters.
-    pub fn to_logfmt_line(&self) -> String {
-        let mut line = String::new();
-        for (key, value) in &self.0 {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(key);
-            line.push('=');
-            line.push_str(&logfmt_value(value));
+        LogFormat::Logfmt => {
+            let pairs: Vec<String> = present
+                .map(|(key, value)| format!("{}={}", logfmt_text(key), logfmt_value(value)))
+                .collect();
+            pairs.join(" ")
         }
-        line
     }
+}
+
+/// `text` as one line for stdout/stderr: every control character and U+2028/U+2029 written as
+/// an escape (`\n`, `\r`, `\t`, else `\u00XX`, `\u2028`, `\u2029`), everything else unchanged
+/// and unquoted.
+pub fn one_line(text: &str) -> String {
+    if !text.chars().any(breaks_lines) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if breaks_lines(c) => push_unicode_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters a record or an output line never carries raw: the C0 controls, DEL, the C1
+/// controls (NEL is U+0085) and the Unicode line and paragraph separators.
+fn breaks_lines(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// What serde_json leaves raw but a record must not carry: DEL, C1, U+2028, U+2029.
+fn escaped_beyond_json(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}')
+}
+
+fn push_unicode_escape(out: &mut String, c: char) {
+    // Only BMP characters reach here, so one \uXXXX unit is the whole escape.
+    out.push_str(&format!("\\u{:04x}", u32::from(c)));
+}
+
+/// Escapes [`escaped_beyond_json`] characters in serialized JSON. Outside strings JSON text is
+/// plain ASCII, so every such character is inside a string, where `\uXXXX` means the same
+/// character: the text stays valid JSON and parses back to the same values.
+fn escape_json_text(json: &str) -> String {
+    if !json.chars().any(escaped_beyond_json) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if escaped_beyond_json(c) {
+            push_unicode_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn logfmt_value(value: &Value) -> String {
     match value {
         Value::String(text) => logfmt_text(text),
         // A list of plain items reads best comma-joined, as Orchestrator writes host lists.
-        Value::Array(items)
-            if items.iter().all(|item| match item {
-                Value::String(text) => !text.contains(','),
-                other => !other.is_object() && !other.is_array(),
-            }) =>
-        {
+        Value::Array(items) if !items.is_empty() && items.iter().all(joins_plainly) => {
             let joined: Vec<String> = items
                 .iter()
                 .map(|item| match item {
@@ -89,64 +106,36 @@ fn logfmt_value(value: &Value) -> String {
             logfmt_text(&joined.join(","))
         }
         Value::Array(_) | Value::Object(_) => logfmt_text(&value.to_string()),
-        Value::Null => String::new(),
+        // Left out by `render`; spelled out in case a nested caller passes one.
+        Value::Null => "null".to_owned(),
         Value::Bool(_) | Value::Number(_) => value.to_string(),
     }
 }
 
+fn joins_plainly(item: &Value) -> bool {
+    match item {
+        Value::String(text) => !text.contains(','),
+        Value::Bool(_) | Value::Number(_) => true,
+        Value::Null | Value::Array(_) | Value::Object(_) => false,
+    }
+}
+
+/// Bare when non-empty and free of anything that could split or mislead a logfmt reader, else a
+/// JSON string with the record's escapes.
 fn logfmt_text(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '=' | '\\'));
+            .all(|c| !c.is_whitespace() && !breaks_lines(c) && !matches!(c, '"' | '=' | '\\'));
     if plain {
         text.to_owned()
     } else {
-        Value::from(text).to_string()
+        escape_json_text(&Value::from(text).to_string())
     }
 }
 
-/// How long a record waits for another writer's lock before it is given up as not written.
-const LOCK_WAIT: Duration = Duration::from_secs(1);
-
-/// What happened to a failover, as the record's `outcome` field says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Written before any network call.
-    Received,
-    Ok,
-    Skipped,
-    Failed,
-    Rejected,
-    Interrupted,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Ok => "ok",
-            Self::Skipped => "skipped",
-            Self::Failed => "failed",
-            Self::Rejected => "rejected",
-            Self::Interrupted => "interrupted",
-        }
-    }
-}
-
-/// A record's leading fields: UTC timestamp in RFC 3339 with milliseconds, outcome and pid.
-pub fn record_header(outcome: Outcome) -> Fields {
-    let mut fields = Fields::default();
-    fields.push(
-        "ts",
-        Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-    );
-    fields.push("outcome", outcome.as_str());
-    fields.push("pid", std::process::id());
-    fields
-}
-
-/// An open recovery log. Records are appended under an exclusive `flock`, one `write` each.
+/// An open recovery log. Records are appended under an exclusive `flock`, one `write` each, and a
+/// write that does not go out whole is cut off again, so readers only ever see whole lines.
 ///
 /// The lock is `std::fs::File::lock` (flock(2), like the unmaintained fs2 crate's), so other
 /// writers that lock the file, including other hook runs, never interleave with a record.
@@ -154,112 +143,104 @@ pub fn record_header(outcome: Outcome) -> Fields {
 pub struct RecoveryLog {
     file: File,
     path: PathBuf,
-    format: LogFormat,
     fsync: bool,
 }
 
 impl RecoveryLog {
-    /// Opens `path` for appending, creating it 0640 (and its directory 0750) if missing.
+    /// Opens `path` for appending, creating it 0640 (and missing directories 0750).
     ///
-    /// Refuses a symbolic link, anything but a regular file, and, in a directory other users may
-    /// write to (like /tmp), a file owned by another user: such a file may have been planted.
-    pub fn open(path: &Path, format: LogFormat, fsync: bool) -> Result<Self> {
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        if !dir.exists() {
+    /// Refuses a symbolic link, anything but a regular file, and, on the way from `/` down, any
+    /// symbolic link or entry owned by someone other than this user or root in a directory other
+    /// users can write to (like /tmp): such an entry may have been planted to redirect the log.
+    pub fn open(path: &Path, fsync: bool) -> Result<Self> {
+        let absolute = absolute(path)?;
+        let walk = check_chain(path, &absolute)?;
+        if walk.missing_dirs {
+            let dir = parent_dir(&absolute);
             DirBuilder::new()
                 .recursive(true)
                 .mode(0o750)
                 .create(dir)
                 .with_context(|| format!("cannot create log directory {}", dir.display()))?;
+            // Someone could have planted an entry while we created ours.
+            check_chain(path, &absolute)?;
         }
-        let file = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(0o640)
-            // std adds O_CLOEXEC itself; O_NONBLOCK keeps a planted FIFO from blocking the open.
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(path)
-            .map_err(|e| match e.raw_os_error() {
-                Some(libc::ELOOP) => anyhow::anyhow!(
-                    "refusing recovery log {}: it is a symbolic link",
-                    path.display()
-                ),
-                // What a non-blocking open of a FIFO without a reader (or a socket) answers.
-                Some(libc::ENXIO) => anyhow::anyhow!(
-                    "refusing recovery log {}: it is not a regular file",
-                    path.display()
-                ),
-                _ => anyhow::Error::new(e)
-                    .context(format!("cannot open recovery log {}", path.display())),
-            })?;
-        let meta = file
-            .metadata()
-            .with_context(|| format!("cannot stat recovery log {}", path.display()))?;
-        if !meta.file_type().is_file() {
-            bail!(
-                "refusing recovery log {}: it is not a regular file",
-                path.display()
-            );
-        }
-        let dir_meta = fs::metadata(dir)
-            .with_context(|| format!("cannot stat log directory {}", dir.display()))?;
-        let me = effective_uid();
-        if dir_meta.mode() & 0o002 != 0 && meta.uid() != me {
-            bail!(
-                "refusing recovery log {}: it is owned by uid {}, not by this user (uid {me}), \
-                 in {} which other users can write to",
-                path.display(),
-                meta.uid(),
-                dir.display()
-            );
-        }
+        let file = open_append(path, &absolute, true)?;
+        check_opened(&file, path, &absolute)?;
         Ok(Self {
             file,
             path: path.to_owned(),
-            format,
             fsync,
         })
     }
 
-    /// Appends one record as one line.
-    pub fn append(&mut self, record: &Fields) -> Result<()> {
-        let mut line = match self.format {
-            LogFormat::Logfmt => record.to_logfmt_line(),
-            LogFormat::Json => record.to_json_line(),
-        };
-        line.push('\n');
-        self.lock_within(LOCK_WAIT)?;
-        let written = write_once(&mut self.file, line.as_bytes()).and_then(|()| {
-            if self.fsync {
-                self.file.sync_data()
-            } else {
-                Ok(())
-            }
-        });
-        // Closing the file would release the lock too; unlocking early just shortens the wait
-        // of other writers.
-        let _ = self.file.unlock();
-        written.with_context(|| format!("cannot write recovery log {}", self.path.display()))
+    /// For `--dry-run`: runs every check of [`RecoveryLog::open`] and proves the log could be
+    /// appended to, creating and writing nothing.
+    ///
+    /// An existing file is opened for appending (without `O_CREAT`) and closed; for a missing
+    /// one, the nearest existing directory on its path must be writable by this user.
+    pub fn check_appendable(path: &Path) -> Result<()> {
+        let absolute = absolute(path)?;
+        let walk = check_chain(path, &absolute)?;
+        if walk.file_exists {
+            let file = open_append(path, &absolute, false)?;
+            return check_opened(&file, path, &absolute);
+        }
+        writable_dir(&walk.deepest_dir).map_err(|e| {
+            anyhow!(
+                "cannot create recovery log {}: directory {} is not writable by this user: {e}",
+                path.display(),
+                walk.deepest_dir.display()
+            )
+        })
     }
 
-    /// Takes the exclusive lock, waiting at most `limit`: anyone who can read the file can hold
-    /// a flock on it, and a hook must never hang Orchestrator's recovery on that.
-    fn lock_within(&self, limit: Duration) -> Result<()> {
+    /// Appends `line` and a newline as one `write` under an exclusive lock, waiting for the lock
+    /// until `lock_until` at the latest (one try even when it has passed).
+    ///
+    /// A short or failed write, or a failed fsync, cuts the file back to its length before the
+    /// write, so no reader ever sees part of a record. A `line` carrying a control character
+    /// (which [`render`] never produces) goes out as [`one_line`] makes it.
+    pub fn append(&mut self, line: &str, lock_until: Instant) -> Result<()> {
+        let mut bytes = if line.chars().any(breaks_lines) {
+            one_line(line).into_bytes()
+        } else {
+            line.as_bytes().to_vec()
+        };
+        bytes.push(b'\n');
+        self.lock_until(lock_until)?;
+        let written = self.write_whole(&bytes);
+        // Closing the file would release the lock too; unlocking now shortens others' wait.
+        let _ = self.file.unlock();
+        written
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Takes the exclusive lock, polling until `until`: anyone who can read the file can hold a
+    /// flock on it, and a hook must never hang Orchestrator's recovery on that. The pause between
+    /// tries starts at 1 ms and grows to 10 ms, so a queue of hundreds of hooks drains quickly.
+    fn lock_until(&self, until: Instant) -> Result<()> {
         let start = Instant::now();
+        let mut pause = Duration::from_millis(1);
         loop {
             match self.file.try_lock() {
                 Ok(()) => return Ok(()),
-                Err(TryLockError::WouldBlock) if start.elapsed() < limit => {
-                    std::thread::sleep(Duration::from_millis(5));
+                Err(TryLockError::WouldBlock) => {
+                    let now = Instant::now();
+                    if now >= until {
+                        bail!(
+                            "cannot lock recovery log {}: another process held its lock; \
+                             gave up after {} ms",
+                            self.path.display(),
+                            now.duration_since(start).as_millis()
+                        );
+                    }
+                    std::thread::sleep(pause.min(until - now));
+                    pause = (pause * 2).min(Duration::from_millis(10));
                 }
-                Err(TryLockError::WouldBlock) => bail!(
-                    "cannot lock recovery log {}: another process held its lock for {} ms",
-                    self.path.display(),
-                    limit.as_millis()
-                ),
                 Err(TryLockError::Error(e)) => {
                     return Err(anyhow::Error::new(e)
                         .context(format!("cannot lock recovery log {}", self.path.display())));
@@ -267,19 +248,209 @@ impl RecoveryLog {
             }
         }
     }
+
+    /// Writes `bytes` with one `write` (a second call could land after another writer's
+    /// record); on any failure, truncates back to the length before. Call with the lock held.
+    fn write_whole(&mut self, bytes: &[u8]) -> Result<()> {
+        let context = || format!("cannot write recovery log {}", self.path.display());
+        let before = self
+            .file
+            .metadata()
+            .map(|meta| meta.len())
+            .with_context(|| format!("cannot stat recovery log {}", self.path.display()))?;
+        let failure = match self.file.write(bytes) {
+            Ok(n) if n == bytes.len() && self.fsync => {
+                self.file.sync_data().err().map(|e| format!("fsync: {e}"))
+            }
+            Ok(n) if n == bytes.len() => None,
+            Ok(n) => Some(format!("short write: {n} of {} bytes", bytes.len())),
+            Err(e) => Some(e.to_string()),
+        };
+        let Some(failure) = failure else {
+            return Ok(());
+        };
+        match self.file.set_len(before) {
+            Ok(()) => {
+                Err(anyhow!("{failure} (rolled back to {before} bytes)")).with_context(context)
+            }
+            Err(e) => Err(anyhow!(
+                "{failure}; rolling back to {before} bytes failed too ({e}): the file may end \
+                 in a partial line"
+            ))
+            .with_context(context),
+        }
+    }
 }
 
-/// One `write` for the whole line; a short write (disk full) is an error rather than a torn line
-/// finished by a second call that another writer could interleave with.
-fn write_once(file: &mut File, bytes: &[u8]) -> io::Result<()> {
-    let n = file.write(bytes)?;
-    if n == bytes.len() {
+/// `path` made absolute against the current directory, symbolic links left unresolved.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path)
+        .with_context(|| format!("cannot resolve recovery log path {}", path.display()))
+}
+
+fn parent_dir(absolute: &Path) -> &Path {
+    absolute.parent().unwrap_or(Path::new("/"))
+}
+
+/// What the walk down the log's path found.
+#[derive(Debug)]
+struct Walk {
+    /// The deepest existing directory on the way (the log's directory when it exists).
+    deepest_dir: PathBuf,
+    /// Some directory between `deepest_dir` and the log is missing.
+    missing_dirs: bool,
+    file_exists: bool,
+}
+
+/// Walks `absolute` from `/` down. In a directory other users can write to, the next entry on the
+/// way must be neither a symbolic link nor owned by anyone but this user or root. `shown` is the
+/// path as the user gave it, for messages.
+fn check_chain(shown: &Path, absolute: &Path) -> Result<Walk> {
+    let refuse = |why: String| anyhow!("refusing recovery log {}: {why}", shown.display());
+    let me = effective_uid();
+    let mut dir = PathBuf::from("/");
+    let mut dir_meta = fs::metadata(&dir).context("cannot stat /")?;
+    let names: Vec<Component> = absolute.components().collect();
+    let last = names.len().saturating_sub(1);
+    for (index, component) in names.iter().enumerate() {
+        let name = match component {
+            Component::Normal(name) => name,
+            // `..` names a directory the kernel reaches through ours; it cannot be planted.
+            Component::ParentDir => {
+                dir.push("..");
+                dir_meta = stat_dir(&dir)?;
+                continue;
+            }
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => continue,
+        };
+        let entry = dir.join(name);
+        let entry_meta = match fs::symlink_metadata(&entry) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(Walk {
+                    deepest_dir: dir,
+                    missing_dirs: index < last,
+                    file_exists: false,
+                });
+            }
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot stat {}", entry.display()))
+                );
+            }
+        };
+        if dir_meta.mode() & 0o002 != 0 {
+            if entry_meta.file_type().is_symlink() {
+                return Err(refuse(format!(
+                    "{} is a symbolic link in {}, which other users can write to",
+                    entry.display(),
+                    dir.display()
+                )));
+            }
+            let owner = entry_meta.uid();
+            if owner != me && owner != 0 {
+                return Err(refuse(format!(
+                    "{} is owned by uid {owner}, not by this user (uid {me}) or root, in {}, \
+                     which other users can write to",
+                    entry.display(),
+                    dir.display()
+                )));
+            }
+        }
+        if index == last {
+            return Ok(Walk {
+                deepest_dir: dir,
+                missing_dirs: false,
+                file_exists: true,
+            });
+        }
+        dir_meta = stat_dir(&entry)?;
+        dir = entry;
+    }
+    // Only a path without a file name (`/`) ends here.
+    bail!(
+        "refusing recovery log {}: it is not a regular file",
+        shown.display()
+    )
+}
+
+/// A directory on the way, symbolic links followed (one here passed the checks above).
+fn stat_dir(dir: &Path) -> Result<Metadata> {
+    let meta = fs::metadata(dir).with_context(|| format!("cannot stat {}", dir.display()))?;
+    if !meta.is_dir() {
+        bail!("cannot use {}: it is not a directory", dir.display());
+    }
+    Ok(meta)
+}
+
+fn open_append(shown: &Path, absolute: &Path, create: bool) -> Result<File> {
+    OpenOptions::new()
+        .append(true)
+        .create(create)
+        .mode(0o640)
+        // std adds O_CLOEXEC itself; O_NONBLOCK keeps a planted FIFO from blocking the open.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(absolute)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => anyhow!(
+                "refusing recovery log {}: it is a symbolic link",
+                shown.display()
+            ),
+            // What a non-blocking open of a FIFO without a reader (or a socket) answers.
+            Some(libc::ENXIO) => anyhow!(
+                "refusing recovery log {}: it is not a regular file",
+                shown.display()
+            ),
+            _ => anyhow::Error::new(e)
+                .context(format!("cannot open recovery log {}", shown.display())),
+        })
+}
+
+/// Checks what was actually opened (the walk ran before the open): a regular file, and in a
+/// directory other users can write to, one owned by this user or root.
+fn check_opened(file: &File, shown: &Path, absolute: &Path) -> Result<()> {
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot stat recovery log {}", shown.display()))?;
+    if !meta.file_type().is_file() {
+        bail!(
+            "refusing recovery log {}: it is not a regular file",
+            shown.display()
+        );
+    }
+    let dir = parent_dir(absolute);
+    let dir_meta = stat_dir(dir)?;
+    let (owner, me) = (meta.uid(), effective_uid());
+    if dir_meta.mode() & 0o002 != 0 && owner != me && owner != 0 {
+        bail!(
+            "refusing recovery log {}: it is owned by uid {owner}, not by this user (uid {me}) \
+             or root, in {}, which other users can write to",
+            shown.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Whether this process (its effective ids, as for creating a file) may create entries in `dir`.
+#[allow(unsafe_code)]
+fn writable_dir(dir: &Path) -> io::Result<()> {
+    let c_dir = CString::new(dir.as_os_str().as_bytes())
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    // SAFETY: `c_dir` is a valid NUL-terminated string that outlives the call; faccessat only
+    // reads it and touches no other memory of ours.
+    let answer = unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            c_dir.as_ptr(),
+            libc::W_OK | libc::X_OK,
+            libc::AT_EACCESS,
+        )
+    };
+    if answer == 0 {
         Ok(())
     } else {
-        Err(io::Error::new(
-            io::ErrorKind::WriteZero,
-            format!("short write: {n} of {} bytes", bytes.len()),
-        ))
+        Err(io::Error::last_os_error())
     }
 }
 
@@ -291,48 +462,388 @@ fn effective_uid() -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    use std::process::Command;
+
+    use serde_json::json;
+
     use super::*;
 
-    fn sample() -> Fields {
-        let mut f = Fields::default();
-        f.push("outcome", "ok");
-        f.push("pid", 42u32);
-        f.push("failure_description", "Master cannot be reached: \"x\"");
-        f.push("is_master", true);
-        f.push("lost_replicas", serde_json::json!(["a:1", "b:2"]));
-        f.push("empty", "");
-        f.push("line", "one\ntwo");
-        f.push("events", serde_json::json!(["a, b", "c"]));
-        f
+    fn record(pairs: Value) -> Map<String, Value> {
+        match pairs {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    fn sample() -> Map<String, Value> {
+        record(json!({
+            "outcome": "ok",
+            "pid": 42,
+            "failure_description": "Master cannot be reached: \"x\"",
+            "is_master": true,
+            "lost_replicas": ["a:1", "b:2"],
+            "empty": "",
+            "line": "one\ntwo",
+            "events": ["a, b", "c"],
+            "gone": null,
+        }))
     }
 
     #[test]
-    fn logfmt_quotes_only_where_needed() {
+    fn logfmt_quotes_only_where_needed_and_leaves_out_nulls() {
         assert_eq!(
-            sample().to_logfmt_line(),
+            render(&sample(), LogFormat::Logfmt),
             r#"outcome=ok pid=42 failure_description="Master cannot be reached: \"x\"" is_master=true lost_replicas=a:1,b:2 empty="" line="one\ntwo" events="[\"a, b\",\"c\"]""#
         );
     }
 
     #[test]
-    fn json_line_keeps_field_order() {
-        let line = sample().to_json_line();
-        assert!(line.starts_with(r#"{"outcome":"ok","pid":42,"#), "{line}");
-        let parsed: Value = serde_json::from_str(&line).unwrap();
+    fn json_keeps_key_order_and_leaves_out_nulls() {
         assert_eq!(
-            parsed["failure_description"],
-            "Master cannot be reached: \"x\""
+            render(&sample(), LogFormat::Json),
+            r#"{"outcome":"ok","pid":42,"failure_description":"Master cannot be reached: \"x\"","is_master":true,"lost_replicas":["a:1","b:2"],"empty":"","line":"one\ntwo","events":["a, b","c"]}"#
         );
-        assert_eq!(parsed["lost_replicas"][1], "b:2");
+    }
+
+    /// (value, logfmt rendering, JSON rendering of the same value)
+    const ESCAPES: &[(&str, &str, &str)] = &[
+        ("plain", "plain", r#""plain""#),
+        ("zone1-101", "zone1-101", r#""zone1-101""#),
+        ("käse", "käse", r#""käse""#),
+        ("a b", r#""a b""#, r#""a b""#),
+        ("k=v", r#""k=v""#, r#""k=v""#),
+        (r"back\slash", r#""back\\slash""#, r#""back\\slash""#),
+        ("cr\rlf\n", r#""cr\rlf\n""#, r#""cr\rlf\n""#),
+        ("tab\t", r#""tab\t""#, r#""tab\t""#),
+        (
+            "nul\0bell\u{7}",
+            r#""nul\u0000bell\u0007""#,
+            r#""nul\u0000bell\u0007""#,
+        ),
+        ("esc\u{1b}[31m", r#""esc\u001b[31m""#, r#""esc\u001b[31m""#),
+        ("del\u{7f}", r#""del\u007f""#, r#""del\u007f""#),
+        (
+            "c1\u{80}\u{9b}\u{9f}",
+            r#""c1\u0080\u009b\u009f""#,
+            r#""c1\u0080\u009b\u009f""#,
+        ),
+        ("nel\u{85}", r#""nel\u0085""#, r#""nel\u0085""#),
+        (
+            "ls\u{2028}ps\u{2029}",
+            r#""ls\u2028ps\u2029""#,
+            r#""ls\u2028ps\u2029""#,
+        ),
+        ("nbsp\u{a0}", "\"nbsp\u{a0}\"", "\"nbsp\u{a0}\""),
+        ("", r#""""#, r#""""#),
+    ];
+
+    #[test]
+    fn both_formats_escape_every_line_breaking_character() {
+        for (value, logfmt, json) in ESCAPES {
+            let one = record(json!({ "v": value }));
+            assert_eq!(
+                render(&one, LogFormat::Logfmt),
+                format!("v={logfmt}"),
+                "{value:?}"
+            );
+            assert_eq!(
+                render(&one, LogFormat::Json),
+                format!("{{\"v\":{json}}}"),
+                "{value:?}"
+            );
+        }
     }
 
     #[test]
-    fn header_has_utc_millisecond_timestamp() {
-        let header = record_header(Outcome::Received);
-        let ts = header.get("ts").and_then(Value::as_str).unwrap();
-        // 2026-11-25T22:10:36.123Z
-        assert_eq!(ts.len(), 24, "{ts}");
-        assert!(ts.ends_with('Z') && ts.as_bytes()[19] == b'.', "{ts}");
-        assert_eq!(header.get("outcome"), Some(&Value::from("received")));
+    fn json_lines_parse_back_to_the_original_strings() {
+        let nasty: String = (0u32..0x100)
+            .chain([0x2028, 0x2029, 0xfeff, 0x1f600])
+            .filter_map(char::from_u32)
+            .collect();
+        let original = record(json!({
+            "ts": "2026-11-25T22:25:42.408Z",
+            nasty.clone(): nasty,
+            "list": [nasty, "x"],
+            "nested": { "k\u{85}": ["\u{2028}", 1, null] },
+        }));
+        let line = render(&original, LogFormat::Json);
+        assert!(!line.chars().any(breaks_lines), "{line}");
+        let parsed: Map<String, Value> = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed, original);
+        assert_eq!(
+            parsed.keys().collect::<Vec<_>>(),
+            original.keys().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn logfmt_quoted_values_parse_back_as_json_strings() {
+        let nasty = "a\u{85}b\u{2028}c\u{7f}d\"e\\f\ng";
+        let line = render(
+            &record(json!({ "s": nasty, "o": { "k": nasty } })),
+            LogFormat::Logfmt,
+        );
+        assert!(!line.chars().any(breaks_lines), "{line}");
+        let (s, o) = line
+            .strip_prefix("s=")
+            .and_then(|rest| rest.split_once(" o="))
+            .unwrap();
+        assert_eq!(serde_json::from_str::<String>(s).unwrap(), nasty);
+        let object: String = serde_json::from_str(o).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&object).unwrap()["k"], nasty);
+    }
+
+    #[test]
+    fn logfmt_arrays_join_only_plain_scalars() {
+        let cases = [
+            (json!(["a:1", "b:2"]), "a:1,b:2"),
+            (json!([1, true, "x"]), "1,true,x"),
+            (json!(["a b", "c"]), r#""a b,c""#),
+            (json!(["a,b", "c"]), r#""[\"a,b\",\"c\"]""#),
+            (json!(["a", null]), r#""[\"a\",null]""#),
+            (json!([["a"]]), r#""[[\"a\"]]""#),
+            (json!([]), "[]"),
+            (json!({ "k": "v" }), r#""{\"k\":\"v\"}""#),
+            (json!(["x\u{2028}"]), r#""x\u2028""#),
+        ];
+        for (value, expected) in cases {
+            let one = record(json!({ "v": value }));
+            assert_eq!(
+                render(&one, LogFormat::Logfmt),
+                format!("v={expected}"),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_line_escapes_controls_and_separators_only() {
+        let cases = [
+            ("plain text", "plain text"),
+            ("a\nb\r\n\tc", r"a\nb\r\n\tc"),
+            ("\0\u{1}\u{1b}\u{1f}", r"\u0000\u0001\u001b\u001f"),
+            ("del\u{7f}", r"del\u007f"),
+            ("\u{80}\u{85}\u{9f}", r"\u0080\u0085\u009f"),
+            ("\u{2028}\u{2029}", r"\u2028\u2029"),
+            (r#"quotes " and \ stay"#, r#"quotes " and \ stay"#),
+            ("käse 🙂 \u{a0}", "käse 🙂 \u{a0}"),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(one_line(text), expected, "{text:?}");
+        }
+    }
+
+    fn is_root() -> bool {
+        effective_uid() == 0
+    }
+
+    fn world_writable(dir: &Path) {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o1777)).unwrap();
+    }
+
+    fn message(result: Result<impl std::fmt::Debug>) -> String {
+        format!("{:#}", result.unwrap_err())
+    }
+
+    #[test]
+    fn a_symlinked_directory_is_refused_only_under_a_world_writable_one() {
+        let root = tempfile::tempdir().unwrap();
+        let real = root.path().join("real");
+        fs::create_dir(&real).unwrap();
+        for (mode, refused) in [(0o1777, true), (0o755, false)] {
+            let parent = root.path().join(format!("parent-{mode:o}"));
+            fs::create_dir(&parent).unwrap();
+            fs::set_permissions(&parent, fs::Permissions::from_mode(mode)).unwrap();
+            let link = parent.join("logs");
+            symlink(&real, &link).unwrap();
+            let log = link.join(format!("recovery-{mode:o}.log"));
+            let checked = RecoveryLog::check_appendable(&log);
+            let opened = RecoveryLog::open(&log, false);
+            if refused {
+                for text in [message(checked), message(opened)] {
+                    assert!(text.contains("is a symbolic link"), "{text}");
+                    assert!(text.contains(&link.display().to_string()), "{text}");
+                    assert!(text.contains("other users can write to"), "{text}");
+                }
+            } else {
+                checked.unwrap();
+                assert_eq!(opened.unwrap().path(), log);
+            }
+            assert_eq!(
+                real.join(format!("recovery-{mode:o}.log")).exists(),
+                !refused
+            );
+        }
+    }
+
+    #[test]
+    fn a_foreign_directory_under_a_world_writable_one_is_refused() {
+        if !is_root() {
+            eprintln!("skipped: needs root to chown a directory to another user");
+            return;
+        }
+        let root = tempfile::tempdir().unwrap();
+        world_writable(root.path());
+        let foreign = root.path().join("foreign");
+        fs::create_dir(&foreign).unwrap();
+        std::os::unix::fs::chown(&foreign, Some(65534), Some(65534)).unwrap();
+        let log = foreign.join("sub/recovery.log");
+        for text in [
+            message(RecoveryLog::check_appendable(&log)),
+            message(RecoveryLog::open(&log, false)),
+        ] {
+            assert!(text.contains("owned by uid 65534"), "{text}");
+            assert!(text.contains(&foreign.display().to_string()), "{text}");
+        }
+        assert!(!foreign.join("sub").exists());
+        // Root's own directory there is fine (root could write anywhere anyway).
+        let own = root.path().join("own/recovery.log");
+        RecoveryLog::open(&own, false).unwrap();
+        assert!(own.exists());
+    }
+
+    #[test]
+    fn relative_paths_are_walked_from_the_current_directory() {
+        let log = Path::new("target-relative-check/recovery.log");
+        let absolute = absolute(log).unwrap();
+        assert!(
+            absolute.is_absolute() && absolute.ends_with(log),
+            "{absolute:?}"
+        );
+        let walk = check_chain(log, &absolute).unwrap();
+        assert_eq!(walk.deepest_dir, std::env::current_dir().unwrap());
+        assert!(walk.missing_dirs && !walk.file_exists, "{walk:?}");
+    }
+
+    #[test]
+    fn check_appendable_creates_and_writes_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let nested = root.path().join("a/b/recovery.log");
+        RecoveryLog::check_appendable(&nested).unwrap();
+        assert!(!root.path().join("a").exists());
+
+        let existing = root.path().join("recovery.log");
+        fs::write(&existing, "one\n").unwrap();
+        RecoveryLog::check_appendable(&existing).unwrap();
+        assert_eq!(fs::read_to_string(&existing).unwrap(), "one\n");
+
+        let link = root.path().join("link.log");
+        symlink(&existing, &link).unwrap();
+        assert!(message(RecoveryLog::check_appendable(&link)).contains("symbolic link"));
+
+        let through_file = existing.join("x.log");
+        assert!(RecoveryLog::check_appendable(&through_file).is_err());
+    }
+
+    #[test]
+    fn check_appendable_refuses_a_directory_it_cannot_write() {
+        let Some(mount) = Tmpfs::mount("size=64k,ro") else {
+            return;
+        };
+        let text = message(RecoveryLog::check_appendable(
+            &mount.dir().join("x/recovery.log"),
+        ));
+        assert!(text.contains("not writable by this user"), "{text}");
+        assert!(text.contains("Read-only file system"), "{text}");
+    }
+
+    #[test]
+    fn a_held_lock_is_given_up_at_the_deadline_and_says_how_long_it_waited() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("recovery.log");
+        let mut log = RecoveryLog::open(&path, false).unwrap();
+        let holder = File::open(&path).unwrap();
+        holder.lock().unwrap();
+        let start = Instant::now();
+        let text = message(log.append("x", start + Duration::from_millis(150)));
+        let waited = start.elapsed();
+        assert!(waited >= Duration::from_millis(150), "{waited:?}");
+        assert!(waited < Duration::from_secs(2), "{waited:?}");
+        assert!(
+            text.contains("another process held its lock; gave up after 1"),
+            "{text}"
+        );
+        holder.unlock().unwrap();
+        // A deadline already passed still gets one try.
+        log.append("y", start).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "y\n");
+    }
+
+    #[test]
+    fn a_line_with_a_raw_newline_still_goes_out_as_one_line() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("recovery.log");
+        let mut log = RecoveryLog::open(&path, true).unwrap();
+        log.append("a\nb", Instant::now()).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "a\\nb\n");
+    }
+
+    #[test]
+    fn a_record_that_does_not_fit_is_rolled_back() {
+        let Some(mount) = Tmpfs::mount("size=64k") else {
+            return;
+        };
+        let path = mount.dir().join("recovery.log");
+        let mut log = RecoveryLog::open(&path, true).unwrap();
+        log.append(&"a".repeat(99), Instant::now()).unwrap();
+        fill(&mount.dir().join("filler"));
+        // The file's last page has room for part of the record: a short write.
+        let text = message(log.append(&"b".repeat(6000), Instant::now()));
+        assert!(text.starts_with(&format!("cannot write recovery log {}: ", path.display())));
+        assert!(text.contains("short write: 3996 of 6001 bytes"), "{text}");
+        assert!(text.ends_with("(rolled back to 100 bytes)"), "{text}");
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{}\n", "a".repeat(99))
+        );
+        // A file without a partly used page: not a byte fits, the write itself fails.
+        let empty = mount.dir().join("empty.log");
+        let mut log = RecoveryLog::open(&empty, false).unwrap();
+        let text = message(log.append("c", Instant::now()));
+        assert!(
+            text.ends_with("No space left on device (os error 28) (rolled back to 0 bytes)"),
+            "{text}"
+        );
+        assert_eq!(fs::metadata(&empty).unwrap().len(), 0);
+    }
+
+    /// Writes to `path` until the filesystem is full.
+    fn fill(path: &Path) {
+        let mut file = File::create(path).unwrap();
+        let block = [0u8; 4096];
+        while file.write(&block).map(|n| n > 0).unwrap_or(false) {}
+    }
+
+    /// A tmpfs mounted on a fresh directory, unmounted when dropped.
+    struct Tmpfs(tempfile::TempDir);
+
+    impl Tmpfs {
+        /// `None` (with a message) where mounting is not possible, e.g. not root.
+        fn mount(options: &str) -> Option<Self> {
+            let dir = tempfile::tempdir().unwrap();
+            let mounted = Command::new("mount")
+                .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+                .arg(dir.path())
+                .output();
+            match mounted {
+                Ok(out) if out.status.success() => Some(Self(dir)),
+                other => {
+                    eprintln!("skipped: cannot mount a tmpfs ({other:?})");
+                    None
+                }
+            }
+        }
+
+        fn dir(&self) -> &Path {
+            self.0.path()
+        }
+    }
+
+    impl Drop for Tmpfs {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0.path()).status();
+        }
     }
 }

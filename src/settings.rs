@@ -1,289 +1,160 @@
-//! The tool's own settings, validated: vtctld addresses, timeouts, TLS material and static auth.
+//! Reading the tool's own settings (flags and `ORC_VITESS_HOOK_*` variables) into real types.
 //!
-//! Files are read and checked here, before any connection, so an unreadable or malformed TLS or
-//! credentials file is a configuration error (exit 78) naming the file.
+//! clap hands every setting over as raw text so that a bad one is our configuration error (exit
+//! 78, with a record), not a usage error that records nothing. Each problem names the flag and
+//! variable, the value and what was expected; all problems of a run are reported together.
 
-use std::fmt;
-use std::path::Path;
+use std::ffi::OsStr;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-
-use crate::cli::{Api, VtctldArgs};
-
-/// A vtctld gRPC address, `host:port` (IPv6 as `[addr]:port`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerAddr {
-    host: String,
-    port: u16,
+/// A setting as the user sees it: its flag and its variable.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    pub flag: &'static str,
+    pub variable: &'static str,
 }
 
-impl ServerAddr {
-    pub fn parse(text: &str) -> Result<Self> {
-        let expected = "expected HOST:PORT like vtctld:15999";
-        if text.contains("://") {
-            bail!("server {text:?}: {expected}, without a scheme");
+impl Setting {
+    pub const fn new(flag: &'static str, variable: &'static str) -> Self {
+        Self { flag, variable }
+    }
+}
+
+/// Every problem found while reading settings.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<String>);
+
+impl Problems {
+    pub fn push(&mut self, setting: Setting, value: &OsStr, expected: &str) {
+        self.0.push(format!(
+            "{} / {}: {:?}: {expected}",
+            setting.flag,
+            setting.variable,
+            value.to_string_lossy()
+        ));
+    }
+
+    pub fn push_message(&mut self, message: String) {
+        self.0.push(message);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+
+    /// `None` when there was no problem; else every problem on one line.
+    pub fn into_message(self) -> Option<String> {
+        (!self.0.is_empty()).then(|| self.0.join("; "))
+    }
+
+    /// The value as UTF-8 text, or a problem.
+    pub fn text<'v>(&mut self, setting: Setting, value: &'v OsStr) -> Option<&'v str> {
+        let text = value.to_str();
+        if text.is_none() {
+            self.push(setting, value, "expected UTF-8 text");
         }
-        let (host, port) = text
-            .rsplit_once(':')
-            .ok_or_else(|| anyhow!("server {text:?}: {expected}"))?;
-        let host = match host.strip_prefix('[') {
-            Some(inner) => inner
-                .strip_suffix(']')
-                .ok_or_else(|| anyhow!("server {text:?}: unclosed '[' in {expected}"))?,
-            None if host.contains(':') => {
-                bail!("server {text:?}: {expected}; write an IPv6 address as [addr]:port")
-            }
-            None => host,
-        };
-        if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c == '/') {
-            bail!("server {text:?}: {expected}; the host is empty or malformed");
+        text
+    }
+
+    /// One of `choices`, by name.
+    pub fn choice<T: Copy>(
+        &mut self,
+        setting: Setting,
+        value: &OsStr,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        let found = value
+            .to_str()
+            .and_then(|text| choices.iter().find(|(name, _)| *name == text))
+            .map(|(_, choice)| *choice);
+        if found.is_none() {
+            let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+            self.push(setting, value, &format!("expected one of {}", names.join(", ")));
         }
-        let port = port
-            .parse::<u16>()
-            .ok()
-            .filter(|p| *p != 0 && port.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or_else(|| anyhow!("server {text:?}: {expected}; the port must be 1-65535"))?;
-        Ok(Self {
-            host: host.to_owned(),
-            port,
+        found
+    }
+
+    /// `true` or `false`; absent is `false`.
+    pub fn boolean(&mut self, setting: Setting, value: Option<&OsStr>) -> bool {
+        value.is_some_and(|value| {
+            self.choice(setting, value, &[("true", true), ("false", false)])
+                .unwrap_or(false)
         })
     }
 
-    /// The URI tonic connects to.
-    pub fn uri(&self, tls: bool) -> String {
-        format!("{}://{self}", if tls { "https" } else { "http" })
-    }
-}
-
-impl fmt::Display for ServerAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
+    /// A Go-style duration (`60s`, `1m30s`, `500ms`) within `[min, max]`.
+    pub fn duration(
+        &mut self,
+        setting: Setting,
+        value: &OsStr,
+        min: Duration,
+        max: Duration,
+    ) -> Option<Duration> {
+        let expected = format!(
+            "expected a duration from {} to {}, like 60s, 1m30s or 500ms",
+            humantime::format_duration(min),
+            humantime::format_duration(max)
+        );
+        let parsed = value
+            .to_str()
+            .and_then(|text| humantime::parse_duration(text.trim()).ok())
+            .filter(|d| (min..=max).contains(d));
+        if parsed.is_none() {
+            self.push(setting, value, &expected);
         }
+        parsed
     }
-}
-
-/// PEM material, checked to parse, for tonic's TLS config.
-#[derive(Clone)]
-pub struct TlsSettings {
-    pub ca_pem: Option<Vec<u8>>,
-    /// Client certificate and key PEM, for mutual TLS.
-    pub identity_pem: Option<(Vec<u8>, Vec<u8>)>,
-    pub server_name: Option<String>,
-}
-
-impl fmt::Debug for TlsSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TlsSettings")
-            .field("ca", &self.ca_pem.is_some())
-            .field("mutual", &self.identity_pem.is_some())
-            .field("server_name", &self.server_name)
-            .finish()
-    }
-}
-
-/// Vitess static authentication: sent as `username` / `password` metadata on every call.
-#[derive(Clone)]
-pub struct StaticAuth {
-    pub username: String,
-    pub password: String,
-}
-
-impl fmt::Debug for StaticAuth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StaticAuth")
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .finish()
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub servers: Vec<ServerAddr>,
-    pub api: Api,
-    pub deadline: Duration,
-    pub attempt_timeout: Duration,
-    pub connect_timeout: Duration,
-    pub verify_alias: bool,
-    pub tls: Option<TlsSettings>,
-    pub auth: Option<StaticAuth>,
-}
-
-impl Settings {
-    /// Validates the vtctld flags and reads the TLS and credentials files they name.
-    pub fn from_args(args: &VtctldArgs) -> Result<Self> {
-        let servers = args
-            .servers
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .map(ServerAddr::parse)
-            .collect::<Result<Vec<_>>>()?;
-        let tls_wanted = args.tls_ca.is_some()
-            || args.tls_cert.is_some()
-            || args.tls_key.is_some()
-            || args.tls_server_name.is_some();
-        let tls = if tls_wanted {
-            Some(TlsSettings {
-                ca_pem: args.tls_ca.as_deref().map(read_ca).transpose()?,
-                identity_pem: match (&args.tls_cert, &args.tls_key) {
-                    (Some(cert), Some(key)) => Some((read_cert(cert)?, read_key(key)?)),
-                    (None, None) => None,
-                    _ => bail!("--tls-cert and --tls-key must be given together"),
-                },
-                server_name: args.tls_server_name.clone(),
-            })
-        } else {
-            None
-        };
-        let auth = args
-            .auth_static_creds
-            .as_deref()
-            .map(read_static_auth)
-            .transpose()?;
-        Ok(Self {
-            servers,
-            api: args.api,
-            deadline: args.deadline,
-            attempt_timeout: args.attempt_timeout,
-            connect_timeout: args.connect_timeout,
-            verify_alias: args.verify_alias,
-            tls,
-            auth,
-        })
-    }
-}
-
-fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
-}
-
-fn read_ca(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS CA file")?;
-    let certs = CertificateDer::pem_slice_iter(&pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow!("TLS CA file {}: malformed PEM ({e})", path.display()))?;
-    if certs.is_empty() {
-        bail!(
-            "TLS CA file {}: expected PEM certificates, found none",
-            path.display()
-        );
-    }
-    Ok(pem)
-}
-
-fn read_cert(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS certificate file")?;
-    CertificateDer::from_pem_slice(&pem).map_err(|e| {
-        anyhow!(
-            "TLS certificate file {}: expected a PEM certificate ({e})",
-            path.display()
-        )
-    })?;
-    Ok(pem)
-}
-
-fn read_key(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS key file")?;
-    PrivateKeyDer::from_pem_slice(&pem).map_err(|e| {
-        anyhow!(
-            "TLS key file {}: expected a PEM private key ({e})",
-            path.display()
-        )
-    })?;
-    Ok(pem)
-}
-
-/// Reads `{"Username": "...", "Password": "..."}`, refusing a file every user can read or write.
-fn read_static_auth(path: &Path) -> Result<StaticAuth> {
-    use std::os::unix::fs::PermissionsExt;
-    let what = "static auth credentials file";
-    let mode = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?
-        .permissions()
-        .mode();
-    if mode & 0o006 != 0 {
-        bail!(
-            "{what} {}: mode {:04o} lets other users read or change it; chmod 600 it",
-            path.display(),
-            mode & 0o7777
-        );
-    }
-    let bytes = read(path, what)?;
-    // The parse error names a line and column only, never the content.
-    let json: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| anyhow!("{what} {}: not valid JSON ({e})", path.display()))?;
-    let field = |name: &str| {
-        json.get(name)
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                anyhow!(
-                    "{what} {}: expected a JSON object with string fields \"Username\" and \
-                     \"Password\"; {name:?} is missing",
-                    path.display()
-                )
-            })
-    };
-    Ok(StaticAuth {
-        username: field("Username")?,
-        password: field("Password")?,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    const S: Setting = Setting::new("--deadline", "ORC_VITESS_HOOK_DEADLINE");
+    const MS: Duration = Duration::from_millis(10);
+    const HOUR: Duration = Duration::from_secs(3600);
 
     #[test]
-    fn server_addresses() {
-        let good = [
-            ("vtctld:15999", "vtctld:15999"),
-            ("10.0.0.1:15999", "10.0.0.1:15999"),
-            ("[::1]:15999", "[::1]:15999"),
-            ("vtctld.example.com:1", "vtctld.example.com:1"),
-        ];
-        for (text, shown) in good {
-            let addr = ServerAddr::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(addr.to_string(), shown);
-        }
-        assert_eq!(
-            ServerAddr::parse("vtctld:15999").unwrap().uri(true),
-            "https://vtctld:15999"
-        );
-        for bad in [
-            "vtctld",
-            "vtctld:",
-            ":15999",
-            "vtctld:0",
-            "vtctld:65536",
-            "vtctld:+1",
-            "::1:15999",
-            "http://vtctld:15999",
-            "vt ctld:15999",
-        ] {
-            let err = ServerAddr::parse(bad).expect_err(bad).to_string();
-            assert!(err.contains(&format!("{bad:?}")), "{err}");
-            assert!(err.contains("HOST:PORT"), "{err}");
+    fn durations_within_bounds() {
+        let mut p = Problems::default();
+        assert_eq!(p.duration(S, "60s".as_ref(), MS, HOUR), Some(Duration::from_secs(60)));
+        assert_eq!(p.duration(S, "1m30s".as_ref(), MS, HOUR), Some(Duration::from_secs(90)));
+        assert_eq!(p.duration(S, "1h".as_ref(), MS, HOUR), Some(HOUR));
+        assert!(p.is_empty());
+        for bad in ["0s", "0", "", "soon", "5ms", "2h", "99999999999999999999s", "-1s"] {
+            let mut p = Problems::default();
+            assert_eq!(p.duration(S, bad.as_ref(), MS, HOUR), None, "{bad}");
+            let message = p.into_message().unwrap();
+            assert!(
+                message.starts_with(&format!("--deadline / ORC_VITESS_HOOK_DEADLINE: {bad:?}: expected a duration from 10ms to 1h")),
+                "{message}"
+            );
         }
     }
 
     #[test]
-    fn static_auth_debug_hides_the_password() {
-        let auth = StaticAuth {
-            username: "orc".into(),
-            password: "s3cret".into(),
-        };
-        let shown = format!("{auth:?}");
-        assert!(
-            shown.contains("orc") && !shown.contains("s3cret"),
-            "{shown}"
-        );
+    fn booleans_choices_and_text() {
+        let mut p = Problems::default();
+        assert!(p.boolean(S, Some("true".as_ref())));
+        assert!(!p.boolean(S, Some("false".as_ref())));
+        assert!(!p.boolean(S, None));
+        assert!(p.is_empty());
+        assert!(!p.boolean(S, Some("yes".as_ref())));
+        assert!(!p.boolean(S, Some("".as_ref())));
+        assert_eq!(p.choice(S, "b".as_ref(), &[("a", 1), ("b", 2)]), Some(2));
+        assert_eq!(p.choice(S, "c".as_ref(), &[("a", 1), ("b", 2)]), None);
+        let bad = OsString::from_vec(b"\xff".to_vec());
+        assert_eq!(p.text(S, &bad), None);
+        let message = p.into_message().unwrap();
+        assert_eq!(message.matches("; ").count(), 3, "{message}");
+        assert!(message.contains(r#""yes": expected one of true, false"#), "{message}");
+        assert!(message.contains(r#""c": expected one of a, b"#), "{message}");
+        assert!(message.contains("expected UTF-8 text"), "{message}");
     }
 }

@@ -7,20 +7,28 @@ use std::collections::HashSet;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{hook, log_in, records, reparent, run, temp_dir};
+use support::hook::{hook, log_in, records, reparent, run, temp_dir, wait_within};
 
 /// A run that writes exactly one record and connects nowhere (a safety skip).
-fn skip_run(log: &Path, uid: &str, description: &str) -> support::hook::Run {
-    run(reparent(log).args([
+fn skip_command(log: &Path, uid: &str, description: &str) -> Command {
+    let mut command = reparent(log);
+    command.args([
         "--failure-type",
         "DeadIntermediateMaster",
         "--recovery-uid",
         uid,
         "--failure-description",
         description,
-    ]))
+    ]);
+    command
+}
+
+fn skip_run(log: &Path, uid: &str, description: &str) -> support::hook::Run {
+    run(&mut skip_command(log, uid, description))
 }
 
 fn is_root() -> bool {
@@ -183,8 +191,196 @@ fn a_lock_held_forever_by_another_process_cannot_hang_the_hook() {
     let out = skip_run(&log, "r-locked", "d");
     out.assert_code(74);
     assert!(out.stderr.contains("held its lock"), "{out:?}");
+    assert!(out.stderr.contains("gave up after"), "{out:?}");
     holder.unlock().unwrap();
     let out = skip_run(&log, "r-free", "d");
     out.assert_code(0);
     assert_eq!(records(&log).len(), 1);
+}
+
+/// A tmpfs mounted on a fresh directory, unmounted when dropped (also when the test fails).
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    /// `None`, with a message, where mounting is not possible (not root, no mount command).
+    fn mount(size: &str) -> Option<Self> {
+        let dir = temp_dir();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output();
+        match mounted {
+            Ok(out) if out.status.success() => Some(Self(dir)),
+            other => {
+                eprintln!("skipped: cannot mount a tmpfs ({other:?})");
+                None
+            }
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_no_partial_record_and_exits_74() {
+    let Some(disk) = Tmpfs::mount("64k") else {
+        return;
+    };
+    let log = disk.dir().join("recovery.log");
+    skip_run(&log, "r-before", "fits").assert_code(0);
+    // Fill the disk: only the log's partly used last page has room left, less than a record.
+    let mut filler = std::fs::File::create(disk.dir().join("filler")).unwrap();
+    while std::io::Write::write(&mut filler, &[0u8; 4096]).is_ok_and(|n| n > 0) {}
+    let before = std::fs::metadata(&log).unwrap().len();
+
+    let out = skip_run(&log, "r-full", &"x".repeat(6000));
+    out.assert_code(74);
+    assert!(
+        out.stderr.contains("recovery record not written"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("(rolled back to {before} bytes)")),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("short write") || out.stderr.contains("No space left"),
+        "{out:?}"
+    );
+    assert_eq!(std::fs::metadata(&log).unwrap().len(), before);
+    let all = records(&log);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["recovery_uid"], "r-before");
+}
+
+#[test]
+fn two_hundred_simultaneous_hooks_with_fsync_each_write_one_whole_record() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let description = "y".repeat(3000);
+    let children: Vec<_> = (0..200)
+        .map(|n| {
+            skip_command(&log, &format!("r{n}"), &description)
+                .arg("--fsync")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn orc-vitess-hook")
+        })
+        .collect();
+    for child in children {
+        wait_within(child, Duration::from_secs(60)).assert_code(0);
+    }
+    let all = records(&log);
+    assert_eq!(all.len(), 200);
+    let uids: HashSet<&str> = all
+        .iter()
+        .map(|r| {
+            assert_eq!(r["failure_description"].as_str().unwrap().len(), 3000);
+            r["recovery_uid"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(uids.len(), 200, "every recovery uid exactly once");
+}
+
+/// A 1777 directory holding `logs`, which `plant` turns into a trap; the run must be refused.
+fn refused_under_world_writable_dir(plant: impl FnOnce(&Path), expected: &str) {
+    let dir = temp_dir();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let logs = shared.join("logs");
+    plant(&logs);
+    let log = logs.join("recovery.log");
+    let out = skip_run(&log, "r-trap", "d");
+    out.assert_code(74);
+    assert!(
+        out.stderr.contains("recovery record not written"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains(expected), "{out:?}");
+    assert!(
+        out.stderr
+            .contains(&format!("{} is {expected}", logs.display())),
+        "names the directory: {out:?}"
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "in {}, which other users can write to",
+            shared.display()
+        )),
+        "{out:?}"
+    );
+    assert!(!log.exists(), "nothing written through {}", logs.display());
+}
+
+#[test]
+fn a_symlinked_directory_under_a_world_writable_directory_is_refused() {
+    let elsewhere = temp_dir();
+    let target = elsewhere.path().to_owned();
+    refused_under_world_writable_dir(|logs| symlink(&target, logs).unwrap(), "a symbolic link");
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_directory_of_another_user_under_a_world_writable_directory_is_refused() {
+    if !is_root() {
+        eprintln!("skipped: needs root to create a directory owned by another user");
+        return;
+    }
+    refused_under_world_writable_dir(
+        |logs| {
+            std::fs::create_dir(logs).unwrap();
+            std::os::unix::fs::chown(logs, Some(65534), Some(65534)).unwrap();
+        },
+        "owned by uid 65534",
+    );
+}
+
+#[test]
+fn a_symlinked_directory_under_a_private_directory_is_accepted() {
+    let dir = temp_dir();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let target = dir.path().join("real");
+    std::fs::create_dir(&target).unwrap();
+    let logs = dir.path().join("logs");
+    symlink(&target, &logs).unwrap();
+    skip_run(&logs.join("recovery.log"), "r-link-ok", "d").assert_code(0);
+    let all = records(&target.join("recovery.log"));
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["recovery_uid"], "r-link-ok");
+}
+
+#[test]
+fn a_lock_held_for_300_ms_is_waited_for() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let holder = std::fs::File::create(&log).unwrap();
+    holder.lock().unwrap();
+    let started = Instant::now();
+    let child = skip_command(&log, "r-waited", "d")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn orc-vitess-hook");
+    std::thread::sleep(Duration::from_millis(300));
+    // Nothing can have been written while the lock was held.
+    assert_eq!(std::fs::metadata(&log).unwrap().len(), 0);
+    holder.unlock().unwrap();
+    wait_within(child, Duration::from_secs(60)).assert_code(0);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let all = records(&log);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["recovery_uid"], "r-waited");
 }

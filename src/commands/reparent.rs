@@ -1,141 +1,247 @@
-//! `reparent`: validate the failover, record it, tell vtctld, record what vtctld answered.
+//! `reparent`: record the failover, prove that the successor is the failed shard's own
+//! promotable tablet, tell vtctld, and record what vtctld answered.
 
-use std::time::Duration;
+use std::ffi::{OsStr, OsString};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::signal::unix::{Signal, SignalKind, signal};
-use tokio::time::Instant;
 
-use crate::cli::VtctldArgs;
-use crate::cli::{Api, OutputFormat, ReparentArgs};
-use crate::event::{FailoverEvent, InvalidEvent};
+use crate::alias::TabletAlias;
+use crate::cli::{Api, ReparentArgs};
+use crate::connection::ConnectionSettings;
+use crate::event::ReadEvent;
+use crate::exit::{Failure, FailureKind};
+use crate::plan::{self, Decision};
+use crate::proto::topodata::Tablet;
+use crate::proto::vtctldata::GetTabletsRequest;
+use crate::record::{Details, Outcome};
+use crate::recorder::{self, Conclusion, LogSettings, Recorder};
+use crate::settings::{Problems, Setting};
+use crate::successor::{self, Question, Resolution, Scope};
+use crate::tablet::{self, Promotable, Shard};
+use crate::vtctld::client::{legacy_args, millis};
+use crate::vtctld::retry::plural;
+use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
 use crate::exit::ExitStatus;
-use crate::plan::{self, Decision, Target};
-use crate::recorder::Recorder;
-use crate::recovery_log::{Fields, Outcome};
-use crate::settings::Settings;
-use crate::vtctld::{self, Failure, Reparented, Session, millis, plural};
 
-/// How long past `--deadline` the run may take to give up a call that ignores its own timeout.
-const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
+/// How long past `--deadline` the run may take to give up a call that ignores its own timeout
+/// and to write its final record.
+pub const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
+/// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
+const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
 
-/// What validation left for the run to do.
-enum Plan {
-    Reparent {
-        target: Target,
-        settings: Box<Settings>,
-        session: Box<Session>,
-    },
-    Skip(String),
-    NoSuccessor(String),
-    Rejected {
-        status: ExitStatus,
-        message: String,
-    },
+const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
+const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
+const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
+
+/// A reparent that validation cleared to go to vtctld.
+#[derive(Debug)]
+struct Job {
+    settings: ConnectionSettings,
+    client: Client,
+    question: Question,
+    details: Details,
 }
 
-pub fn run(args: ReparentArgs, output: OutputFormat) -> ExitStatus {
+#[derive(Debug)]
+enum Plan {
+    /// Nothing to send: the run ends here.
+    Conclude(Conclusion),
+    Reparent(Box<Job>),
+}
+
+pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     let started = Instant::now();
     let ReparentArgs {
         event,
         log,
-        vtctld,
+        connection,
+        allow_types,
+        verify_alias,
         dry_run,
         verbose,
     } = args;
+    let read = ReadEvent::from_args(event);
+    let mut problems = Problems::default();
+    let output = recorder::output_format(output, &mut problems);
+    let log = LogSettings::from_args(&log, &mut problems);
+    let dry_run = problems.boolean(DRY_RUN, dry_run.as_deref());
+    // Accepted for old command lines: verification is always on.
+    problems.boolean(VERIFY_ALIAS, verify_alias.as_deref());
+    let promotable = promotable_types(&allow_types, &mut problems);
+    let connection = ConnectionSettings::from_args(&connection);
+    let deadline = connection
+        .as_ref()
+        .map_or(FALLBACK_DEADLINE, |settings| settings.deadline);
+    let ends = started
+        .checked_add(deadline.saturating_add(DEADLINE_MARGIN))
+        .unwrap_or(started);
 
-    let mut recorder = Recorder::new(log, output);
-    let (event, plan) = validate(FailoverEvent::from_args(event), &vtctld, started, verbose);
-    recorder.set_event(&event.fields, &event.notes);
-
+    let event_problems = read.problems.clone();
+    let mut recorder = Recorder::new(log, output, read, ends);
+    let plan = make_plan(&recorder, event_problems, problems, connection, promotable, verbose);
     if dry_run {
-        return dry_run_report(&recorder, &plan, output);
+        return match plan {
+            Plan::Conclude(conclusion) => {
+                let action = match conclusion.outcome {
+                    Outcome::Skipped => "skip",
+                    Outcome::Rejected => "reject",
+                    _ => "fail",
+                };
+                recorder.dry_run(conclusion, action, Value::Null)
+            }
+            Plan::Reparent(job) => {
+                let message = planned_text(&job);
+                let rpc = planned_rpc(&job);
+                let conclusion = Conclusion::success(Outcome::Received, message, job.details);
+                recorder.dry_run(conclusion, "reparent", rpc)
+            }
+        };
     }
-    match plan {
-        Plan::Rejected { status, message } => {
-            recorder.finish(Outcome::Rejected, status, &error_fields(&message), &message)
-        }
-        Plan::Skip(reason) => {
-            let mut fields = Fields::default();
-            fields.push("reason", reason.clone());
-            recorder.finish(
-                Outcome::Skipped,
-                ExitStatus::Done,
-                &fields,
-                &format!("skipped, nothing sent to vtctld: {reason}"),
-            )
-        }
-        Plan::NoSuccessor(reason) => {
-            let message = with_notes(&reason, &event.notes);
-            recorder.finish(
-                Outcome::Failed,
-                ExitStatus::InvalidInput,
-                &error_fields(&message),
-                &message,
-            )
-        }
-        Plan::Reparent {
-            target, session, ..
-        } => reparent(recorder, *session, &target, started),
-    }
+    let conclusion = match plan {
+        Plan::Conclude(conclusion) => conclusion,
+        Plan::Reparent(job) => execute(&mut recorder, *job, started),
+    };
+    recorder.finish(conclusion)
 }
 
-/// Validates the event, the settings and the decision, in that order of blame, and prepares the
-/// vtctld session (no connection yet) when there is something to send.
-fn validate(
-    event: Result<FailoverEvent, InvalidEvent>,
-    vtctld: &VtctldArgs,
-    started: Instant,
+/// Validates in order of blame: the event, the settings, then the decision.
+fn make_plan(
+    recorder: &Recorder,
+    event_problems: Vec<String>,
+    problems: Problems,
+    connection: anyhow::Result<ConnectionSettings>,
+    promotable: Promotable,
     verbose: bool,
-) -> (FailoverEvent, Plan) {
-    let event = match event {
-        Ok(event) => event,
-        Err(invalid) => {
-            let recorded = FailoverEvent {
-                fields: invalid.fields,
-                notes: invalid.notes,
-                ..FailoverEvent::default()
-            };
-            let plan = Plan::Rejected {
-                status: ExitStatus::InvalidInput,
-                message: format!("invalid input: {}", invalid.problems.join("; ")),
-            };
-            return (recorded, plan);
+) -> Plan {
+    let mut config = problems;
+    let connection = match connection {
+        Ok(settings) => Some(settings),
+        Err(e) => {
+            config.push_message(format!("{e:#}"));
+            None
         }
     };
-    let config_error = |e: anyhow::Error| Plan::Rejected {
-        status: ExitStatus::Config,
-        message: format!("configuration: {e:#}"),
+    let none = Details::default;
+    if !event_problems.is_empty() {
+        let mut message = format!("invalid input: {}", event_problems.join("; "));
+        if let Some(config) = config.into_message() {
+            message.push_str(&format!("; configuration: {config}"));
+        }
+        return conclude_failure(Outcome::Rejected, FailureKind::InvalidInput, message, none());
+    }
+    if let Some(message) = config.into_message() {
+        let message = format!("configuration: {message}");
+        return conclude_failure(Outcome::Rejected, FailureKind::Config, message, none());
+    }
+    let event = recorder.event();
+    let settings = match (plan::decide(event), connection) {
+        (Decision::Skip(reason), _) => {
+            let details = Details {
+                reason: Some(reason.clone()),
+                ..Details::default()
+            };
+            let message = format!("skipped, nothing sent to vtctld: {reason}");
+            return Plan::Conclude(Conclusion::success(Outcome::Skipped, message, details));
+        }
+        (Decision::NoSuccessor(reason), _) => {
+            let message = with_notes(&reason, recorder.notes());
+            return conclude_failure(Outcome::Failed, FailureKind::NoSuccessor, message, none());
+        }
+        (Decision::Reparent, Some(settings)) => settings,
+        // Settings that failed to validate were reported above.
+        (Decision::Reparent, None) => {
+            return conclude_failure(
+                Outcome::Rejected,
+                FailureKind::Config,
+                "configuration: invalid connection settings",
+                none(),
+            );
+        }
     };
-    let settings = match Settings::from_args(vtctld) {
-        Ok(settings) => settings,
-        Err(e) => return (event, config_error(e)),
+    let client = settings
+        .require_servers()
+        .and_then(|()| Client::new(&settings, verbose));
+    let client = match client {
+        Ok(client) => client,
+        Err(e) => {
+            let message = format!("configuration: {e:#}");
+            return conclude_failure(Outcome::Rejected, FailureKind::Config, message, none());
+        }
     };
-    let plan = match plan::decide(&event, settings.verify_alias) {
-        Err(problem) => Plan::Rejected {
-            status: ExitStatus::InvalidInput,
-            message: format!("invalid input: {problem}"),
-        },
-        Ok(Decision::Skip(reason)) => Plan::Skip(reason),
-        Ok(Decision::NoSuccessor(reason)) => Plan::NoSuccessor(reason),
-        Ok(Decision::Reparent(target)) => match Session::new(&settings, started, verbose) {
-            Ok(session) => Plan::Reparent {
-                target,
-                settings: Box::new(settings),
-                session: Box::new(session),
-            },
-            Err(e) => config_error(e),
-        },
+    let question = Question {
+        failed: event.failed(),
+        cluster_shard: event.cluster_shard(),
+        successor: event.successor(),
+        alias: event.successor_alias.clone(),
+        promotable,
     };
-    (event, plan)
+    let details = Details {
+        alias: question.alias.as_ref().map(ToString::to_string),
+        alias_source: Some(if question.alias.is_some() {
+            "orchestrator"
+        } else {
+            "lookup"
+        }),
+        allowed_types: promotable.extra_names(),
+        ..Details::default()
+    };
+    Plan::Reparent(Box::new(Job {
+        settings,
+        client,
+        question,
+        details,
+    }))
 }
 
-fn reparent(
-    mut recorder: Recorder,
-    mut session: Session,
-    target: &Target,
-    started: Instant,
-) -> ExitStatus {
+fn conclude_failure(
+    outcome: Outcome,
+    kind: FailureKind,
+    message: impl Into<String>,
+    details: Details,
+) -> Plan {
+    Plan::Conclude(Conclusion::failure(outcome, kind, message, details))
+}
+
+fn promotable_types(raw: &[OsString], problems: &mut Problems) -> Promotable {
+    let mut promotable = Promotable::only_replicas();
+    for value in raw {
+        let Some(text) = problems.text(ALLOW_TYPE, value) else {
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match tablet::parse_type(text) {
+            Some(kind) if kind != crate::proto::topodata::TabletType::Unknown => {
+                promotable.allow(kind);
+            }
+            _ => problems.push(
+                ALLOW_TYPE,
+                value,
+                "expected a tablet type: RDONLY (BATCH), SPARE, EXPERIMENTAL, BACKUP, RESTORE or \
+                 DRAINED",
+            ),
+        }
+    }
+    promotable
+}
+
+/// How the conversation with vtctld ended.
+enum Ended {
+    Finished(Result<Reparented, Failure>),
+    Signal(i32, &'static str),
+}
+
+/// Writes the `received` record, resolves the successor, reparents, and concludes.
+fn execute(recorder: &mut Recorder, job: Job, started: Instant) -> Conclusion {
+    let Job {
+        settings,
+        client,
+        question,
+        mut details,
+    } = job;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -143,99 +249,80 @@ fn reparent(
         Ok(runtime) => runtime,
         Err(e) => {
             let message = format!("cannot start the async runtime: {e}");
-            return recorder.finish(
-                Outcome::Failed,
-                ExitStatus::Unavailable,
-                &error_fields(&message),
-                &message,
-            );
+            return Conclusion::failure(Outcome::Failed, FailureKind::Internal, message, details);
         }
     };
     // Handlers go in before the first record, so a signal from here on always leaves an
     // `interrupted` record rather than killing the run between its two records.
-    let (mut terminate, mut interrupt) = {
+    let (mut terminate, mut interrupt, mut hangup) = {
         let _context = runtime.enter();
         (
             signal(SignalKind::terminate()).ok(),
             signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::hangup()).ok(),
         )
     };
-    let target_fields = target_fields(target);
-    recorder.write(Outcome::Received, &target_fields);
+    // The first record may wait for the lock up to half the deadline: the rest is for vtctld.
+    recorder.write(Outcome::Received, &details, started + settings.deadline / 2);
 
+    let deadline = tokio::time::Instant::from_std(started) + settings.deadline;
+    let mut session = Session::new(client, settings.api, settings.attempt_timeout, deadline);
+    let mut notes = Vec::new();
     let ended = runtime.block_on(async {
-        let guard = session.deadline() + DEADLINE_MARGIN;
-        let work = tokio::time::timeout_at(guard, session.reparent(target));
+        let guard = deadline + DEADLINE_MARGIN / 2;
+        let work = tokio::time::timeout_at(
+            guard,
+            reparent(&mut session, &question, &mut details, &mut notes),
+        );
         tokio::select! {
-            result = work => Ended::Finished(result.unwrap_or_else(|_| Err(Failure {
-                status: ExitStatus::DeadlinePassed,
-                message: "deadline passed while a call to vtctld was still running".into(),
-            }))),
+            result = work => Ended::Finished(result.unwrap_or_else(|_| Err(Failure::new(
+                FailureKind::DeadlinePassed,
+                "deadline passed while a call to vtctld was still running",
+            )))),
             () = next_signal(&mut terminate) => Ended::Signal(libc::SIGTERM, "SIGTERM"),
             () = next_signal(&mut interrupt) => Ended::Signal(libc::SIGINT, "SIGINT"),
+            () = next_signal(&mut hangup) => Ended::Signal(libc::SIGHUP, "SIGHUP"),
         }
     });
-    // A DNS look-up may still sit in a blocking thread; do not wait for it.
+    // A name look-up may still sit in a blocking thread; do not wait for it.
     runtime.shutdown_background();
 
-    let mut fields = target_fields;
-    if let Some(alias) = &session.alias
-        && !matches!(target, Target::Alias { .. })
-    {
-        fields.push("alias", alias.to_string());
+    for note in notes {
+        recorder.note(note);
     }
-    if let Some(tablet) = &session.tablet {
-        fields.push("tablet_keyspace", tablet.keyspace.clone());
-        fields.push("tablet_shard", tablet.shard.clone());
-    }
-    let elapsed = started.elapsed();
+    details.vtctld_events = session.client.take_events();
+    details.set_attempts(session.attempts());
+    details.duration_ms = Some(millis(started.elapsed()));
     match ended {
         Ended::Finished(Ok(result)) => {
-            let summary = summary(&session, &result, elapsed);
-            push_result(&mut fields, &result);
-            push_attempts(&mut fields, &session, elapsed);
-            recorder.finish(Outcome::Ok, ExitStatus::Done, &fields, &summary)
+            let message = summary(&session, &details, &result, started.elapsed());
+            push_result(&mut details, &result);
+            Conclusion::success(Outcome::Ok, message, details)
         }
         Ended::Finished(Err(failure)) => {
-            fields.push("error", failure.message.clone());
-            push_attempts(&mut fields, &session, elapsed);
-            recorder.finish(Outcome::Failed, failure.status, &fields, &failure.message)
+            let outcome = if failure.kind == FailureKind::SuccessorRefused {
+                Outcome::Rejected
+            } else {
+                Outcome::Failed
+            };
+            Conclusion::failure(outcome, failure.kind, failure.message, details)
         }
         Ended::Signal(number, name) => {
+            let attempts = details.attempts.unwrap_or(0);
             let message = format!(
-                "interrupted by {name} after {} attempt{}; vtctld may or may not have applied the reparent",
-                session.attempts.len(),
-                plural(session.attempts.len())
+                "interrupted by {name} after {attempts} attempt{}; vtctld may or may not have \
+                 applied the reparent",
+                plural(attempts)
             );
-            fields.push("signal", name);
-            fields.push("error", message.clone());
-            push_attempts(&mut fields, &session, elapsed);
-            recorder.finish(
+            details.signal = Some(name);
+            Conclusion::failure(
                 Outcome::Interrupted,
-                ExitStatus::Interrupted(number),
-                &fields,
-                &message,
+                FailureKind::Interrupted(number),
+                message,
+                details,
             )
         }
     }
-}
-
-/// What the records say about the reparent's target before vtctld is asked anything.
-fn target_fields(target: &Target) -> Fields {
-    let mut fields = Fields::default();
-    if let Target::Alias { alias, .. } = target {
-        fields.push("alias", alias.to_string());
-    }
-    fields.push("alias_source", target.alias_source());
-    if let Target::Lookup(successor) = target {
-        fields.push("lookup", successor.to_string());
-    }
-    fields
-}
-
-enum Ended {
-    Finished(Result<Reparented, Failure>),
-    Signal(i32, &'static str),
 }
 
 /// Waits for the next delivery of a signal; forever if its handler could not be installed.
@@ -248,74 +335,154 @@ async fn next_signal(signal: &mut Option<Signal>) {
     }
 }
 
-fn push_result(fields: &mut Fields, result: &Reparented) {
-    fields.push("server", result.server.clone());
-    fields.push("api", result.api.as_str());
-    if let Some(keyspace) = &result.keyspace {
-        fields.push("keyspace", keyspace.clone());
+/// Proves the successor, then sends TabletExternallyReparented.
+async fn reparent(
+    session: &mut Session,
+    question: &Question,
+    details: &mut Details,
+    notes: &mut Vec<String>,
+) -> Result<Reparented, Failure> {
+    let alias = choose(session, question, details, notes).await?;
+    session
+        .call(
+            Rpc::TabletExternallyReparented,
+            async |client, index, api, budget| match api {
+                ApiKind::Vtctld => client.reparent_typed(index, &alias, budget).await,
+                ApiKind::Vtctl => client.reparent_legacy(index, &alias, budget).await,
+            },
+        )
+        .await
+}
+
+/// Lists tablets (one shard's first when a cluster alias names it) and resolves the successor.
+async fn choose(
+    session: &mut Session,
+    question: &Question,
+    details: &mut Details,
+    notes: &mut Vec<String>,
+) -> Result<TabletAlias, Failure> {
+    let mut resolution = None;
+    if let Some(shard) = &question.cluster_shard {
+        match list(session, Some(shard)).await? {
+            Some(tablets) => match successor::resolve(&tablets, Scope::Shard(shard), question) {
+                Resolution::NeedFleet(why) => notes.push(format!("{why}; asked for every tablet")),
+                settled => resolution = Some(settled),
+            },
+            None => return unverified(question, details, notes),
+        }
     }
-    if let Some(shard) = &result.shard {
-        fields.push("shard", shard.clone());
-    }
-    if let Some(new) = &result.new_primary {
-        fields.push("new_primary", new.to_string());
-    }
-    if let Some(old) = &result.old_primary {
-        fields.push("old_primary", old.to_string());
-    }
-    if !result.events.is_empty() {
-        fields.push("vtctld_events", result.events.clone());
+    let resolution = match resolution {
+        Some(settled) => settled,
+        None => match list(session, None).await? {
+            Some(tablets) => successor::resolve(&tablets, Scope::Fleet, question),
+            None => return unverified(question, details, notes),
+        },
+    };
+    match resolution {
+        Resolution::Chosen(chosen) => {
+            details.alias = Some(chosen.alias.to_string());
+            details.failed_shard = chosen.shard.as_ref().map(ToString::to_string);
+            details.shard_basis = Some(chosen.basis.as_str());
+            details.verification = Some("verified");
+            details.tablet = Some(chosen.tablet);
+            details.tablet_type = Some(chosen.tablet_type);
+            notes.extend(chosen.notes);
+            Ok(chosen.alias)
+        }
+        Resolution::Refused(refusal) => {
+            details.failed_shard = refusal.shard.as_ref().map(ToString::to_string);
+            details.candidates = refusal.candidates.clone();
+            Err(Failure::new(FailureKind::SuccessorRefused, refusal.to_string()))
+        }
+        // A list of the whole fleet always settles it; should it not, refuse.
+        Resolution::NeedFleet(why) => Err(Failure::new(
+            FailureKind::SuccessorRefused,
+            format!("refusing to reparent: {why}"),
+        )),
     }
 }
 
-fn push_attempts(fields: &mut Fields, session: &Session, elapsed: Duration) {
-    fields.push("attempts", session.attempts.len());
-    fields.push(
-        "attempt_log",
-        Value::Array(
-            session
-                .attempts
-                .iter()
-                .map(vtctld::Attempt::to_json)
-                .collect(),
-        ),
-    );
-    fields.push("duration_ms", millis(elapsed));
+/// GetTablets, filtered to `shard` when given; `None` when no vtctld serves the typed API.
+async fn list(session: &mut Session, shard: Option<&Shard>) -> Result<Option<Vec<Tablet>>, Failure> {
+    let request = GetTabletsRequest {
+        keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
+        shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
+        ..GetTabletsRequest::default()
+    };
+    let listed = session
+        .call(Rpc::GetTablets, async |client, index, _api, budget| {
+            client.get_tablets(index, request.clone(), budget).await
+        })
+        .await;
+    match listed {
+        Ok(tablets) => Ok(Some(tablets)),
+        Err(_) if session.typed_api_missing() => Ok(None),
+        Err(failure) => Err(failure),
+    }
+}
+
+/// A vtctld older than the typed API has no GetTablets. Such Vitess still fills
+/// `_vt.local_metadata`, so Orchestrator's alias and promotion rules stand; without an alias
+/// there is nothing to go on.
+fn unverified(
+    question: &Question,
+    details: &mut Details,
+    notes: &mut Vec<String>,
+) -> Result<TabletAlias, Failure> {
+    match &question.alias {
+        Some(alias) => {
+            details.verification = Some("unverified");
+            notes.push(format!(
+                "vtctld serves only the legacy API (no GetTablets): Orchestrator's alias {alias} \
+                 could not be verified"
+            ));
+            Ok(alias.clone())
+        }
+        None => Err(Failure::new(
+            FailureKind::SuccessorRefused,
+            "refusing to reparent: vtctld serves only the legacy API, which has no GetTablets, \
+             and Orchestrator passed no successor alias, so the successor's tablet cannot be \
+             found",
+        )),
+    }
+}
+
+fn push_result(details: &mut Details, result: &Reparented) {
+    details.server = Some(result.server.clone());
+    details.api = Some(result.api.as_str());
+    details.keyspace.clone_from(&result.keyspace);
+    details.shard.clone_from(&result.shard);
+    details.new_primary = result.new_primary.as_ref().map(ToString::to_string);
+    details.old_primary = result.old_primary.as_ref().map(ToString::to_string);
 }
 
 /// `reparented commerce/0: zone1-0000000101 is primary (was zone1-0000000100) via vtctld-a:15999
-/// [vtctld api] in 12 ms, 1 attempt`
-fn summary(session: &Session, result: &Reparented, elapsed: Duration) -> String {
-    let keyspace = result
-        .keyspace
-        .clone()
-        .or_else(|| session.tablet.as_ref().map(|t| t.keyspace.clone()));
-    let shard = result
-        .shard
-        .clone()
-        .or_else(|| session.tablet.as_ref().map(|t| t.shard.clone()));
-    let scope = match (keyspace, shard) {
-        (Some(k), Some(s)) if !k.is_empty() => format!(" {k}/{s}"),
-        _ => String::new(),
+/// [vtctld api] in 12 ms, 1 attempt (+1 look-up call)`
+fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: Duration) -> String {
+    let scope = match (&result.keyspace, &result.shard) {
+        (Some(keyspace), Some(shard)) => format!(" {keyspace}/{shard}"),
+        _ => details
+            .failed_shard
+            .as_ref()
+            .map(|shard| format!(" {shard}"))
+            .unwrap_or_default(),
     };
     let primary = result
         .new_primary
         .as_ref()
-        .or(session.alias.as_ref())
-        .map_or_else(|| "the successor".to_owned(), ToString::to_string);
-    let was = result
-        .old_primary
-        .as_ref()
-        .map(|old| format!(" (was {old})"))
-        .unwrap_or_default();
-    let attempts = session
-        .attempts
-        .iter()
-        .filter(|a| a.rpc == vtctld::REPARENT_RPC)
-        .count();
-    let other_calls = session.attempts.len() - attempts;
-    let look_ups = if other_calls > 0 {
-        format!(" (+{other_calls} look-up call{})", plural(other_calls))
+        .map(ToString::to_string)
+        .or_else(|| details.alias.clone())
+        .unwrap_or_else(|| "the successor".to_owned());
+    let was = match &result.old_primary {
+        Some(old) if result.new_primary.as_ref() == Some(old) => " (already was)".to_owned(),
+        Some(old) => format!(" (was {old})"),
+        None if details.tablet_type.as_deref() == Some("PRIMARY") => " (already was)".to_owned(),
+        None => String::new(),
+    };
+    let attempts = session.count_attempts(Rpc::TabletExternallyReparented);
+    let look_ups = session.count_attempts(Rpc::GetTablets);
+    let look_ups = if look_ups > 0 {
+        format!(" (+{look_ups} look-up call{})", plural(look_ups))
     } else {
         String::new()
     };
@@ -328,12 +495,6 @@ fn summary(session: &Session, result: &Reparented, elapsed: Duration) -> String 
     )
 }
 
-fn error_fields(message: &str) -> Fields {
-    let mut fields = Fields::default();
-    fields.push("error", message.to_owned());
-    fields
-}
-
 fn with_notes(message: &str, notes: &[String]) -> String {
     if notes.is_empty() {
         message.to_owned()
@@ -342,80 +503,9 @@ fn with_notes(message: &str, notes: &[String]) -> String {
     }
 }
 
-/// `--dry-run`: the planned record and RPC, with nothing written and no connection.
-fn dry_run_report(recorder: &Recorder, plan: &Plan, output: OutputFormat) -> ExitStatus {
-    let none = Fields::default;
-    let (action, outcome, status, detail, rpc, fields) = match plan {
-        Plan::Rejected { status, message } => (
-            "reject",
-            Outcome::Rejected,
-            *status,
-            message.clone(),
-            Value::Null,
-            none(),
-        ),
-        Plan::Skip(reason) => (
-            "skip",
-            Outcome::Skipped,
-            ExitStatus::Done,
-            format!("would skip, nothing sent to vtctld: {reason}"),
-            Value::Null,
-            none(),
-        ),
-        Plan::NoSuccessor(reason) => (
-            "fail",
-            Outcome::Failed,
-            ExitStatus::InvalidInput,
-            with_notes(reason, &recorder.notes()),
-            Value::Null,
-            none(),
-        ),
-        Plan::Reparent {
-            target, settings, ..
-        } => (
-            "reparent",
-            Outcome::Received,
-            ExitStatus::Done,
-            planned_reparent_text(target, settings),
-            planned_rpc(target, settings),
-            target_fields(target),
-        ),
-    };
-    let record = recorder.planned_record(outcome, &fields);
-    match output {
-        OutputFormat::Json => {
-            let object = json!({
-                "dry_run": true,
-                "action": action,
-                "exit_status": status.code(),
-                "message": detail,
-                "log_file": recorder.log_file().display().to_string(),
-                "record": record.to_json_value(),
-                "rpc": rpc,
-                "notes": recorder.notes(),
-            });
-            println!("{object}");
-        }
-        OutputFormat::Text => {
-            let line = format!("dry run: {detail}");
-            if status.is_success() {
-                println!("{line}");
-            } else {
-                eprintln!("error: {line}");
-            }
-            println!(
-                "dry run: would append to {}: {}",
-                recorder.log_file().display(),
-                recorder.render(&record)
-            );
-        }
-    }
-    status
-}
-
-fn planned_reparent_text(target: &Target, settings: &Settings) -> String {
-    let servers: Vec<String> = settings.servers.iter().map(ToString::to_string).collect();
-    let method = match settings.api {
+fn planned_text(job: &Job) -> String {
+    let servers: Vec<String> = job.settings.servers.iter().map(ToString::to_string).collect();
+    let method = match job.settings.api {
         Api::Auto => format!(
             "{} (falling back to {} on UNIMPLEMENTED)",
             vtctld::TYPED_REPARENT_METHOD,
@@ -424,46 +514,37 @@ fn planned_reparent_text(target: &Target, settings: &Settings) -> String {
         Api::Vtctld => vtctld::TYPED_REPARENT_METHOD.to_owned(),
         Api::Vtctl => vtctld::LEGACY_METHOD.to_owned(),
     };
-    let who = match target {
-        Target::Alias {
-            alias,
-            verify_against: None,
-        } => format!("{alias}"),
-        Target::Alias {
-            alias,
-            verify_against: Some(successor),
-        } => format!(
-            "{alias} after checking with {} that it is {successor}",
-            vtctld::GET_TABLET_METHOD
-        ),
-        Target::Lookup(successor) => format!(
-            "the tablet of MySQL {successor} (alias looked up with {})",
-            vtctld::GET_TABLETS_METHOD
-        ),
+    let question = &job.question;
+    let who = match (&question.alias, &question.successor) {
+        (Some(alias), _) => alias.to_string(),
+        (None, Some(successor)) => format!("the tablet of MySQL {successor}"),
+        (None, None) => "the successor".to_owned(),
+    };
+    let shard = match (&question.failed, &question.cluster_shard) {
+        (Some(failed), _) => format!("the shard of the failed primary {failed}"),
+        (None, Some(shard)) => shard.to_string(),
+        (None, None) => "an unknown shard (exact, fleet-unique match only)".to_owned(),
     };
     format!(
-        "would make {who} the shard primary: {method} via {} within {} ms",
+        "would make {who} primary of {shard} after checking it with {}: {method} via {} within {} ms",
+        vtctld::GET_TABLETS_METHOD,
         servers.join(", "),
-        millis(settings.deadline)
+        millis(job.settings.deadline)
     )
 }
 
-fn planned_rpc(target: &Target, settings: &Settings) -> Value {
-    let alias = match target {
-        Target::Alias { alias, .. } => Some(alias),
-        Target::Lookup(_) => None,
-    };
+fn planned_rpc(job: &Job) -> Value {
+    let settings = &job.settings;
+    let alias = job.question.alias.as_ref();
     let typed = json!({
         "method": vtctld::TYPED_REPARENT_METHOD,
         "request": {"tablet": alias.map(|a| json!({"cell": a.cell(), "uid": a.uid()}))},
     });
-    let attempt_ns = u64::try_from(settings.attempt_timeout.min(settings.deadline).as_nanos())
-        .unwrap_or(u64::MAX);
     let legacy = json!({
         "method": vtctld::LEGACY_METHOD,
         "request": {
-            "args": alias.map(vtctld::legacy_args),
-            "action_timeout": attempt_ns,
+            "args": alias.map(legacy_args),
+            "action_timeout": u64::try_from(settings.attempt_timeout.as_nanos()).unwrap_or(u64::MAX),
         },
     });
     let calls = match settings.api {
@@ -471,27 +552,21 @@ fn planned_rpc(target: &Target, settings: &Settings) -> Value {
         Api::Vtctld => json!([typed]),
         Api::Vtctl => json!([legacy]),
     };
-    let (lookup, verify) = match target {
-        Target::Lookup(successor) => (
-            json!({"method": vtctld::GET_TABLETS_METHOD, "mysql": successor.to_string()}),
-            Value::Null,
-        ),
-        Target::Alias {
-            alias,
-            verify_against: Some(successor),
-        } => (
-            Value::Null,
-            json!({"method": vtctld::GET_TABLET_METHOD, "alias": alias.to_string(), "mysql": successor.to_string()}),
-        ),
-        Target::Alias { .. } => (Value::Null, Value::Null),
-    };
+    let shard = job.question.cluster_shard.as_ref();
     let tls = settings.tls.as_ref();
     json!({
         "servers": settings.servers.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "api": match settings.api { Api::Auto => "auto", Api::Vtctld => "vtctld", Api::Vtctl => "vtctl" },
+        "api": settings.api.as_str(),
+        "lookup": {
+            "method": vtctld::GET_TABLETS_METHOD,
+            "request": {
+                "keyspace": shard.map(|s| s.keyspace.clone()),
+                "shard": shard.map(|s| s.shard.clone()),
+            },
+            "failed": job.question.failed.as_ref().map(ToString::to_string),
+            "mysql": job.question.successor.as_ref().map(ToString::to_string),
+        },
         "reparent": calls,
-        "lookup": lookup,
-        "verify": verify,
         "deadline_ms": millis(settings.deadline),
         "attempt_timeout_ms": millis(settings.attempt_timeout),
         "connect_timeout_ms": millis(settings.connect_timeout),

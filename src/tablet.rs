@@ -1,0 +1,286 @@
+//! Vitess tablet records as the hook reads them: shards, tablet types and MySQL endpoints.
+//!
+//! Vitess reads a tablet's MySQL endpoint from `mysql_hostname`/`mysql_port`, falling back to
+//! `hostname` and `port_map["mysql"]` for older records; Orchestrator may know a host by its
+//! short name where the tablet record holds the FQDN, or the other way round.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use crate::alias::TabletAlias;
+use crate::event::HostPort;
+use crate::proto::topodata::{Tablet, TabletType};
+
+/// A keyspace and one of its shards, shown as Vitess shows it: `commerce/0`, `customer/-80`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Shard {
+    pub keyspace: String,
+    pub shard: String,
+}
+
+impl Shard {
+    pub fn of(tablet: &Tablet) -> Self {
+        Self {
+            keyspace: tablet.keyspace.clone(),
+            shard: tablet.shard.clone(),
+        }
+    }
+
+    pub fn contains(&self, tablet: &Tablet) -> bool {
+        tablet.keyspace == self.keyspace && tablet.shard == self.shard
+    }
+
+    /// Reads a cluster alias of the form `keyspace.shard`, Vitess's own format. Anything else
+    /// (Orchestrator's default alias is the cluster name `host:port`) names no shard.
+    pub fn from_cluster_alias(alias: &str) -> Option<Self> {
+        let (keyspace, shard) = alias.split_once('.')?;
+        let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let valid = |part: &str| !part.is_empty() && part.chars().all(name_char);
+        (valid(keyspace) && valid(shard)).then(|| Self {
+            keyspace: keyspace.to_owned(),
+            shard: shard.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.keyspace, self.shard)
+    }
+}
+
+/// Tablet types as Vitess names them (`BATCH` is `RDONLY`, `MASTER` is `PRIMARY`).
+pub fn type_name(tablet_type: i32) -> String {
+    TabletType::try_from(tablet_type).map_or_else(
+        |_| format!("type {tablet_type}"),
+        |t| t.as_str_name().to_owned(),
+    )
+}
+
+/// Reads a tablet type name, case-insensitively, with Vitess's aliases.
+pub fn parse_type(name: &str) -> Option<TabletType> {
+    match name.trim().to_ascii_uppercase().as_str() {
+        "MASTER" => Some(TabletType::Primary),
+        "BATCH" => Some(TabletType::Rdonly),
+        other => TabletType::from_str_name(other),
+    }
+}
+
+/// Tablet types that may be made primary: REPLICA (and PRIMARY, where the reparent is a no-op)
+/// always, the non-serving types only when the operator allows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Promotable(u32);
+
+impl Default for Promotable {
+    fn default() -> Self {
+        Self::only_replicas()
+    }
+}
+
+impl Promotable {
+    pub fn only_replicas() -> Self {
+        Self((1 << TabletType::Replica as u32) | (1 << TabletType::Primary as u32))
+    }
+
+    pub fn allow(&mut self, tablet_type: TabletType) {
+        self.0 |= 1 << (tablet_type as u32);
+    }
+
+    pub fn allows(self, tablet_type: i32) -> bool {
+        u32::try_from(tablet_type)
+            .ok()
+            .filter(|t| *t < 32 && *t != TabletType::Unknown as u32)
+            .is_some_and(|t| self.0 & (1 << t) != 0)
+    }
+
+    /// The allowed types beyond REPLICA and PRIMARY, for records and messages.
+    pub fn extra_names(self) -> Vec<String> {
+        (3..32)
+            .filter(|t| self.0 & (1 << t) != 0)
+            .map(|t| type_name(t as i32))
+            .collect()
+    }
+}
+
+/// The MySQL host and port a tablet record names, with Vitess's fallbacks.
+pub fn mysql_endpoint(tablet: &Tablet) -> (&str, i32) {
+    let host = if tablet.mysql_hostname.is_empty() {
+        &tablet.hostname
+    } else {
+        &tablet.mysql_hostname
+    };
+    let port = if tablet.mysql_port != 0 {
+        tablet.mysql_port
+    } else {
+        tablet.port_map.get("mysql").copied().unwrap_or(0)
+    };
+    (host, port)
+}
+
+/// How a tablet's MySQL endpoint matches a host:port Orchestrator named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HostMatch {
+    /// Same host name (case-insensitive, trailing dot ignored) or address.
+    Exact,
+    /// A short name against the first label of an FQDN.
+    ShortName,
+}
+
+pub fn host_match(a: &str, b: &str) -> Option<HostMatch> {
+    let (a, b) = (a.trim_end_matches('.'), b.trim_end_matches('.'));
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a.eq_ignore_ascii_case(b) {
+        return Some(HostMatch::Exact);
+    }
+    // IP addresses have dots too, but no short form.
+    if a.parse::<IpAddr>().is_ok() || b.parse::<IpAddr>().is_ok() {
+        return None;
+    }
+    let short_of = |short: &str, fqdn: &str| {
+        !short.contains('.')
+            && fqdn
+                .split_once('.')
+                .is_some_and(|(first, _)| first.eq_ignore_ascii_case(short))
+    };
+    (short_of(a, b) || short_of(b, a)).then_some(HostMatch::ShortName)
+}
+
+/// How the tablet's MySQL endpoint matches `endpoint`, if at all (the port must be equal).
+pub fn endpoint_match(tablet: &Tablet, endpoint: &HostPort) -> Option<HostMatch> {
+    let (host, port) = mysql_endpoint(tablet);
+    if port != i32::from(endpoint.port) {
+        return None;
+    }
+    host_match(host, &endpoint.host)
+}
+
+pub fn alias_of(tablet: &Tablet) -> Option<TabletAlias> {
+    tablet.alias.as_ref().map(TabletAlias::from_proto)
+}
+
+/// `zone1-0000000101 (REPLICA, mysql db2:3306, commerce/0)`, for messages naming candidates.
+pub fn describe(tablet: &Tablet) -> String {
+    let alias = alias_of(tablet).map_or_else(|| "<no alias>".to_owned(), |a| a.to_string());
+    let (host, port) = mysql_endpoint(tablet);
+    format!(
+        "{alias} ({}, mysql {host}:{port}, {}/{})",
+        type_name(tablet.r#type),
+        tablet.keyspace,
+        tablet.shard
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::topodata::TabletAlias as ProtoAlias;
+
+    fn tablet(uid: u32, hostname: &str, mysql_hostname: &str, mysql_port: i32) -> Tablet {
+        Tablet {
+            alias: Some(ProtoAlias {
+                cell: "zone1".into(),
+                uid,
+            }),
+            hostname: hostname.into(),
+            mysql_hostname: mysql_hostname.into(),
+            mysql_port,
+            keyspace: "commerce".into(),
+            shard: "0".into(),
+            r#type: TabletType::Replica as i32,
+            ..Tablet::default()
+        }
+    }
+
+    fn hp(host: &str, port: u16) -> HostPort {
+        HostPort {
+            host: host.into(),
+            port,
+        }
+    }
+
+    #[test]
+    fn hosts() {
+        use HostMatch::{Exact, ShortName};
+        let table = [
+            ("db2", "db2", Some(Exact)),
+            ("DB2.Example.com", "db2.example.COM", Some(Exact)),
+            ("db2.example.com.", "db2.example.com", Some(Exact)),
+            ("db2", "db2.example.com", Some(ShortName)),
+            ("db2.example.com.", "db2", Some(ShortName)),
+            ("db2", "db20.example.com", None),
+            ("db2.a.com", "db2.b.com", None),
+            ("10", "10.0.0.1", None),
+            ("10.0.0.1", "10.0.0.1", Some(Exact)),
+            ("", "", None),
+        ];
+        for (a, b, expected) in table {
+            assert_eq!(host_match(a, b), expected, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn mysql_fields_win_over_legacy_ones() {
+        let mut t = tablet(101, "vttablet-101", "db2", 3306);
+        t.port_map.insert("mysql".into(), 9999);
+        assert_eq!(mysql_endpoint(&t), ("db2", 3306));
+        assert_eq!(endpoint_match(&t, &hp("db2", 3306)), Some(HostMatch::Exact));
+        assert_eq!(endpoint_match(&t, &hp("vttablet-101", 9999)), None);
+    }
+
+    #[test]
+    fn legacy_records_fall_back_to_hostname_and_port_map() {
+        let mut t = tablet(101, "db2.example.com", "", 0);
+        t.port_map.insert("mysql".into(), 3306);
+        assert_eq!(mysql_endpoint(&t), ("db2.example.com", 3306));
+        assert_eq!(
+            endpoint_match(&t, &hp("db2", 3306)),
+            Some(HostMatch::ShortName)
+        );
+        assert_eq!(endpoint_match(&t, &hp("db2", 3307)), None);
+        assert!(describe(&t).starts_with("zone1-0000000101 (REPLICA, mysql db2.example.com:3306"));
+    }
+
+    #[test]
+    fn cluster_aliases_that_name_a_shard() {
+        let table = [
+            ("commerce.0", Some("commerce/0")),
+            ("customer.-80", Some("customer/-80")),
+            ("customer.80-", Some("customer/80-")),
+            ("my_ks.40-80", Some("my_ks/40-80")),
+            ("127.0.0.1:23306", None),
+            ("db1.example.com", None),
+            ("commerce", None),
+            (".0", None),
+            ("commerce.", None),
+            ("commerce/0", None),
+        ];
+        for (alias, shard) in table {
+            assert_eq!(
+                Shard::from_cluster_alias(alias).map(|s| s.to_string()).as_deref(),
+                shard,
+                "{alias}"
+            );
+        }
+    }
+
+    #[test]
+    fn type_names_and_promotable_types() {
+        assert_eq!(type_name(TabletType::Rdonly as i32), "RDONLY");
+        assert_eq!(type_name(42), "type 42");
+        assert_eq!(parse_type("batch"), Some(TabletType::Rdonly));
+        assert_eq!(parse_type("MASTER"), Some(TabletType::Primary));
+        assert_eq!(parse_type("Drained"), Some(TabletType::Drained));
+        assert_eq!(parse_type("bogus"), None);
+        let mut p = Promotable::only_replicas();
+        assert!(p.allows(TabletType::Replica as i32));
+        assert!(p.allows(TabletType::Primary as i32));
+        assert!(!p.allows(TabletType::Rdonly as i32));
+        assert!(!p.allows(TabletType::Unknown as i32));
+        assert!(!p.allows(-1) && !p.allows(99));
+        p.allow(TabletType::Rdonly);
+        assert!(p.allows(TabletType::Rdonly as i32));
+        assert_eq!(p.extra_names(), ["RDONLY"]);
+    }
+}

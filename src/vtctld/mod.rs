@@ -1,0 +1,14 @@
+//! Talking to vtctld: a client with one method per RPC, and a retry policy that rotates through
+//! the servers within one deadline.
+
+pub mod client;
+pub mod retry;
+
+pub use client::{ApiKind, CallError, Client, Reparented};
+pub use retry::{Rpc, Session};
+
+pub const TYPED_REPARENT_METHOD: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
+pub const LEGACY_METHOD: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
+pub const GET_TABLETS_METHOD: &str = "/vtctlservice.Vtctld/GetTablets";
+pub const GET_TABLET_METHOD: &str = "/vtctlservice.Vtctld/GetTablet";
+pub const GET_CELL_INFO_NAMES_METHOD: &str = "/vtctlservice.Vtctld/GetCellInfoNames";

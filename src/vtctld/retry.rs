@@ -1,0 +1,373 @@
+//! The retry policy: what a failed attempt means (retry, next server, fall back to the legacy
+//! API, or stop), and one loop that rotates through the servers within the run's deadline.
+//!
+//! Rotation: an untried server is tried at once; back-off (exponential, full jitter) only comes
+//! after a full round of failures. A server that refuses our TLS certificate or credentials is
+//! left out for the rest of the run; only when every server has refused us is it exit 77.
+
+use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tonic::Code;
+
+use super::client::{ApiKind, CallError, Client, millis};
+use crate::cli::Api;
+use crate::exit::{Failure, FailureKind};
+use crate::record::AttemptRecord;
+
+/// First and largest back-off between rounds (full jitter: a random wait up to the cap).
+const BACKOFF_BASE: Duration = Duration::from_millis(100);
+const BACKOFF_MAX: Duration = Duration::from_secs(5);
+
+/// The calls the tool makes, by name; the request itself lives in the caller's closure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rpc {
+    GetTablets,
+    GetCellInfoNames,
+    TabletExternallyReparented,
+}
+
+impl Rpc {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::GetTablets => "GetTablets",
+            Self::GetCellInfoNames => "GetCellInfoNames",
+            Self::TabletExternallyReparented => "TabletExternallyReparented",
+        }
+    }
+
+    /// Only the reparent exists in the legacy API.
+    fn has_legacy_form(self) -> bool {
+        self == Self::TabletExternallyReparented
+    }
+}
+
+/// What a failed attempt calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A passing fault: the next server, and after a full round a back-off.
+    Retry,
+    /// This server refuses us (TLS certificate, credentials): leave it out from now on.
+    RefusedUs,
+    /// This server lacks the typed API: use the legacy one with it from now on.
+    LacksTypedApi,
+    /// Nothing a retry can fix.
+    Stop(FailureKind),
+}
+
+/// Messages of errors vtctld returns as plain Go errors (gRPC code UNKNOWN) that no retry can fix.
+const HOPELESS_MESSAGES: &[&str] = &[
+    "node doesn't exist",
+    "no such tablet",
+    "invalid tablet alias",
+    "must not be nil",
+];
+
+/// Classifies a failed attempt: by gRPC code first, by Vitess's well-known messages second.
+pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
+    let status = match error {
+        CallError::Connect(_) | CallError::Timeout(_) => return Verdict::Retry,
+        CallError::Tls(_) => return Verdict::RefusedUs,
+        CallError::Status(status) => status,
+    };
+    match status.code() {
+        Code::Unavailable
+        | Code::DeadlineExceeded
+        | Code::ResourceExhausted
+        | Code::Aborted
+        | Code::Internal
+        | Code::Cancelled => Verdict::Retry,
+        Code::Unknown => {
+            let message = status.message();
+            if HOPELESS_MESSAGES.iter().any(|m| message.contains(m)) {
+                Verdict::Stop(FailureKind::VtctldRefused)
+            } else {
+                Verdict::Retry
+            }
+        }
+        Code::Unauthenticated | Code::PermissionDenied => Verdict::RefusedUs,
+        Code::Unimplemented if api == ApiKind::Vtctld => Verdict::LacksTypedApi,
+        Code::Ok
+        | Code::InvalidArgument
+        | Code::NotFound
+        | Code::AlreadyExists
+        | Code::FailedPrecondition
+        | Code::OutOfRange
+        | Code::Unimplemented
+        | Code::DataLoss => Verdict::Stop(FailureKind::VtctldRefused),
+    }
+}
+
+/// An attempt under way, so a signal can still record it.
+#[derive(Debug, Clone)]
+struct InFlight {
+    rpc: Rpc,
+    server: String,
+    api: ApiKind,
+    started: Instant,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct ServerState {
+    /// Answered UNIMPLEMENTED on the typed API.
+    lacks_typed_api: bool,
+    /// Refused our certificate or credentials.
+    refused_us: bool,
+}
+
+/// One run's conversation with vtctld: the client, the deadline and every attempt made.
+#[derive(Debug)]
+pub struct Session {
+    pub client: Client,
+    api: Api,
+    attempt_timeout: Duration,
+    deadline: Instant,
+    states: Vec<ServerState>,
+    next_server: usize,
+    attempts: Vec<AttemptRecord>,
+    in_flight: Option<InFlight>,
+}
+
+impl Session {
+    pub fn new(client: Client, api: Api, attempt_timeout: Duration, deadline: Instant) -> Self {
+        let states = vec![ServerState::default(); client.server_count()];
+        Self {
+            client,
+            api,
+            attempt_timeout,
+            deadline,
+            states,
+            next_server: 0,
+            attempts: Vec::new(),
+            in_flight: None,
+        }
+    }
+
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Every attempt so far, and the one a signal interrupted.
+    pub fn attempts(&self) -> Vec<AttemptRecord> {
+        let mut all = self.attempts.clone();
+        if let Some(flight) = &self.in_flight {
+            all.push(AttemptRecord {
+                rpc: flight.rpc.name(),
+                server: flight.server.clone(),
+                api: flight.api.as_str(),
+                status: "INTERRUPTED".into(),
+                ms: millis(flight.started.elapsed()),
+            });
+        }
+        all
+    }
+
+    pub fn count_attempts(&self, rpc: Rpc) -> usize {
+        self.attempts.iter().filter(|a| a.rpc == rpc.name()).count()
+    }
+
+    /// Whether every server answered UNIMPLEMENTED on the typed API (a Vitess from before it).
+    pub fn typed_api_missing(&self) -> bool {
+        self.states.iter().all(|s| s.lacks_typed_api)
+    }
+
+    fn api_for(&self, index: usize, rpc: Rpc) -> ApiKind {
+        match self.api {
+            Api::Vtctl if rpc.has_legacy_form() => ApiKind::Vtctl,
+            Api::Auto if rpc.has_legacy_form() && self.states[index].lacks_typed_api => {
+                ApiKind::Vtctl
+            }
+            _ => ApiKind::Vtctld,
+        }
+    }
+
+    /// Whether server `index` can take `rpc` at all.
+    fn usable(&self, index: usize, rpc: Rpc) -> bool {
+        let state = self.states[index];
+        let typed_only = !rpc.has_legacy_form() || self.api == Api::Vtctld;
+        !state.refused_us && !(typed_only && state.lacks_typed_api)
+    }
+
+    /// Calls `rpc` through `attempt(client, server index, api, budget)`, rotating through the
+    /// servers with back-off until it succeeds, fails for good, or the deadline passes.
+    pub async fn call<T>(
+        &mut self,
+        rpc: Rpc,
+        mut attempt: impl AsyncFnMut(&mut Client, usize, ApiKind, Duration) -> Result<T, CallError>,
+    ) -> Result<T, Failure> {
+        let count = self.states.len();
+        let mut rounds: u32 = 0;
+        let mut failed_this_round = 0usize;
+        let mut last_error: Option<String> = None;
+        loop {
+            let Some(index) = (0..count)
+                .map(|step| (self.next_server + step) % count)
+                .find(|i| self.usable(*i, rpc))
+            else {
+                return Err(self.no_usable_server(rpc, last_error));
+            };
+            let remaining = self.deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(self.deadline_failure(rpc, last_error));
+            }
+            let api = self.api_for(index, rpc);
+            let budget = self.attempt_timeout.min(remaining);
+            let server = self.client.server(index).clone();
+            let started = Instant::now();
+            self.in_flight = Some(InFlight {
+                rpc,
+                server: server.to_string(),
+                api,
+                started,
+            });
+            let result = tokio::time::timeout(budget, attempt(&mut self.client, index, api, budget))
+                .await
+                .unwrap_or(Err(CallError::Timeout(budget)))
+                .map_err(|e| e.local_timeout_as_timeout(budget));
+            self.in_flight = None;
+            self.attempts.push(AttemptRecord {
+                rpc: rpc.name(),
+                server: server.to_string(),
+                api: api.as_str(),
+                status: result.as_ref().map_or_else(CallError::label, |_| "OK".into()),
+                ms: millis(started.elapsed()),
+            });
+            let error = match result {
+                Ok(answer) => return Ok(answer),
+                Err(error) => error,
+            };
+            let message = error.describe(&server);
+            match classify(&error, api) {
+                Verdict::Stop(kind) => return Err(Failure::new(kind, message)),
+                Verdict::LacksTypedApi => self.states[index].lacks_typed_api = true,
+                Verdict::RefusedUs => {
+                    self.states[index].refused_us = true;
+                    self.next_server = index + 1;
+                }
+                Verdict::Retry => {
+                    self.next_server = index + 1;
+                    failed_this_round += 1;
+                    let usable = (0..count).filter(|i| self.usable(*i, rpc)).count();
+                    if failed_this_round >= usable {
+                        let remaining = self.deadline.saturating_duration_since(Instant::now());
+                        tokio::time::sleep(backoff(rounds).min(remaining)).await;
+                        rounds = rounds.saturating_add(1);
+                        failed_this_round = 0;
+                    }
+                }
+            }
+            last_error = Some(message);
+        }
+    }
+
+    fn no_usable_server(&self, rpc: Rpc, last_error: Option<String>) -> Failure {
+        let last = last_error.unwrap_or_default();
+        if self.states.iter().all(|s| s.refused_us) {
+            Failure::new(
+                FailureKind::NotAccepted,
+                format!("no vtctld accepted our TLS certificate or credentials; last: {last}"),
+            )
+        } else {
+            Failure::new(
+                FailureKind::VtctldRefused,
+                format!(
+                    "no vtctld serves {} on the typed Vtctld API (UNIMPLEMENTED); last: {last}",
+                    rpc.name()
+                ),
+            )
+        }
+    }
+
+    fn deadline_failure(&self, rpc: Rpc, last_error: Option<String>) -> Failure {
+        let last = last_error.unwrap_or_else(|| "no attempt could start".into());
+        let count = self.attempts.len();
+        if self.client.reached {
+            Failure::new(
+                FailureKind::DeadlinePassed,
+                format!(
+                    "deadline passed: {} did not succeed after {count} attempt{}; last: {last}",
+                    rpc.name(),
+                    plural(count)
+                ),
+            )
+        } else {
+            let servers: Vec<String> = (0..self.client.server_count())
+                .map(|i| self.client.server(i).to_string())
+                .collect();
+            Failure::new(
+                FailureKind::Unreachable,
+                format!(
+                    "no vtctld reachable before the deadline ({}; {count} attempt{}); last: {last}",
+                    servers.join(", "),
+                    plural(count)
+                ),
+            )
+        }
+    }
+}
+
+/// Exponential back-off with full jitter: a random wait in [0, min(5 s, 100 ms × 2^rounds)].
+fn backoff(rounds: u32) -> Duration {
+    let cap = BACKOFF_BASE
+        .saturating_mul(2u32.saturating_pow(rounds))
+        .min(BACKOFF_MAX);
+    // RandomState is seeded randomly per process: enough randomness for jitter, no extra crate.
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u32(rounds);
+    let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
+    cap.mul_f64(fraction)
+}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic::Status;
+
+    #[test]
+    fn backoff_stays_within_its_cap() {
+        for rounds in 0..40 {
+            let cap = (BACKOFF_BASE * 2u32.saturating_pow(rounds.min(20))).min(BACKOFF_MAX);
+            for _ in 0..20 {
+                assert!(backoff(rounds) <= cap, "round {rounds}");
+            }
+        }
+        let spread: std::collections::HashSet<u128> =
+            (0..20).map(|_| backoff(6).as_micros()).collect();
+        assert!(spread.len() > 10, "jitter should vary: {spread:?}");
+    }
+
+    #[test]
+    fn classification_by_code_then_message() {
+        use Verdict::*;
+        let status = |code, message: &str| CallError::Status(Status::new(code, message));
+        let table = [
+            (status(Code::Unavailable, "connection refused"), ApiKind::Vtctld, Retry),
+            (status(Code::DeadlineExceeded, ""), ApiKind::Vtctld, Retry),
+            (status(Code::Internal, ""), ApiKind::Vtctld, Retry),
+            (status(Code::Unknown, "tablet manager: rpc error: connection refused"), ApiKind::Vtctld, Retry),
+            (
+                status(Code::Unknown, "node doesn't exist: tablets/zone1-0000000999/Tablet"),
+                ApiKind::Vtctld,
+                Stop(FailureKind::VtctldRefused),
+            ),
+            (status(Code::NotFound, "node doesn't exist"), ApiKind::Vtctld, Stop(FailureKind::VtctldRefused)),
+            (status(Code::InvalidArgument, "x"), ApiKind::Vtctld, Stop(FailureKind::VtctldRefused)),
+            (status(Code::FailedPrecondition, "x"), ApiKind::Vtctld, Stop(FailureKind::VtctldRefused)),
+            (status(Code::Unauthenticated, ""), ApiKind::Vtctld, RefusedUs),
+            (status(Code::PermissionDenied, ""), ApiKind::Vtctl, RefusedUs),
+            (status(Code::Unimplemented, ""), ApiKind::Vtctld, LacksTypedApi),
+            (status(Code::Unimplemented, ""), ApiKind::Vtctl, Stop(FailureKind::VtctldRefused)),
+            (CallError::Connect("refused".into()), ApiKind::Vtctld, Retry),
+            (CallError::Timeout(Duration::from_secs(1)), ApiKind::Vtctld, Retry),
+            (CallError::Tls("bad certificate".into()), ApiKind::Vtctld, RefusedUs),
+        ];
+        for (error, api, verdict) in table {
+            assert_eq!(classify(&error, api), verdict, "{error:?}");
+        }
+    }
+}
