@@ -95,7 +95,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__subcmd__vitess__subcmd__hook__subcmd__reparent)
-            opts="-v -h -V --failure-type --instance-type --is-master --is-co-master --failure-description --command --failed-host --failed-port --failure-cluster --failure-cluster-alias --failure-cluster-domain --count-replicas --count-lost-replicas --is-downtimed --auto-master-recovery --auto-intermediate-master-recovery --orchestrator-host --recovery-uid --is-successful --lost-replicas --replica-hosts --successor-host --successor-port --successor-alias --successor-binlog-coordinates --log-file --log-format --fsync --server --api --deadline --attempt-timeout --connect-timeout --verify-alias --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --dry-run --verbose --output --help --version"
+            opts="-v -h -V --failure-type --instance-type --is-master --is-co-master --failure-description --command --failed-host --failed-port --failure-cluster --failure-cluster-alias --failure-cluster-domain --count-replicas --count-lost-replicas --is-downtimed --auto-master-recovery --auto-intermediate-master-recovery --orchestrator-host --recovery-uid --is-successful --lost-replicas --replica-hosts --successor-host --successor-port --successor-alias --successor-binlog-coordinates --log-file --log-format --fsync --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --allow-type --verify-alias --dry-run --verbose --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,6 +209,10 @@ _orc__vitess__hook() {
                     COMPREPLY=($(compgen -W "logfmt json" -- "${cur}"))
                     return 0
                     ;;
+                --fsync)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -247,6 +251,18 @@ _orc__vitess__hook() {
                     ;;
                 --auth-static-creds)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-type)
+                    COMPREPLY=($(compgen -W "RDONLY SPARE EXPERIMENTAL BACKUP RESTORE DRAINED" -- "${cur}"))
+                    return 0
+                    ;;
+                --verify-alias)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --output)

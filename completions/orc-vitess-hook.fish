@@ -24,7 +24,7 @@ function __fish_orc_vitess_hook_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One or two lines for a human or Orchestrator\'s log'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -s V -l version -d 'Print version'
@@ -56,25 +56,34 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l successor-alias -d 'Tablet alias of the promoted instance, e.g. zone1-0000000101 ({successorAlias})' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l successor-binlog-coordinates -d 'Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l log-file -d 'File the records are appended to; its directory is created 0750 if missing' -r -F
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l log-format -d 'Record format' -r -f -a "logfmt\t'key=value pairs, quoted where needed, one record a line'
-json\t'One JSON object a line'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l log-format -d 'Record format' -r -f -a "logfmt\t'key=value pairs, quoted where needed'
+json\t'one JSON object a line'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
+false\t'off'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l server -d 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation' -r
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'Typed Vtctld API first; the legacy Vtctl API when a server answers UNIMPLEMENTED'
-vtctld\t'Typed /vtctlservice.Vtctld/TabletExternallyReparented (vtctldclient, current Vitess)'
-vtctl\t'Legacy streaming /vtctlservice.Vtctl/ExecuteVtctlCommand (vtctlclient, old Vitess)'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l deadline -d 'Bound on the whole run: connects, attempts and back-off together (e.g. 60s, 1m30s)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'typed Vtctld API, the legacy Vtctl API where a server answers UNIMPLEMENTED'
+vtctld\t'typed Vtctld API only (vtctldclient, current Vitess)'
+vtctl\t'legacy Vtctl API only (vtctlclient, old Vitess)'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l deadline -d 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l attempt-timeout -d 'Bound on one call, never beyond the remaining deadline; sent as the legacy action_timeout' -r
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l connect-timeout -d 'Bound on one connection attempt (TCP and TLS)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l connect-timeout -d 'Bound on one connection attempt: name resolution, TCP and TLS' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-ca -d 'PEM file of the CA that signed vtctld\'s certificate (turns TLS on)' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-cert -d 'PEM client certificate for mutual TLS (with --tls-key)' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-key -d 'PEM private key of the client certificate (with --tls-cert)' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-server-name -d 'Server name expected in vtctld\'s certificate (turns TLS on)' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l auth-static-creds -d 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others' -r -F
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One or two lines for a human or Orchestrator\'s log'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l allow-type -d 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate' -r -f -a "RDONLY\t'also spelt BATCH'
+SPARE\t''
+EXPERIMENTAL\t''
+BACKUP\t''
+RESTORE\t''
+DRAINED\t''"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l verify-alias -d 'Accepted for old command lines; the successor is always verified now' -r -f -a "true\t'on'
+false\t'off'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l dry-run -d 'Validate everything, check the log can be appended to, print the planned record and RPC; write nothing, connect nowhere' -r -f -a "true\t'on'
+false\t'off'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l fsync -d 'fsync the log after each record'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l verify-alias -d 'Check the given alias against the successor\'s host:port with GetTablet before reparenting'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l dry-run -d 'Validate everything and print the planned record and RPC; write nothing, connect nowhere'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s v -l verbose -d 'Also print the log lines vtctld streams back (legacy API)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s V -l version -d 'Print version'

@@ -550,6 +550,9 @@ mod tests {
         .unwrap();
         let Command::Reparent(args) = parsed.command;
         assert_eq!(args.connection.servers, ["a:1"]);
-        assert_eq!(args.connection.auth_static_creds, Some(PathBuf::from("c.json")));
+        assert_eq!(
+            args.connection.auth_static_creds,
+            Some(PathBuf::from("c.json"))
+        );
     }
 }

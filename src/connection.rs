@@ -19,9 +19,12 @@ use crate::settings::{Problems, Setting};
 const SERVER: Setting = Setting::new("--server", "ORC_VITESS_HOOK_SERVER");
 const API: Setting = Setting::new("--api", "ORC_VITESS_HOOK_API");
 const DEADLINE: Setting = Setting::new("--deadline", "ORC_VITESS_HOOK_DEADLINE");
-const ATTEMPT_TIMEOUT: Setting = Setting::new("--attempt-timeout", "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT");
-const CONNECT_TIMEOUT: Setting = Setting::new("--connect-timeout", "ORC_VITESS_HOOK_CONNECT_TIMEOUT");
-const TLS_SERVER_NAME: Setting = Setting::new("--tls-server-name", "ORC_VITESS_HOOK_TLS_SERVER_NAME");
+const ATTEMPT_TIMEOUT: Setting =
+    Setting::new("--attempt-timeout", "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT");
+const CONNECT_TIMEOUT: Setting =
+    Setting::new("--connect-timeout", "ORC_VITESS_HOOK_CONNECT_TIMEOUT");
+const TLS_SERVER_NAME: Setting =
+    Setting::new("--tls-server-name", "ORC_VITESS_HOOK_TLS_SERVER_NAME");
 
 /// The shortest and longest bounds accepted: an hour-long deadline already blocks Orchestrator's
 /// recovery for an hour, so anything longer is a mistake, and zero would never try at all.
@@ -179,13 +182,25 @@ impl ConnectionSettings {
         let api = problems.choice(
             API,
             &args.api,
-            &[("auto", Api::Auto), ("vtctld", Api::Vtctld), ("vtctl", Api::Vtctl)],
+            &[
+                ("auto", Api::Auto),
+                ("vtctld", Api::Vtctld),
+                ("vtctl", Api::Vtctl),
+            ],
         );
         let deadline = problems.duration(DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN);
-        let attempt_timeout =
-            problems.duration(ATTEMPT_TIMEOUT, &args.attempt_timeout, SHORTEST, LONGEST_RUN);
-        let connect_timeout =
-            problems.duration(CONNECT_TIMEOUT, &args.connect_timeout, SHORTEST, LONGEST_CONNECT);
+        let attempt_timeout = problems.duration(
+            ATTEMPT_TIMEOUT,
+            &args.attempt_timeout,
+            SHORTEST,
+            LONGEST_RUN,
+        );
+        let connect_timeout = problems.duration(
+            CONNECT_TIMEOUT,
+            &args.connect_timeout,
+            SHORTEST,
+            LONGEST_CONNECT,
+        );
         let server_name = args
             .tls_server_name
             .as_deref()
@@ -198,7 +213,12 @@ impl ConnectionSettings {
                 None
             }
         };
-        let auth = match args.auth_static_creds.as_deref().map(read_static_auth).transpose() {
+        let auth = match args
+            .auth_static_creds
+            .as_deref()
+            .map(read_static_auth)
+            .transpose()
+        {
             Ok(auth) => auth,
             Err(e) => {
                 problems.push_message(format!("{e:#}"));

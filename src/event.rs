@@ -422,7 +422,11 @@ mod tests {
         assert!(read.notes[0].starts_with("failure_description: not valid UTF-8"));
         // A port with a bad byte is still a bad port, named as such.
         assert_eq!(read.problems.len(), 1);
-        assert!(read.problems[0].starts_with("failed_port"), "{:?}", read.problems);
+        assert!(
+            read.problems[0].starts_with("failed_port"),
+            "{:?}",
+            read.problems
+        );
         assert_eq!(read.invalid["failed_port"], "33\u{fffd}06");
     }
 
@@ -457,7 +461,10 @@ mod tests {
                 port: 3306
             })
         );
-        assert_eq!(event.cluster_shard().map(|s| s.to_string()).as_deref(), Some("commerce/0"));
+        assert_eq!(
+            event.cluster_shard().map(|s| s.to_string()).as_deref(),
+            Some("commerce/0")
+        );
         let json = serde_json::to_string(&event).unwrap();
         assert_eq!(
             json,
@@ -469,15 +476,60 @@ mod tests {
     fn bad_values_name_field_value_and_expectation() {
         type Setter = fn(&mut EventArgs, OsString);
         let table: [(Setter, &str, &str, &str); 9] = [
-            (|a, v| a.successor_port = Some(v), "0", "successor_port", "1 to 65535"),
-            (|a, v| a.successor_port = Some(v), "65536", "successor_port", "1 to 65535"),
-            (|a, v| a.failed_port = Some(v), "+3306", "failed_port", "1 to 65535"),
-            (|a, v| a.is_master = Some(v), "yes", "is_master", "true or false"),
-            (|a, v| a.is_successful = Some(v), "True", "is_successful", "true or false"),
-            (|a, v| a.count_replicas = Some(v), "-1", "count_replicas", "non-negative"),
-            (|a, v| a.count_lost_replicas = Some(v), "x", "count_lost_replicas", "non-negative"),
-            (|a, v| a.successor_alias = Some(v), "zone1-4294967296", "successor_alias", "32 bits"),
-            (|a, v| a.successor_alias = Some(v), "zone1 101", "successor_alias", "whitespace"),
+            (
+                |a, v| a.successor_port = Some(v),
+                "0",
+                "successor_port",
+                "1 to 65535",
+            ),
+            (
+                |a, v| a.successor_port = Some(v),
+                "65536",
+                "successor_port",
+                "1 to 65535",
+            ),
+            (
+                |a, v| a.failed_port = Some(v),
+                "+3306",
+                "failed_port",
+                "1 to 65535",
+            ),
+            (
+                |a, v| a.is_master = Some(v),
+                "yes",
+                "is_master",
+                "true or false",
+            ),
+            (
+                |a, v| a.is_successful = Some(v),
+                "True",
+                "is_successful",
+                "true or false",
+            ),
+            (
+                |a, v| a.count_replicas = Some(v),
+                "-1",
+                "count_replicas",
+                "non-negative",
+            ),
+            (
+                |a, v| a.count_lost_replicas = Some(v),
+                "x",
+                "count_lost_replicas",
+                "non-negative",
+            ),
+            (
+                |a, v| a.successor_alias = Some(v),
+                "zone1-4294967296",
+                "successor_alias",
+                "32 bits",
+            ),
+            (
+                |a, v| a.successor_alias = Some(v),
+                "zone1 101",
+                "successor_alias",
+                "whitespace",
+            ),
         ];
         for (set, value, field, expected) in table {
             let mut a = args();

@@ -131,14 +131,26 @@ mod tests {
         }
         let skip = [
             ("DeadIntermediateMaster", "intermediate-master"),
-            ("DeadIntermediateMasterWithSingleReplica", "intermediate-master"),
-            ("DeadIntermediateMasterAndSomeReplicas", "intermediate-master"),
+            (
+                "DeadIntermediateMasterWithSingleReplica",
+                "intermediate-master",
+            ),
+            (
+                "DeadIntermediateMasterAndSomeReplicas",
+                "intermediate-master",
+            ),
             ("UnreachableIntermediateMaster", "intermediate-master"),
-            ("AllIntermediateMasterReplicasNotReplicating", "intermediate-master"),
+            (
+                "AllIntermediateMasterReplicasNotReplicating",
+                "intermediate-master",
+            ),
             ("DeadIntermediatePrimary", "intermediate-master"),
             ("UnreachableMaster", "not a dead master"),
             ("UnreachablePrimary", "not a dead master"),
-            ("FirstTierReplicaFailingToConnectToMaster", "not a dead master"),
+            (
+                "FirstTierReplicaFailingToConnectToMaster",
+                "not a dead master",
+            ),
             ("DeadReplica", "not a dead master"),
             ("ReplicaIsWritable", "not a dead master"),
             ("LockedSemiSyncMaster", "not a dead master"),

@@ -234,7 +234,10 @@ mod tests {
         assert_eq!(map["attempt_log"][0]["status"], "OK");
         let ts = map["ts"].as_str().unwrap();
         // 2026-11-25T22:10:36.123Z
-        assert!(ts.len() == 24 && ts.ends_with('Z') && ts.as_bytes()[19] == b'.', "{ts}");
+        assert!(
+            ts.len() == 24 && ts.ends_with('Z') && ts.as_bytes()[19] == b'.',
+            "{ts}"
+        );
     }
 
     #[test]

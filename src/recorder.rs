@@ -134,7 +134,10 @@ pub fn install_panic_hook() {
             .unwrap_or_default();
         let message = format!("internal error (a bug): {what}{place}");
         // try_lock: the panic may have happened while the context was being set.
-        let context = CRASH_CONTEXT.try_lock().ok().and_then(|guard| guard.clone());
+        let context = CRASH_CONTEXT
+            .try_lock()
+            .ok()
+            .and_then(|guard| guard.clone());
         let recorded = match context {
             Some(context) => {
                 let details = Details::error(message.clone());
@@ -269,11 +272,14 @@ impl Recorder {
             // The final record itself is missing, so nothing states another status.
             status = ExitStatus::RecordMissing;
         }
+        // Errors go to stderr in both formats, so Orchestrator's log shows them either way.
+        let failed = conclusion.failure.is_some();
+        if failed {
+            output::err(&format!("error: {}", conclusion.message));
+        }
         match self.output {
-            OutputFormat::Text if status.is_success() || conclusion.failure.is_none() => {
-                output::out(&conclusion.message);
-            }
-            OutputFormat::Text => output::err(&format!("error: {}", conclusion.message)),
+            OutputFormat::Text if !failed => output::out(&conclusion.message),
+            OutputFormat::Text => {}
             OutputFormat::Json => output::out(
                 &json!({
                     "dry_run": false,
@@ -305,7 +311,8 @@ impl Recorder {
     /// the log could be appended to; writes nothing and connects nowhere.
     pub fn dry_run(self, conclusion: Conclusion, action: &str, rpc: Value) -> ExitStatus {
         let mut status = conclusion.status();
-        let appendable = RecoveryLog::check_appendable(&self.log.path).map_err(|e| format!("{e:#}"));
+        let appendable =
+            RecoveryLog::check_appendable(&self.log.path).map_err(|e| format!("{e:#}"));
         if let (true, Err(_)) = (status.is_success(), &appendable) {
             status = ExitStatus::RecordMissing;
         }
@@ -339,7 +346,9 @@ impl Recorder {
                     output::err(&format!("error: {line}"));
                 }
                 if let Err(e) = &appendable {
-                    output::err(&format!("error: dry run: the recovery log cannot be appended to: {e}"));
+                    output::err(&format!(
+                        "error: dry run: the recovery log cannot be appended to: {e}"
+                    ));
                 }
                 output::out(&format!(
                     "dry run: would append to {log_file}: {}",

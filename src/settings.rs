@@ -73,7 +73,11 @@ impl Problems {
             .map(|(_, choice)| *choice);
         if found.is_none() {
             let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
-            self.push(setting, value, &format!("expected one of {}", names.join(", ")));
+            self.push(
+                setting,
+                value,
+                &format!("expected one of {}", names.join(", ")),
+            );
         }
         found
     }
@@ -123,11 +127,26 @@ mod tests {
     #[test]
     fn durations_within_bounds() {
         let mut p = Problems::default();
-        assert_eq!(p.duration(S, "60s".as_ref(), MS, HOUR), Some(Duration::from_secs(60)));
-        assert_eq!(p.duration(S, "1m30s".as_ref(), MS, HOUR), Some(Duration::from_secs(90)));
+        assert_eq!(
+            p.duration(S, "60s".as_ref(), MS, HOUR),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            p.duration(S, "1m30s".as_ref(), MS, HOUR),
+            Some(Duration::from_secs(90))
+        );
         assert_eq!(p.duration(S, "1h".as_ref(), MS, HOUR), Some(HOUR));
         assert!(p.is_empty());
-        for bad in ["0s", "0", "", "soon", "5ms", "2h", "99999999999999999999s", "-1s"] {
+        for bad in [
+            "0s",
+            "0",
+            "",
+            "soon",
+            "5ms",
+            "2h",
+            "99999999999999999999s",
+            "-1s",
+        ] {
             let mut p = Problems::default();
             assert_eq!(p.duration(S, bad.as_ref(), MS, HOUR), None, "{bad}");
             let message = p.into_message().unwrap();
@@ -153,8 +172,14 @@ mod tests {
         assert_eq!(p.text(S, &bad), None);
         let message = p.into_message().unwrap();
         assert_eq!(message.matches("; ").count(), 3, "{message}");
-        assert!(message.contains(r#""yes": expected one of true, false"#), "{message}");
-        assert!(message.contains(r#""c": expected one of a, b"#), "{message}");
+        assert!(
+            message.contains(r#""yes": expected one of true, false"#),
+            "{message}"
+        );
+        assert!(
+            message.contains(r#""c": expected one of a, b"#),
+            "{message}"
+        );
         assert!(message.contains("expected UTF-8 text"), "{message}");
     }
 }

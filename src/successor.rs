@@ -108,10 +108,10 @@ const MAX_NAMED: usize = 10;
 /// Decides which tablet of `tablets` (covering `scope`) may become primary.
 pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Resolution {
     let mut notes = Vec::new();
-    if let Scope::Shard(shard) = scope {
-        if tablets.is_empty() {
-            return Resolution::NeedFleet(format!("vtctld lists no tablet in {shard}"));
-        }
+    if let Scope::Shard(shard) = scope
+        && tablets.is_empty()
+    {
+        return Resolution::NeedFleet(format!("vtctld lists no tablet in {shard}"));
     }
 
     // 1. The failed shard: where the failed primary's tablet is, and what the cluster alias says.
@@ -154,7 +154,10 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
         (Some(failed), Some(named)) if failed != named => {
             let reason = format!(
                 "the failed primary {} is a tablet of {failed}, but the cluster alias names {named}",
-                question.failed.as_ref().map_or_else(String::new, ToString::to_string)
+                question
+                    .failed
+                    .as_ref()
+                    .map_or_else(String::new, ToString::to_string)
             );
             return refuse(Some(failed), reason, &[]);
         }
@@ -196,7 +199,11 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
 
     // 3. A type that may become primary.
     let Some(alias) = tablet::alias_of(chosen) else {
-        return refuse(shard, "the successor's tablet record has no alias".into(), &[chosen]);
+        return refuse(
+            shard,
+            "the successor's tablet record has no alias".into(),
+            &[chosen],
+        );
     };
     let already_primary = chosen.r#type == TabletType::Primary as i32;
     if !question.promotable.allows(chosen.r#type) {
@@ -224,7 +231,10 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
 
 /// The tablets matching `endpoint` at the best level found: exact host matches if there are
 /// any, otherwise short-name/FQDN matches.
-fn best_matches<'t>(tablets: impl Iterator<Item = &'t Tablet>, endpoint: &HostPort) -> Vec<&'t Tablet> {
+fn best_matches<'t>(
+    tablets: impl Iterator<Item = &'t Tablet>,
+    endpoint: &HostPort,
+) -> Vec<&'t Tablet> {
     let mut exact = Vec::new();
     let mut short = Vec::new();
     for tablet in tablets {
@@ -250,7 +260,10 @@ fn successor_in_shard<'t>(
     let Some(successor) = &question.successor else {
         // Only the alias is known (a manual run): it must be a tablet of the failed shard.
         let Some(alias) = &question.alias else {
-            return Err(refusal("no successor alias or host:port is known".into(), &[]));
+            return Err(refusal(
+                "no successor alias or host:port is known".into(),
+                &[],
+            ));
         };
         return members
             .iter()
@@ -280,7 +293,10 @@ fn successor_in_shard<'t>(
     check_alias(chosen, successor, question, Some(shard))
 }
 
-fn successor_in_fleet<'t>(tablets: &'t [Tablet], question: &Question) -> Result<&'t Tablet, Refusal> {
+fn successor_in_fleet<'t>(
+    tablets: &'t [Tablet],
+    question: &Question,
+) -> Result<&'t Tablet, Refusal> {
     let refusal = |reason: String, candidates: &[&Tablet]| Refusal {
         shard: None,
         reason,
@@ -448,7 +464,11 @@ mod tests {
 
     #[test]
     fn the_replica_of_the_failed_shard_is_chosen() {
-        let c = chosen(resolve(&fleet(), Scope::Fleet, &question("db1.example.com", "db2.example.com")));
+        let c = chosen(resolve(
+            &fleet(),
+            Scope::Fleet,
+            &question("db1.example.com", "db2.example.com"),
+        ));
         assert_eq!(c.alias.to_string(), "zone1-0000000101");
         assert_eq!(c.shard, shard("commerce.0"));
         assert_eq!(c.basis, ShardBasis::FailedPrimary);
@@ -462,7 +482,11 @@ mod tests {
         // shard decides, whatever order vtctld lists them in.
         let mut tablets = fleet();
         tablets.reverse();
-        let c = chosen(resolve(&tablets, Scope::Fleet, &question("db4.example.com", "db2")));
+        let c = chosen(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db4.example.com", "db2"),
+        ));
         assert_eq!(c.alias.to_string(), "zone1-0000000201");
         let c = chosen(resolve(&tablets, Scope::Fleet, &question("db1", "db2")));
         assert_eq!(c.alias.to_string(), "zone1-0000000101");
@@ -472,35 +496,82 @@ mod tests {
     fn an_exact_host_beats_a_short_name_and_short_names_must_be_unique() {
         let mut tablets = fleet();
         tablets.push(tablet("commerce", "0", 103, "db2", TabletType::Replica));
-        let c = chosen(resolve(&tablets, Scope::Fleet, &question("db1.example.com", "db2")));
+        let c = chosen(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db1.example.com", "db2"),
+        ));
         assert_eq!(c.alias.to_string(), "zone1-0000000103", "exact 'db2' wins");
-        tablets.push(tablet("commerce", "0", 104, "db2.example.org", TabletType::Replica));
+        tablets.push(tablet(
+            "commerce",
+            "0",
+            104,
+            "db2.example.org",
+            TabletType::Replica,
+        ));
         // db2.example.net is no FQDN of the shard; its short name is tablet 103's host alone.
-        let c = chosen(resolve(&tablets, Scope::Fleet, &question("db1.example.com", "db2.example.net")));
+        let c = chosen(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db1.example.com", "db2.example.net"),
+        ));
         assert_eq!(c.alias.to_string(), "zone1-0000000103");
         tablets.retain(|t| t.mysql_hostname != "db2");
-        let why = refused(resolve(&tablets, Scope::Fleet, &question("db1.example.com", "db2")));
-        assert!(why.contains("2 tablets of commerce/0 have MySQL at db2:3306"), "{why}");
-        assert!(why.contains("zone1-0000000101") && why.contains("zone1-0000000104"), "{why}");
+        let why = refused(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db1.example.com", "db2"),
+        ));
+        assert!(
+            why.contains("2 tablets of commerce/0 have MySQL at db2:3306"),
+            "{why}"
+        );
+        assert!(
+            why.contains("zone1-0000000101") && why.contains("zone1-0000000104"),
+            "{why}"
+        );
     }
 
     #[test]
     fn duplicates_are_refused() {
         let mut tablets = fleet();
-        tablets.push(tablet("commerce", "0", 105, "db2.example.com", TabletType::Replica));
-        let why = refused(resolve(&tablets, Scope::Fleet, &question("db1.example.com", "db2.example.com")));
-        assert!(why.starts_with("refusing to reparent commerce/0: 2 tablets"), "{why}");
+        tablets.push(tablet(
+            "commerce",
+            "0",
+            105,
+            "db2.example.com",
+            TabletType::Replica,
+        ));
+        let why = refused(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db1.example.com", "db2.example.com"),
+        ));
+        assert!(
+            why.starts_with("refusing to reparent commerce/0: 2 tablets"),
+            "{why}"
+        );
     }
 
     #[test]
     fn a_successor_outside_the_failed_shard_is_refused() {
-        let why = refused(resolve(&fleet(), Scope::Fleet, &question("db1.example.com", "db4.example.com")));
-        assert!(why.contains("no tablet of commerce/0 has MySQL at db4.example.com:3306"), "{why}");
+        let why = refused(resolve(
+            &fleet(),
+            Scope::Fleet,
+            &question("db1.example.com", "db4.example.com"),
+        ));
+        assert!(
+            why.contains("no tablet of commerce/0 has MySQL at db4.example.com:3306"),
+            "{why}"
+        );
         assert!(why.contains("candidates: zone1-0000000100"), "{why}");
         let mut q = question("db1.example.com", "");
         q.alias = alias("zone1-201");
         let why = refused(resolve(&fleet(), Scope::Fleet, &q));
-        assert!(why.contains("zone1-0000000201 is not a tablet of commerce/0"), "{why}");
+        assert!(
+            why.contains("zone1-0000000201 is not a tablet of commerce/0"),
+            "{why}"
+        );
     }
 
     #[test]
@@ -508,9 +579,17 @@ mod tests {
         let mut q = question("db1.example.com", "db2.example.com");
         q.alias = alias("zone1-102");
         let why = refused(resolve(&fleet(), Scope::Fleet, &q));
-        assert!(why.contains("alias zone1-0000000102 is not the tablet of db2.example.com:3306"), "{why}");
+        assert!(
+            why.contains("alias zone1-0000000102 is not the tablet of db2.example.com:3306"),
+            "{why}"
+        );
         q.alias = alias("zone1-101");
-        assert_eq!(chosen(resolve(&fleet(), Scope::Fleet, &q)).alias.to_string(), "zone1-0000000101");
+        assert_eq!(
+            chosen(resolve(&fleet(), Scope::Fleet, &q))
+                .alias
+                .to_string(),
+            "zone1-0000000101"
+        );
     }
 
     #[test]
@@ -547,14 +626,22 @@ mod tests {
                 let mut q = question("db1", "db2");
                 q.promotable.allow(kind);
                 let allowed = resolve(&tablets, Scope::Fleet, &q);
-                assert_eq!(kind != Unknown, matches!(allowed, Resolution::Chosen(_)), "{kind:?}");
+                assert_eq!(
+                    kind != Unknown,
+                    matches!(allowed, Resolution::Chosen(_)),
+                    "{kind:?}"
+                );
             }
         }
     }
 
     #[test]
     fn unknown_failed_primary_needs_an_exact_fleet_unique_match() {
-        let c = chosen(resolve(&fleet(), Scope::Fleet, &question("gone.example.com", "db3.example.com").with_all_types()));
+        let c = chosen(resolve(
+            &fleet(),
+            Scope::Fleet,
+            &question("gone.example.com", "db3.example.com").with_all_types(),
+        ));
         assert_eq!(c.alias.to_string(), "zone1-0000000102");
         assert_eq!(c.basis, ShardBasis::Unknown);
         assert_eq!(c.shard, None);
@@ -563,13 +650,29 @@ mod tests {
         let why = refused(resolve(&fleet(), Scope::Fleet, &question("", "db2")));
         assert!(why.contains("only short-name matches"), "{why}");
         let mut tablets = fleet();
-        tablets.push(tablet("other", "0", 300, "db2.example.com", TabletType::Replica));
-        let why = refused(resolve(&tablets, Scope::Fleet, &question("", "db2.example.com")));
-        assert!(why.contains("2 tablets have MySQL at db2.example.com:3306"), "{why}");
+        tablets.push(tablet(
+            "other",
+            "0",
+            300,
+            "db2.example.com",
+            TabletType::Replica,
+        ));
+        let why = refused(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("", "db2.example.com"),
+        ));
+        assert!(
+            why.contains("2 tablets have MySQL at db2.example.com:3306"),
+            "{why}"
+        );
         let mut q = question("", "");
         q.alias = alias("zone1-101");
         let why = refused(resolve(&fleet(), Scope::Fleet, &q));
-        assert!(why.contains("--failure-cluster-alias keyspace.shard"), "{why}");
+        assert!(
+            why.contains("--failure-cluster-alias keyspace.shard"),
+            "{why}"
+        );
     }
 
     #[test]
@@ -583,11 +686,17 @@ mod tests {
         // The failed primary in commerce/0 but the alias says customer/-80: refuse.
         q.failed = hp("db1.example.com");
         let why = refused(resolve(&fleet(), Scope::Fleet, &q));
-        assert!(why.contains("is a tablet of commerce/0, but the cluster alias names customer/-80"), "{why}");
+        assert!(
+            why.contains("is a tablet of commerce/0, but the cluster alias names customer/-80"),
+            "{why}"
+        );
 
         // Agreeing: fine.
         q.cluster_shard = shard("commerce.0");
-        assert_eq!(chosen(resolve(&fleet(), Scope::Fleet, &q)).basis, ShardBasis::FailedPrimary);
+        assert_eq!(
+            chosen(resolve(&fleet(), Scope::Fleet, &q)).basis,
+            ShardBasis::FailedPrimary
+        );
 
         // An alias naming no shard vtctld knows is not a Vitess shard: ignored with a note.
         q.cluster_shard = shard("orchestrator.prod");
@@ -599,30 +708,66 @@ mod tests {
     #[test]
     fn a_one_shard_list_asks_for_the_fleet_when_it_cannot_settle_it() {
         let commerce = shard("commerce.0").unwrap();
-        let only: Vec<Tablet> = fleet().into_iter().filter(|t| commerce.contains(t)).collect();
+        let only: Vec<Tablet> = fleet()
+            .into_iter()
+            .filter(|t| commerce.contains(t))
+            .collect();
         let mut q = question("db1.example.com", "db2");
         q.cluster_shard = Some(commerce.clone());
-        assert_eq!(chosen(resolve(&only, Scope::Shard(&commerce), &q)).alias.to_string(), "zone1-0000000101");
+        assert_eq!(
+            chosen(resolve(&only, Scope::Shard(&commerce), &q))
+                .alias
+                .to_string(),
+            "zone1-0000000101"
+        );
         q.failed = hp("db4.example.com");
-        assert!(matches!(resolve(&only, Scope::Shard(&commerce), &q), Resolution::NeedFleet(_)));
-        assert!(matches!(resolve(&[], Scope::Shard(&commerce), &q), Resolution::NeedFleet(_)));
+        assert!(matches!(
+            resolve(&only, Scope::Shard(&commerce), &q),
+            Resolution::NeedFleet(_)
+        ));
+        assert!(matches!(
+            resolve(&[], Scope::Shard(&commerce), &q),
+            Resolution::NeedFleet(_)
+        ));
         q.failed = None;
-        assert_eq!(chosen(resolve(&only, Scope::Shard(&commerce), &q)).basis, ShardBasis::ClusterAlias);
+        assert_eq!(
+            chosen(resolve(&only, Scope::Shard(&commerce), &q)).basis,
+            ShardBasis::ClusterAlias
+        );
     }
 
     #[test]
     fn a_failed_primary_matching_several_shards_is_refused() {
         let mut tablets = fleet();
-        tablets.push(tablet("customer", "80-", 400, "db1.example.com", TabletType::Primary));
-        let why = refused(resolve(&tablets, Scope::Fleet, &question("db1.example.com", "db2.example.com")));
-        assert!(why.contains("matches tablets of several shards (commerce/0, customer/80-)"), "{why}");
+        tablets.push(tablet(
+            "customer",
+            "80-",
+            400,
+            "db1.example.com",
+            TabletType::Primary,
+        ));
+        let why = refused(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db1.example.com", "db2.example.com"),
+        ));
+        assert!(
+            why.contains("matches tablets of several shards (commerce/0, customer/80-)"),
+            "{why}"
+        );
     }
 
     #[test]
     fn candidates_are_bounded() {
         let mut tablets = vec![tablet("big", "0", 1, "primary", TabletType::Primary)];
-        tablets.extend((2..40).map(|uid| tablet("big", "0", uid, &format!("r{uid}"), TabletType::Replica)));
-        let why = refused(resolve(&tablets, Scope::Fleet, &question("primary", "nowhere")));
+        tablets.extend(
+            (2..40).map(|uid| tablet("big", "0", uid, &format!("r{uid}"), TabletType::Replica)),
+        );
+        let why = refused(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("primary", "nowhere"),
+        ));
         assert!(why.ends_with("and 29 more"), "{why}");
     }
 

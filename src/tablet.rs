@@ -97,7 +97,7 @@ impl Promotable {
     pub fn extra_names(self) -> Vec<String> {
         (3..32)
             .filter(|t| self.0 & (1 << t) != 0)
-            .map(|t| type_name(t as i32))
+            .map(type_name)
             .collect()
     }
 }
@@ -258,7 +258,9 @@ mod tests {
         ];
         for (alias, shard) in table {
             assert_eq!(
-                Shard::from_cluster_alias(alias).map(|s| s.to_string()).as_deref(),
+                Shard::from_cluster_alias(alias)
+                    .map(|s| s.to_string())
+                    .as_deref(),
                 shard,
                 "{alias}"
             );

@@ -327,11 +327,39 @@ fn bad_server_address_is_a_configuration_error() {
 
 #[test]
 fn usage_errors_exit_64_and_help_documents_exit_statuses() {
-    let out = run(hook().args(["reparent", "--no-such-flag"]));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(hook()
+        .args(["reparent", "--no-such-flag", "--log-file"])
+        .arg(&log)
+        .env("ORC_RECOVERY_UID", "r-usage")
+        .env("ORC_VITESS_HOOK_LOG_FORMAT", "json")
+        .env("ORC_FAILURE_TYPE", "DeadMaster"));
     out.assert_code(64);
+    assert!(out.stderr.contains("--no-such-flag"), "{out:?}");
+    // The failover is still recorded, best effort: event from the environment, the log file
+    // from the command line.
+    let records = support::hook::records(&log);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["outcome"], "rejected");
+    assert_eq!(records[0]["recovery_uid"], "r-usage");
+    assert_eq!(records[0]["exit_status"], 64);
+    assert!(
+        records[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("--no-such-flag")
+    );
+
     let help = run(hook().args(["reparent", "--help"]));
     help.assert_code(0);
-    for needle in ["ORC_SUCCESSOR_ALIAS", "Exit status:", "75", "--dry-run"] {
+    for needle in [
+        "ORC_SUCCESSOR_ALIAS",
+        "Exit status",
+        "75",
+        "--dry-run",
+        "--allow-type",
+    ] {
         assert!(help.stdout.contains(needle), "{needle} missing from --help");
     }
 }

@@ -55,7 +55,7 @@ fn placeholder_entry_with_alias_from_local_metadata() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let recovery = Recovery::dead_master("db3.example.com", 3306, "zone1-0000000102")
+    let recovery = Recovery::dead_master("db2.example.com", 3306, "zone1-0000000101")
         .with("command", "graceful-master-takeover");
     let run = recovery.run_hook(
         &format!(
@@ -71,7 +71,7 @@ fn placeholder_entry_with_alias_from_local_metadata() {
     let last = records(&log).pop().unwrap();
     assert_eq!(last["alias_source"], "orchestrator");
     assert_eq!(last["command"], "graceful-master-takeover");
-    assert_eq!(fake.reparented(), ["zone1-0000000102"]);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
 }
 
 #[test]

@@ -158,6 +158,10 @@ fn an_unwritable_directory_never_stops_the_reparent() {
         &fake.server(),
         "--failure-type",
         "DeadMaster",
+        "--failed-host",
+        "db1.example.com",
+        "--failed-port",
+        "3306",
         "--successor-alias",
         "zone1-101",
     ]);
@@ -188,7 +192,8 @@ fn a_lock_held_forever_by_another_process_cannot_hang_the_hook() {
     let log = log_in(&dir);
     let holder = std::fs::File::create(&log).unwrap();
     holder.lock().unwrap();
-    let out = skip_run(&log, "r-locked", "d");
+    // A record waits for the lock at most until the deadline (plus its margin).
+    let out = run(skip_command(&log, "r-locked", "d").args(["--deadline", "1s"]));
     out.assert_code(74);
     assert!(out.stderr.contains("held its lock"), "{out:?}");
     assert!(out.stderr.contains("gave up after"), "{out:?}");

@@ -17,6 +17,10 @@ fn tls_reparent(log: &std::path::Path, fake: &FakeVtctld, extra: &[&str]) -> sup
         .args([
             "--failure-type",
             "DeadMaster",
+            "--failed-host",
+            "db1.example.com",
+            "--failed-port",
+            "3306",
             "--successor-alias",
             "zone1-101",
         ])
@@ -46,6 +50,10 @@ fn tls_server_name_and_vitess_flag_spellings() {
     command.args([
         "--server",
         &fake.server(),
+        "--failed-host",
+        "db1.example.com",
+        "--failed-port",
+        "3306",
         "--successor-alias",
         "zone1-101",
         "--vtctld_grpc_ca",
@@ -82,15 +90,14 @@ fn mutual_tls_requires_and_sends_the_client_certificate() {
     assert_eq!(fake.received_for(TYPED).len(), 1);
 
     // Without the client certificate the server refuses the handshake: no request arrives.
-    // The refusal reaches the client only as a dead connection (tonic surfaces no TLS error):
-    // CANCELLED (refused, 70) or, depending on timing, a transport error retried until the
-    // deadline (75).
+    // The refusal reaches the client only as a dead connection (tonic surfaces no TLS error),
+    // so it is a connection error, retried until the deadline: no vtctld reachable (69).
     let out = tls_reparent(
         &log,
         &fake,
         &["--tls-ca", ca.to_str().unwrap(), "--deadline", "2s"],
     );
-    assert!(matches!(out.code, 70 | 75), "{out:?}");
+    out.assert_code(69);
     assert_eq!(fake.received_for(TYPED).len(), 1);
 }
 
@@ -103,7 +110,11 @@ fn a_wrong_ca_is_refused_at_once_with_77() {
     let other = pki.path("other-ca.pem");
     let out = tls_reparent(&log, &fake, &["--tls-ca", other.to_str().unwrap()]);
     out.assert_code(77);
-    assert!(out.stderr.contains("TLS handshake"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("no vtctld accepted our TLS certificate"),
+        "{out:?}"
+    );
     assert!(out.stderr.contains("certificate"), "{out:?}");
     assert!(fake.received().is_empty());
     let last = records(&log).last().cloned().unwrap();
@@ -116,10 +127,10 @@ fn plain_text_client_against_a_tls_server_fails_within_the_deadline() {
     let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(false));
     let dir = temp_dir();
     let out = tls_reparent(&log_in(&dir), &fake, &["--deadline", "1s"]);
-    // The TCP connection succeeds and every call fails at the HTTP/2 layer (INTERNAL or UNKNOWN
-    // transport errors, both retried) until the deadline.
-    out.assert_code(75);
-    assert!(out.stderr.contains("deadline passed"), "{out:?}");
+    // The TCP connection succeeds and every call fails at the HTTP/2 layer: a connection error,
+    // retried until the deadline, never mistaken for a refusal of our credentials.
+    out.assert_code(69);
+    assert!(out.stderr.contains("no vtctld reachable"), "{out:?}");
 }
 
 #[test]

@@ -33,6 +33,10 @@ fn reparent_to(alias: &str, output: &str, log: &std::path::Path, servers: &[&str
         "true",
         "--recovery-uid",
         "r-101",
+        "--failed-host",
+        "db1.example.com",
+        "--failed-port",
+        "3306",
         "--successor-alias",
         alias,
     ]);
@@ -48,14 +52,33 @@ fn final_record(log: &std::path::Path) -> Value {
     all.last().cloned().expect("a final record")
 }
 
+/// `api:STATUS` of each TabletExternallyReparented attempt.
 fn statuses(record: &Value) -> Vec<String> {
+    record["attempt_log"]
+        .as_array()
+        .expect("attempt_log")
+        .iter()
+        .filter(|a| a["rpc"] == "TabletExternallyReparented")
+        .map(|a| {
+            format!(
+                "{}:{}",
+                a["api"].as_str().unwrap(),
+                a["status"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// `rpc api:STATUS` of every attempt.
+fn all_statuses(record: &Value) -> Vec<String> {
     record["attempt_log"]
         .as_array()
         .expect("attempt_log")
         .iter()
         .map(|a| {
             format!(
-                "{}:{}",
+                "{} {}:{}",
+                a["rpc"].as_str().unwrap(),
                 a["api"].as_str().unwrap(),
                 a["status"].as_str().unwrap()
             )
@@ -88,8 +111,21 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
     assert_eq!(record["old_primary"], "zone1-0000000100");
     assert_eq!(record["api"], "vtctld");
     assert_eq!(record["server"], fake.server());
-    assert_eq!(record["attempts"], 1);
-    assert_eq!(statuses(&record), ["vtctld:OK"]);
+    assert_eq!(record["attempts"], 2);
+    assert_eq!(
+        all_statuses(&record),
+        [
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
+        ]
+    );
+    assert_eq!(record["failed_shard"], "commerce/0");
+    assert_eq!(record["shard_basis"], "failed-primary");
+    assert_eq!(record["verification"], "verified");
+    assert_eq!(record["tablet_type"], "REPLICA");
+    // The shard is known from the failed primary alone: one unfiltered GetTablets.
+    let listed = fake.received_for("/vtctlservice.Vtctld/GetTablets");
+    assert_eq!(listed.len(), 1);
 
     let report = out.json();
     assert_eq!(report["outcome"], "ok");
@@ -98,7 +134,7 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
         message.starts_with(
             "reparented commerce/0: zone1-0000000101 is primary (was zone1-0000000100) via "
         ) && message.contains("[vtctld api]")
-            && message.ends_with(", 1 attempt"),
+            && message.ends_with(", 1 attempt (+1 look-up call)"),
         "{message}"
     );
 }
@@ -143,11 +179,29 @@ fn legacy_only_server_is_reached_through_auto_fallback() {
         ["TabletExternallyReparented", "zone1-0000000101"]
     );
     assert_eq!(legacy[0].action_timeout, 7_000_000_000);
-    assert_eq!(fake.received_for(TYPED).len(), 1, "typed tried first, once");
+    assert!(
+        fake.received_for(TYPED).is_empty(),
+        "GetTablets already showed the typed API missing"
+    );
 
     let record = final_record(&log);
-    assert_eq!(statuses(&record), ["vtctld:UNIMPLEMENTED", "vtctl:OK"]);
+    assert_eq!(
+        all_statuses(&record),
+        [
+            "GetTablets vtctld:UNIMPLEMENTED",
+            "TabletExternallyReparented vtctl:OK"
+        ]
+    );
     assert_eq!(record["api"], "vtctl");
+    // Old Vitess has no GetTablets: Orchestrator's alias stands, and the record says so.
+    assert_eq!(record["verification"], "unverified");
+    assert!(
+        record["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("could not be verified"),
+        "{record}"
+    );
     let events = record["vtctld_events"].as_array().unwrap();
     assert!(
         events[0].as_str().unwrap().contains("zone1-0000000101"),
@@ -173,7 +227,7 @@ fn auto_remembers_a_legacy_server_for_the_rest_of_the_run() {
     run(&mut reparent_101(&log, &[&fake.server()])).assert_code(0);
     assert_eq!(
         statuses(&final_record(&log)),
-        ["vtctld:UNIMPLEMENTED", "vtctl:UNAVAILABLE", "vtctl:OK"]
+        ["vtctl:UNAVAILABLE", "vtctl:OK"]
     );
 }
 
@@ -225,8 +279,11 @@ fn neither_api_is_unimplemented_refusal() {
     let log = log_in(&dir);
     run(&mut reparent_101(&log, &[&fake.server()])).assert_code(70);
     assert_eq!(
-        statuses(&final_record(&log)),
-        ["vtctld:UNIMPLEMENTED", "vtctl:UNIMPLEMENTED"]
+        all_statuses(&final_record(&log)),
+        [
+            "GetTablets vtctld:UNIMPLEMENTED",
+            "TabletExternallyReparented vtctl:UNIMPLEMENTED"
+        ]
     );
 }
 
@@ -238,7 +295,14 @@ fn a_dead_first_server_costs_one_attempt() {
     let log = log_in(&dir);
     run(&mut reparent_101(&log, &[&dead, &fake.server()])).assert_code(0);
     let record = final_record(&log);
-    assert_eq!(statuses(&record), ["vtctld:CONNECT_ERROR", "vtctld:OK"]);
+    assert_eq!(
+        all_statuses(&record),
+        [
+            "GetTablets vtctld:CONNECT_ERROR",
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
+        ]
+    );
     assert_eq!(record["attempt_log"][0]["server"], dead);
     assert_eq!(record["server"], fake.server());
 }
@@ -273,12 +337,12 @@ fn flaky_server_is_retried_until_it_answers() {
         statuses(&record),
         ["vtctld:UNAVAILABLE", "vtctld:UNAVAILABLE", "vtctld:OK"]
     );
-    assert_eq!(record["attempts"], 3);
+    assert_eq!(record["attempts"], 4);
     assert!(
         out.json()["message"]
             .as_str()
             .unwrap()
-            .ends_with("3 attempts")
+            .ends_with("3 attempts (+1 look-up call)")
     );
 }
 
@@ -299,9 +363,10 @@ fn never_reachable_exits_69_within_the_deadline() {
         "retried: {record}"
     );
     assert!(
-        statuses(&record)
+        all_statuses(&record)
             .iter()
-            .all(|s| s == "vtctld:CONNECT_ERROR")
+            .all(|s| s == "GetTablets vtctld:CONNECT_ERROR"),
+        "{record}"
     );
 }
 
@@ -320,7 +385,9 @@ fn server_that_never_answers_exits_75_within_the_deadline() {
     assert!(out.stderr.contains("deadline passed"), "{out:?}");
     let record = final_record(&log);
     assert!(
-        statuses(&record).iter().all(|s| s == "vtctld:TIMEOUT"),
+        all_statuses(&record)
+            .iter()
+            .all(|s| s == "GetTablets vtctld:TIMEOUT"),
         "{record}"
     );
     assert!(
@@ -343,19 +410,45 @@ fn listener_that_never_speaks_exits_75_within_the_deadline() {
 
 #[test]
 fn not_found_is_refused_after_exactly_one_attempt() {
-    let fake = FakeVtctld::start(Behaviour::default());
+    let fake = FakeVtctld::start(Behaviour {
+        script: [Code::NotFound].into(),
+        script_message: Some("node doesn't exist: tablets/zone1-0000000101/Tablet".into()),
+        ..Behaviour::default()
+    });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut reparent_to(
-        "zone1-999",
-        "json",
-        &log,
-        &[&fake.server()],
-    ));
+    let out = run(&mut reparent_101(&log, &[&fake.server()]));
     out.assert_code(70);
     assert!(out.stderr.contains("NOT_FOUND"), "{out:?}");
     assert_eq!(fake.received_for(TYPED).len(), 1);
     assert_eq!(statuses(&final_record(&log)), ["vtctld:NOT_FOUND"]);
+}
+
+#[test]
+fn a_go_error_saying_node_doesnt_exist_ends_the_run_though_coded_unknown() {
+    let fake = FakeVtctld::start(Behaviour {
+        script: [Code::Unknown].into(),
+        script_message: Some("node doesn't exist: tablets/zone1-0000000101/Tablet".into()),
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    out.assert_code(70);
+    assert_eq!(statuses(&final_record(&log)), ["vtctld:UNKNOWN"]);
+
+    // Any other UNKNOWN (a tablet manager that did not answer) is transient and retried.
+    let fake = FakeVtctld::start(Behaviour {
+        script: [Code::Unknown].into(),
+        script_message: Some("rpc error: code = Unavailable desc = tablet manager".into()),
+        ..Behaviour::default()
+    });
+    let log = dir.path().join("second.log");
+    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(0);
+    assert_eq!(
+        statuses(&final_record(&log)),
+        ["vtctld:UNKNOWN", "vtctld:OK"]
+    );
 }
 
 fn with_creds(dir: &tempfile::TempDir, user: &str, password: &str, mode: u32) -> String {
@@ -398,7 +491,7 @@ fn static_auth_metadata_is_sent_on_every_call() {
     assert_eq!(
         received.len(),
         2,
-        "GetTablet then TabletExternallyReparented"
+        "GetTablets then TabletExternallyReparented"
     );
     for request in received {
         assert_eq!(request.username.as_deref(), Some("orc"));
@@ -473,6 +566,10 @@ fn lookup(log: &std::path::Path, fake: &FakeVtctld, host: &str, port: &str) -> R
         &fake.server(),
         "--failure-type",
         "DeadMaster",
+        "--failed-host",
+        "db1.example.com",
+        "--failed-port",
+        "3306",
         "--successor-host",
         host,
         "--successor-port",
@@ -497,7 +594,10 @@ fn alias_is_looked_up_from_host_and_port() {
     let record = final_record(&log);
     assert_eq!(record["alias_source"], "lookup");
     assert_eq!(record["alias"], "zone1-0000000101");
-    assert_eq!(record["lookup"], "db2.example.com:3306");
+    assert_eq!(
+        record["tablet"],
+        "zone1-0000000101 (REPLICA, mysql db2.example.com:3306, commerce/0)"
+    );
     assert_eq!(records(&log)[0]["alias_source"], "lookup");
 }
 
@@ -505,13 +605,15 @@ fn alias_is_looked_up_from_host_and_port() {
 fn look_up_matches_short_name_against_fqdn_case_insensitively() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
-    lookup(&log_in(&dir), &fake, "DB3", "3306").assert_code(0);
-    assert_eq!(fake.reparented(), ["zone1-0000000102"]);
+    // DB2 is db2.example.com in commerce/0 and db2.other.net in customer/-80: the failed
+    // primary's shard decides.
+    lookup(&log_in(&dir), &fake, "DB2", "3306").assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
 }
 
 #[test]
 fn look_up_reads_legacy_port_map() {
-    let mut old = tablet(201, "", 0, TabletType::Replica);
+    let mut old = tablet(103, "", 0, TabletType::Replica);
     old.hostname = "legacy-db".into();
     old.port_map.insert("mysql".into(), 17100);
     old.port_map.insert("vt".into(), 15100);
@@ -520,7 +622,7 @@ fn look_up_reads_legacy_port_map() {
     let fake = FakeVtctld::start(behaviour);
     let dir = temp_dir();
     lookup(&log_in(&dir), &fake, "legacy-db", "17100").assert_code(0);
-    assert_eq!(fake.reparented(), ["zone1-0000000201"]);
+    assert_eq!(fake.reparented(), ["zone1-0000000103"]);
 }
 
 #[test]
@@ -532,16 +634,22 @@ fn look_up_without_a_match_exits_65_naming_candidates() {
     out.assert_code(65);
     assert!(
         out.stderr
-            .contains("no tablet has MySQL at db9.example.com:3306"),
+            .contains("refusing to reparent commerce/0: no tablet of commerce/0 has MySQL at db9.example.com:3306"),
         "{out:?}"
     );
     assert!(
         out.stderr
-            .contains("zone1-0000000101 (mysql db2.example.com:3306"),
+            .contains("zone1-0000000101 (REPLICA, mysql db2.example.com:3306"),
         "{out:?}"
     );
     assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
-    assert_eq!(final_record(&log)["outcome"], "failed");
+    let record = final_record(&log);
+    assert_eq!(record["outcome"], "rejected");
+    assert_eq!(record["failed_shard"], "commerce/0");
+    assert!(
+        record["candidates"].as_array().unwrap().len() >= 3,
+        "{record}"
+    );
 }
 
 #[test]
@@ -555,7 +663,8 @@ fn look_up_with_two_matches_exits_65_naming_both() {
     let out = lookup(&log_in(&dir), &fake, "db2", "3306");
     out.assert_code(65);
     assert!(
-        out.stderr.contains("2 tablets have MySQL at db2:3306"),
+        out.stderr
+            .contains("2 tablets of commerce/0 have MySQL at db2:3306"),
         "{out:?}"
     );
     assert!(
@@ -581,7 +690,10 @@ fn verify_alias_refuses_a_stale_alias() {
     let out = run(&mut command);
     out.assert_code(65);
     assert!(out.stderr.contains("may be stale"), "{out:?}");
-    assert_eq!(fake.received_for("/vtctlservice.Vtctld/GetTablet").len(), 1);
+    assert_eq!(
+        fake.received_for("/vtctlservice.Vtctld/GetTablets").len(),
+        1
+    );
     assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
 }
 
@@ -620,6 +732,12 @@ fn sigterm_mid_call_writes_an_interrupted_record() {
     assert_eq!(record["signal"], "SIGTERM");
     assert_eq!(record["recovery_uid"], "r-101");
     assert!(out.stderr.contains("interrupted by SIGTERM"), "{out:?}");
+    // The call in flight when the signal came is in the record.
+    assert_eq!(
+        all_statuses(&record),
+        ["GetTablets vtctld:INTERRUPTED"],
+        "{record}"
+    );
 }
 
 #[test]
@@ -628,4 +746,13 @@ fn sigint_mid_call_writes_an_interrupted_record() {
     out.assert_code(130);
     assert_eq!(record["outcome"], "interrupted");
     assert_eq!(record["signal"], "SIGINT");
+}
+
+#[test]
+fn sighup_is_handled_like_sigterm() {
+    let (out, record) = interrupt_mid_call("HUP");
+    out.assert_code(129);
+    assert_eq!(record["outcome"], "interrupted");
+    assert_eq!(record["signal"], "SIGHUP");
+    assert_eq!(record["exit_status"], 129);
 }

@@ -106,6 +106,9 @@ mod tests {
             Some(PathBuf::from("/c.log"))
         );
         assert_eq!(log_file_argument(&args("x reparent --bogus")), None);
-        assert_eq!(log_file_argument(&args("x reparent -- --log-file /d")), None);
+        assert_eq!(
+            log_file_argument(&args("x reparent -- --log-file /d")),
+            None
+        );
     }
 }

@@ -11,6 +11,7 @@ use crate::alias::TabletAlias;
 use crate::cli::{Api, ReparentArgs};
 use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
+use crate::exit::ExitStatus;
 use crate::exit::{Failure, FailureKind};
 use crate::plan::{self, Decision};
 use crate::proto::topodata::Tablet;
@@ -23,7 +24,6 @@ use crate::tablet::{self, Promotable, Shard};
 use crate::vtctld::client::{legacy_args, millis};
 use crate::vtctld::retry::plural;
 use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
-use crate::exit::ExitStatus;
 
 /// How long past `--deadline` the run may take to give up a call that ignores its own timeout
 /// and to write its final record.
@@ -47,7 +47,7 @@ struct Job {
 #[derive(Debug)]
 enum Plan {
     /// Nothing to send: the run ends here.
-    Conclude(Conclusion),
+    Conclude(Box<Conclusion>),
     Reparent(Box<Job>),
 }
 
@@ -80,10 +80,18 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
 
     let event_problems = read.problems.clone();
     let mut recorder = Recorder::new(log, output, read, ends);
-    let plan = make_plan(&recorder, event_problems, problems, connection, promotable, verbose);
+    let plan = make_plan(
+        &recorder,
+        event_problems,
+        problems,
+        connection,
+        promotable,
+        verbose,
+    );
     if dry_run {
         return match plan {
             Plan::Conclude(conclusion) => {
+                let conclusion = *conclusion;
                 let action = match conclusion.outcome {
                     Outcome::Skipped => "skip",
                     Outcome::Rejected => "reject",
@@ -100,7 +108,7 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         };
     }
     let conclusion = match plan {
-        Plan::Conclude(conclusion) => conclusion,
+        Plan::Conclude(conclusion) => *conclusion,
         Plan::Reparent(job) => execute(&mut recorder, *job, started),
     };
     recorder.finish(conclusion)
@@ -129,7 +137,12 @@ fn make_plan(
         if let Some(config) = config.into_message() {
             message.push_str(&format!("; configuration: {config}"));
         }
-        return conclude_failure(Outcome::Rejected, FailureKind::InvalidInput, message, none());
+        return conclude_failure(
+            Outcome::Rejected,
+            FailureKind::InvalidInput,
+            message,
+            none(),
+        );
     }
     if let Some(message) = config.into_message() {
         let message = format!("configuration: {message}");
@@ -143,7 +156,11 @@ fn make_plan(
                 ..Details::default()
             };
             let message = format!("skipped, nothing sent to vtctld: {reason}");
-            return Plan::Conclude(Conclusion::success(Outcome::Skipped, message, details));
+            return Plan::Conclude(Box::new(Conclusion::success(
+                Outcome::Skipped,
+                message,
+                details,
+            )));
         }
         (Decision::NoSuccessor(reason), _) => {
             let message = with_notes(&reason, recorder.notes());
@@ -201,7 +218,9 @@ fn conclude_failure(
     message: impl Into<String>,
     details: Details,
 ) -> Plan {
-    Plan::Conclude(Conclusion::failure(outcome, kind, message, details))
+    Plan::Conclude(Box::new(Conclusion::failure(
+        outcome, kind, message, details,
+    )))
 }
 
 fn promotable_types(raw: &[OsString], problems: &mut Problems) -> Promotable {
@@ -392,7 +411,10 @@ async fn choose(
         Resolution::Refused(refusal) => {
             details.failed_shard = refusal.shard.as_ref().map(ToString::to_string);
             details.candidates = refusal.candidates.clone();
-            Err(Failure::new(FailureKind::SuccessorRefused, refusal.to_string()))
+            Err(Failure::new(
+                FailureKind::SuccessorRefused,
+                refusal.to_string(),
+            ))
         }
         // A list of the whole fleet always settles it; should it not, refuse.
         Resolution::NeedFleet(why) => Err(Failure::new(
@@ -403,7 +425,10 @@ async fn choose(
 }
 
 /// GetTablets, filtered to `shard` when given; `None` when no vtctld serves the typed API.
-async fn list(session: &mut Session, shard: Option<&Shard>) -> Result<Option<Vec<Tablet>>, Failure> {
+async fn list(
+    session: &mut Session,
+    shard: Option<&Shard>,
+) -> Result<Option<Vec<Tablet>>, Failure> {
     let request = GetTabletsRequest {
         keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
         shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
@@ -504,7 +529,12 @@ fn with_notes(message: &str, notes: &[String]) -> String {
 }
 
 fn planned_text(job: &Job) -> String {
-    let servers: Vec<String> = job.settings.servers.iter().map(ToString::to_string).collect();
+    let servers: Vec<String> = job
+        .settings
+        .servers
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let method = match job.settings.api {
         Api::Auto => format!(
             "{} (falling back to {} on UNIMPLEMENTED)",

@@ -101,6 +101,7 @@ impl CallError {
             {
                 Self::Timeout(budget)
             }
+            Self::Timeout(_) => Self::Timeout(budget),
             other => other,
         }
     }
@@ -146,8 +147,6 @@ pub struct Client {
     connect_timeout: Duration,
     auth: Option<(AsciiMetadataValue, AsciiMetadataValue)>,
     verbose: bool,
-    /// Whether any server ever accepted a connection: tells "unreachable" from "kept failing".
-    pub reached: bool,
     /// Log lines the legacy API streamed, kept even when the stream ends in an error.
     pub events: Vec<String>,
     dropped_events: usize,
@@ -159,7 +158,6 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("servers", &self.servers)
             .field("static_auth", &self.auth.is_some())
-            .field("reached", &self.reached)
             .finish_non_exhaustive()
     }
 }
@@ -202,7 +200,6 @@ impl Client {
             connect_timeout: settings.connect_timeout,
             auth,
             verbose,
-            reached: false,
             events: Vec::new(),
             dropped_events: 0,
         })
@@ -235,7 +232,6 @@ impl Client {
             }
         };
         server.channel = Some(channel.clone());
-        self.reached = true;
         Ok(channel)
     }
 
@@ -386,26 +382,43 @@ fn connect_error(error: &tonic::transport::Error) -> CallError {
         }
         Some(TlsFailure::Refused(e)) => CallError::Tls(e),
         None => {
-            let innermost = std::iter::successors(
-                Some(error as &(dyn std::error::Error + 'static)),
-                |e| e.source(),
-            )
-            .last()
-            .map_or_else(|| error.to_string(), ToString::to_string);
+            let innermost =
+                std::iter::successors(Some(error as &(dyn std::error::Error + 'static)), |e| {
+                    e.source()
+                })
+                .last()
+                .map_or_else(|| error.to_string(), ToString::to_string);
             CallError::Connect(innermost)
         }
     }
 }
 
 /// A status caused by a TLS failure (e.g. the server refused our client certificate after the
-/// handshake) is a TLS failure too.
+/// handshake) is a TLS failure too; one tonic made from a transport error (the connection broke,
+/// HTTP/2 could not be spoken: a plain text client at a TLS server) is a connection failure.
+/// Only a status vtctld itself sent stays a status.
 fn status_error(status: Status) -> CallError {
+    use std::error::Error;
     match tls_failure(&status) {
         Some(TlsFailure::Refused(e)) => CallError::Tls(e),
         Some(TlsFailure::NotTls(e)) => {
             CallError::Connect(format!("the server does not speak TLS ({e})"))
         }
-        None => CallError::Status(status),
+        None => match status.source() {
+            // tonic's own expiry of the attempt's timeout: `local_timeout_as_timeout` takes it.
+            Some(cause)
+                if std::iter::successors(Some(cause), |e| (*e).source())
+                    .any(|e| e.is::<tonic::TimeoutExpired>()) =>
+            {
+                CallError::Timeout(Duration::ZERO)
+            }
+            Some(cause) => CallError::Connect(format!(
+                "{}: {} ({cause})",
+                code_name(status.code()),
+                status.message()
+            )),
+            None => CallError::Status(status),
+        },
     }
 }
 
@@ -453,6 +466,11 @@ mod tests {
             CallError::Timeout(_)
         ));
         let remote = CallError::Status(Status::cancelled("context canceled"));
-        assert_eq!(remote.local_timeout_as_timeout(Duration::from_secs(1)).label(), "CANCELLED");
+        assert_eq!(
+            remote
+                .local_timeout_as_timeout(Duration::from_secs(1))
+                .label(),
+            "CANCELLED"
+        );
     }
 }

@@ -127,6 +127,9 @@ pub struct Session {
     next_server: usize,
     attempts: Vec<AttemptRecord>,
     in_flight: Option<InFlight>,
+    /// Whether a server ever answered or took a call (and let it time out): tells "unreachable"
+    /// (69) from "kept failing" (75).
+    reached: bool,
 }
 
 impl Session {
@@ -141,6 +144,7 @@ impl Session {
             next_server: 0,
             attempts: Vec::new(),
             in_flight: None,
+            reached: false,
         }
     }
 
@@ -186,7 +190,8 @@ impl Session {
     fn usable(&self, index: usize, rpc: Rpc) -> bool {
         let state = self.states[index];
         let typed_only = !rpc.has_legacy_form() || self.api == Api::Vtctld;
-        !state.refused_us && !(typed_only && state.lacks_typed_api)
+        let lacks_what_it_needs = typed_only && state.lacks_typed_api;
+        !state.refused_us && !lacks_what_it_needs
     }
 
     /// Calls `rpc` through `attempt(client, server index, api, budget)`, rotating through the
@@ -221,16 +226,20 @@ impl Session {
                 api,
                 started,
             });
-            let result = tokio::time::timeout(budget, attempt(&mut self.client, index, api, budget))
-                .await
-                .unwrap_or(Err(CallError::Timeout(budget)))
-                .map_err(|e| e.local_timeout_as_timeout(budget));
+            let result =
+                tokio::time::timeout(budget, attempt(&mut self.client, index, api, budget))
+                    .await
+                    .unwrap_or(Err(CallError::Timeout(budget)))
+                    .map_err(|e| e.local_timeout_as_timeout(budget));
             self.in_flight = None;
+            self.reached |= !matches!(result, Err(CallError::Connect(_) | CallError::Tls(_)));
             self.attempts.push(AttemptRecord {
                 rpc: rpc.name(),
                 server: server.to_string(),
                 api: api.as_str(),
-                status: result.as_ref().map_or_else(CallError::label, |_| "OK".into()),
+                status: result
+                    .as_ref()
+                    .map_or_else(CallError::label, |_| "OK".into()),
                 ms: millis(started.elapsed()),
             });
             let error = match result {
@@ -282,7 +291,7 @@ impl Session {
     fn deadline_failure(&self, rpc: Rpc, last_error: Option<String>) -> Failure {
         let last = last_error.unwrap_or_else(|| "no attempt could start".into());
         let count = self.attempts.len();
-        if self.client.reached {
+        if self.reached {
             Failure::new(
                 FailureKind::DeadlinePassed,
                 format!(
@@ -346,25 +355,75 @@ mod tests {
         use Verdict::*;
         let status = |code, message: &str| CallError::Status(Status::new(code, message));
         let table = [
-            (status(Code::Unavailable, "connection refused"), ApiKind::Vtctld, Retry),
+            (
+                status(Code::Unavailable, "connection refused"),
+                ApiKind::Vtctld,
+                Retry,
+            ),
             (status(Code::DeadlineExceeded, ""), ApiKind::Vtctld, Retry),
             (status(Code::Internal, ""), ApiKind::Vtctld, Retry),
-            (status(Code::Unknown, "tablet manager: rpc error: connection refused"), ApiKind::Vtctld, Retry),
             (
-                status(Code::Unknown, "node doesn't exist: tablets/zone1-0000000999/Tablet"),
+                status(
+                    Code::Unknown,
+                    "tablet manager: rpc error: connection refused",
+                ),
+                ApiKind::Vtctld,
+                Retry,
+            ),
+            (
+                status(
+                    Code::Unknown,
+                    "node doesn't exist: tablets/zone1-0000000999/Tablet",
+                ),
                 ApiKind::Vtctld,
                 Stop(FailureKind::VtctldRefused),
             ),
-            (status(Code::NotFound, "node doesn't exist"), ApiKind::Vtctld, Stop(FailureKind::VtctldRefused)),
-            (status(Code::InvalidArgument, "x"), ApiKind::Vtctld, Stop(FailureKind::VtctldRefused)),
-            (status(Code::FailedPrecondition, "x"), ApiKind::Vtctld, Stop(FailureKind::VtctldRefused)),
-            (status(Code::Unauthenticated, ""), ApiKind::Vtctld, RefusedUs),
-            (status(Code::PermissionDenied, ""), ApiKind::Vtctl, RefusedUs),
-            (status(Code::Unimplemented, ""), ApiKind::Vtctld, LacksTypedApi),
-            (status(Code::Unimplemented, ""), ApiKind::Vtctl, Stop(FailureKind::VtctldRefused)),
+            (
+                status(Code::NotFound, "node doesn't exist"),
+                ApiKind::Vtctld,
+                Stop(FailureKind::VtctldRefused),
+            ),
+            (
+                status(Code::InvalidArgument, "x"),
+                ApiKind::Vtctld,
+                Stop(FailureKind::VtctldRefused),
+            ),
+            (
+                status(Code::FailedPrecondition, "x"),
+                ApiKind::Vtctld,
+                Stop(FailureKind::VtctldRefused),
+            ),
+            (
+                status(Code::Unauthenticated, ""),
+                ApiKind::Vtctld,
+                RefusedUs,
+            ),
+            (
+                status(Code::PermissionDenied, ""),
+                ApiKind::Vtctl,
+                RefusedUs,
+            ),
+            (
+                status(Code::Unimplemented, ""),
+                ApiKind::Vtctld,
+                LacksTypedApi,
+            ),
+            (
+                status(Code::Unimplemented, ""),
+                ApiKind::Vtctl,
+                Stop(FailureKind::VtctldRefused),
+            ),
             (CallError::Connect("refused".into()), ApiKind::Vtctld, Retry),
-            (CallError::Timeout(Duration::from_secs(1)), ApiKind::Vtctld, Retry),
-            (CallError::Tls("bad certificate".into()), ApiKind::Vtctld, RefusedUs),
+            (
+                CallError::Timeout(Duration::from_secs(1)),
+                ApiKind::Vtctld,
+                Retry,
+            ),
+            (
+                CallError::Tls("bad certificate".into()),
+                ApiKind::Vtctld,
+                RefusedUs,
+            ),
         ];
         for (error, api, verdict) in table {
             assert_eq!(classify(&error, api), verdict, "{error:?}");

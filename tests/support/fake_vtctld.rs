@@ -18,11 +18,17 @@ use orc_vitess_hook::proto::vtctldata::{
     GetCellInfoNamesResponse, GetTabletRequest, GetTabletResponse, GetTabletsRequest,
     GetTabletsResponse, TabletExternallyReparentedRequest, TabletExternallyReparentedResponse,
 };
-use orc_vitess_hook::proto::vtctlservice::vtctl_server::{Vtctl, VtctlServer};
-use orc_vitess_hook::proto::vtctlservice::vtctld_server::{Vtctld, VtctldServer};
+use server_stubs::vtctl_server::{Vtctl, VtctlServer};
+use server_stubs::vtctld_server::{Vtctld, VtctldServer};
 use tokio_stream::Stream;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic::{Code, Request, Response, Status};
+
+/// The gRPC server stubs build.rs generates for the tests only (kept out of the shipped binary).
+#[allow(clippy::all, missing_debug_implementations)]
+mod server_stubs {
+    include!(concat!(env!("OUT_DIR"), "/server/vtctlservice.rs"));
+}
 
 /// How the fake answers. Change it at any time through [`FakeVtctld::behaviour`].
 #[derive(Debug, Clone)]
@@ -33,13 +39,17 @@ pub struct Behaviour {
     pub legacy: bool,
     /// Codes to answer reparent calls (either API) with, one per call, before answering normally.
     pub script: VecDeque<Code>,
+    /// The message of scripted errors, instead of "scripted <code>".
+    pub script_message: Option<String>,
     /// Accept every call and never answer it.
     pub hang: bool,
     /// Required static auth `(username, password)`: missing → UNAUTHENTICATED, wrong → PERMISSION_DENIED.
     pub auth: Option<(String, String)>,
     pub tablets: Vec<Tablet>,
-    /// The shard's current primary, answered as `old_primary` and replaced by each reparent.
-    pub primary: Option<TabletAlias>,
+    /// Codes to answer GetTablets with, one per call, before answering normally.
+    pub tablets_script: VecDeque<Code>,
+    /// End the legacy stream with this status after its event lines.
+    pub legacy_stream_error: Option<Code>,
 }
 
 impl Default for Behaviour {
@@ -48,10 +58,12 @@ impl Default for Behaviour {
             typed: true,
             legacy: true,
             script: VecDeque::new(),
+            script_message: None,
             hang: false,
             auth: None,
             tablets: demo_tablets(),
-            primary: Some(alias("zone1", 100)),
+            tablets_script: VecDeque::new(),
+            legacy_stream_error: None,
         }
     }
 }
@@ -281,28 +293,50 @@ impl Service {
 
     /// The next scripted answer for a reparent call, if any.
     fn scripted(&self) -> Result<(), Status> {
-        match lock(&self.behaviour).script.pop_front() {
+        let mut behaviour = lock(&self.behaviour);
+        match behaviour.script.pop_front() {
             Some(Code::Ok) | None => Ok(()),
-            Some(code) => Err(Status::new(code, format!("scripted {code:?}"))),
+            Some(code) => Err(Status::new(
+                code,
+                behaviour
+                    .script_message
+                    .clone()
+                    .unwrap_or_else(|| format!("scripted {code:?}")),
+            )),
         }
     }
 
-    /// Makes `new` the primary; answers the previous one.
+    /// Makes `new` the primary of its shard, as vtctld does whatever its type: the shard's
+    /// previous primary becomes a REPLICA and is answered as `old_primary`.
     fn reparent(&self, new: &TabletAlias) -> Result<(String, String, Option<TabletAlias>), Status> {
         let mut behaviour = lock(&self.behaviour);
-        let tablet = behaviour
+        let (keyspace, shard) = behaviour
             .tablets
             .iter()
             .find(|t| t.alias.as_ref() == Some(new))
-            .cloned()
+            .map(|t| (t.keyspace.clone(), t.shard.clone()))
             .ok_or_else(|| {
                 Status::not_found(format!(
-                    "node doesn't exist: tablets/{}-{:010}",
+                    "node doesn't exist: tablets/{}-{:010}/Tablet",
                     new.cell, new.uid
                 ))
             })?;
-        let old = behaviour.primary.replace(new.clone());
-        Ok((tablet.keyspace, tablet.shard, old))
+        let mut old = None;
+        for tablet in &mut behaviour.tablets {
+            if tablet.keyspace != keyspace || tablet.shard != shard {
+                continue;
+            }
+            if tablet.alias.as_ref() == Some(new) {
+                if tablet.r#type == TabletType::Primary as i32 {
+                    old = tablet.alias.clone();
+                }
+                tablet.r#type = TabletType::Primary as i32;
+            } else if tablet.r#type == TabletType::Primary as i32 {
+                old = tablet.alias.clone();
+                tablet.r#type = TabletType::Replica as i32;
+            }
+        }
+        Ok((keyspace, shard, old))
     }
 }
 
@@ -358,15 +392,34 @@ impl Vtctld for Service {
         &self,
         request: Request<GetTabletsRequest>,
     ) -> Result<Response<GetTabletsResponse>, Status> {
+        let filter = request.get_ref().clone();
         let behaviour = self
             .receive("/vtctlservice.Vtctld/GetTablets", &request, None, None)
             .await?;
         if !behaviour.typed {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
         }
-        Ok(Response::new(GetTabletsResponse {
-            tablets: behaviour.tablets,
-        }))
+        if let Some(code) = lock(&self.behaviour).tablets_script.pop_front()
+            && code != Code::Ok
+        {
+            return Err(Status::new(code, format!("scripted {code:?}")));
+        }
+        if filter.keyspace.is_empty() && !filter.shard.is_empty() {
+            return Err(Status::invalid_argument("shard requires keyspace"));
+        }
+        let tablets = behaviour
+            .tablets
+            .into_iter()
+            .filter(|t| filter.keyspace.is_empty() || t.keyspace == filter.keyspace)
+            .filter(|t| filter.shard.is_empty() || t.shard == filter.shard)
+            .filter(|t| {
+                filter.cells.is_empty()
+                    || t.alias
+                        .as_ref()
+                        .is_some_and(|a| filter.cells.contains(&a.cell))
+            })
+            .collect();
+        Ok(Response::new(GetTabletsResponse { tablets }))
     }
 
     async fn tablet_externally_reparented(
@@ -459,6 +512,13 @@ impl Vtctl for Service {
                 )
             )),
         ];
+        let mut events = events;
+        if let Some(code) = behaviour.legacy_stream_error {
+            events.push(Err(Status::new(
+                code,
+                format!("scripted stream end {code:?}"),
+            )));
+        }
         Ok(Response::new(Box::pin(tokio_stream::iter(events))))
     }
 }
@@ -470,13 +530,24 @@ pub fn alias(cell: &str, uid: u32) -> TabletAlias {
     }
 }
 
-/// A tablet record as current Vitess writes it (`mysql_hostname`/`mysql_port`).
+/// A tablet record as current Vitess writes it (`mysql_hostname`/`mysql_port`), in commerce/0.
 pub fn tablet(uid: u32, mysql_host: &str, mysql_port: i32, kind: TabletType) -> Tablet {
+    tablet_in("commerce", "0", uid, mysql_host, mysql_port, kind)
+}
+
+pub fn tablet_in(
+    keyspace: &str,
+    shard: &str,
+    uid: u32,
+    mysql_host: &str,
+    mysql_port: i32,
+    kind: TabletType,
+) -> Tablet {
     Tablet {
         alias: Some(alias("zone1", uid)),
         hostname: format!("vttablet-{uid}"),
-        keyspace: "commerce".into(),
-        shard: "0".into(),
+        keyspace: keyspace.into(),
+        shard: shard.into(),
         r#type: kind as i32,
         mysql_hostname: mysql_host.into(),
         mysql_port,
@@ -484,11 +555,61 @@ pub fn tablet(uid: u32, mysql_host: &str, mysql_port: i32, kind: TabletType) -> 
     }
 }
 
-/// The demo shard: zone1-100 primary on db1:3306, replicas zone1-101 (db2) and zone1-102 (db3).
+/// The demo fleet. commerce/0: zone1-100 primary on db1, replica zone1-101 (db2), rdonly
+/// zone1-102 (db3). customer/-80: zone1-200 primary on db4, replica zone1-201 on db2.other.net
+/// (the same short name as commerce's db2), drained zone1-202 (db6). All MySQL on port 3306.
 pub fn demo_tablets() -> Vec<Tablet> {
     vec![
         tablet(100, "db1.example.com", 3306, TabletType::Primary),
         tablet(101, "db2.example.com", 3306, TabletType::Replica),
-        tablet(102, "db3.example.com", 3306, TabletType::Replica),
+        tablet(102, "db3.example.com", 3306, TabletType::Rdonly),
+        tablet_in(
+            "customer",
+            "-80",
+            200,
+            "db4.example.com",
+            3306,
+            TabletType::Primary,
+        ),
+        tablet_in(
+            "customer",
+            "-80",
+            201,
+            "db2.other.net",
+            3306,
+            TabletType::Replica,
+        ),
+        tablet_in(
+            "customer",
+            "-80",
+            202,
+            "db6.example.com",
+            3306,
+            TabletType::Drained,
+        ),
     ]
+}
+
+/// A fleet of `shards` shards of `per_shard` tablets each (the first of each shard primary), on
+/// MySQL hosts `db-<shard>-<n>.example.com:3306`, for look-ups at scale.
+pub fn large_fleet(shards: u32, per_shard: u32) -> Vec<Tablet> {
+    (0..shards)
+        .flat_map(|s| {
+            (0..per_shard).map(move |n| {
+                let kind = if n == 0 {
+                    TabletType::Primary
+                } else {
+                    TabletType::Replica
+                };
+                tablet_in(
+                    "fleet",
+                    &format!("s{s}"),
+                    10_000 + s * per_shard + n,
+                    &format!("db-{s}-{n}.example.com"),
+                    3306,
+                    kind,
+                )
+            })
+        })
+        .collect()
 }
