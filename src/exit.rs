@@ -25,7 +25,7 @@ pub enum ExitStatus {
     Config,
     /// Stopped by a signal; the status is 128 + the signal number.
     Interrupted(i32),
-    /// A bug: the process panicked after writing an `internal-error` record (SIGABRT).
+    /// A bug: the process panicked; an `internal-error` record was written first.
     Internal,
 }
 

@@ -119,7 +119,7 @@ struct CrashContext {
 static CRASH_CONTEXT: Mutex<Option<CrashContext>> = Mutex::new(None);
 
 /// Makes a panic, wherever it happens, write an `internal-error` record for the failover being
-/// handled and end the process with SIGABRT (134) in every build profile.
+/// handled and end the process with status 134 in every build profile.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let what = info
@@ -160,7 +160,7 @@ pub fn install_panic_hook() {
             Ok(()) => output::err(&format!("error: {message}; recorded as internal-error")),
             Err(e) => output::err(&format!("error: {message}; not recorded: {e}")),
         }
-        std::process::abort();
+        std::process::exit(i32::from(ExitStatus::Internal.code()));
     }));
 }
 

@@ -31,6 +31,9 @@ pub const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
 /// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
 const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
 
+/// Set (to anything) only by the test suite, to prove that a panic still leaves a record.
+const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
+
 const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
 const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
 const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
@@ -80,6 +83,9 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
 
     let event_problems = read.problems.clone();
     let mut recorder = Recorder::new(log, output, read, ends);
+    if std::env::var_os(TEST_PANIC_VARIABLE).is_some() {
+        panic!("{TEST_PANIC_VARIABLE} is set");
+    }
     let plan = make_plan(
         &recorder,
         event_problems,

@@ -83,6 +83,8 @@ pub struct Received {
     pub password: Option<String>,
     /// The `grpc-timeout` header the client sent, if any.
     pub grpc_timeout: Option<String>,
+    /// GetTablets' keyspace and shard filter (empty when unfiltered).
+    pub filter: (String, String),
     pub at: Instant,
 }
 
@@ -267,6 +269,7 @@ impl Service {
             username: text("username"),
             password: text("password"),
             grpc_timeout: text("grpc-timeout"),
+            filter: Default::default(),
             at: Instant::now(),
         });
         let behaviour = lock(&self.behaviour).clone();
@@ -395,7 +398,11 @@ impl Vtctld for Service {
         let filter = request.get_ref().clone();
         let behaviour = self
             .receive("/vtctlservice.Vtctld/GetTablets", &request, None, None)
-            .await?;
+            .await;
+        if let Some(last) = lock(&self.received).last_mut() {
+            last.filter = (filter.keyspace.clone(), filter.shard.clone());
+        }
+        let behaviour = behaviour?;
         if !behaviour.typed {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
         }

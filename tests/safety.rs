@@ -1,0 +1,322 @@
+//! Only the failed shard's own promotable replica becomes primary: the built binary against the
+//! fake vtctld's two-keyspace demo fleet (see `fake_vtctld::demo_tablets`).
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use support::fake_vtctld::{Behaviour, FakeVtctld, large_fleet};
+use support::hook::{Run, log_in, records, reparent, run, temp_dir};
+
+const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
+const LEGACY: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
+const GET_TABLETS: &str = "/vtctlservice.Vtctld/GetTablets";
+
+/// A DeadMaster of `failed` (host on port 3306, or none when empty) promoting `successor`
+/// (host on port 3306, or none when empty), as Orchestrator's environment describes it.
+fn failover(log: &Path, fake: &FakeVtctld, failed: &str, successor: &str) -> Command {
+    let mut command = reparent(log);
+    command
+        .args(["--output", "json", "--server", &fake.server()])
+        .env("ORC_FAILURE_TYPE", "DeadMaster")
+        .env("ORC_IS_MASTER", "true")
+        .env("ORC_RECOVERY_UID", "r-safety");
+    if !failed.is_empty() {
+        command
+            .env("ORC_FAILED_HOST", failed)
+            .env("ORC_FAILED_PORT", "3306");
+    }
+    if !successor.is_empty() {
+        command
+            .env("ORC_SUCCESSOR_HOST", successor)
+            .env("ORC_SUCCESSOR_PORT", "3306");
+    }
+    command
+}
+
+fn last(log: &Path) -> Value {
+    records(log).pop().expect("a record")
+}
+
+/// A refusal: 65, one line on stderr naming the shard, a `rejected` record, nothing sent.
+fn assert_refused(out: &Run, log: &Path, fake: &FakeVtctld, needle: &str) -> Value {
+    out.assert_code(65);
+    let line = out.stderr.trim_end();
+    assert_eq!(line.lines().count(), 1, "{out:?}");
+    assert!(line.contains(needle), "{needle:?} not in {line}");
+    assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
+    assert!(fake.received_for(LEGACY).is_empty(), "nothing reparented");
+    let record = last(log);
+    assert_eq!(record["outcome"], "rejected");
+    assert_eq!(record["exit_status"], 65);
+    assert_eq!(record["error"].as_str(), line.strip_prefix("error: "));
+    record
+}
+
+#[test]
+fn a_tablet_of_another_keyspace_is_never_made_primary() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // commerce/0's primary died; Orchestrator (wrongly) names customer/-80's replica.
+    let out = run(failover(&log, &fake, "db1.example.com", "db2.other.net")
+        .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000201"));
+    let record = assert_refused(
+        &out,
+        &log,
+        &fake,
+        "refusing to reparent commerce/0: no tablet of commerce/0 has MySQL at db2.other.net:3306",
+    );
+    assert_eq!(record["failed_shard"], "commerce/0");
+    assert!(
+        record["candidates"][1]
+            .as_str()
+            .unwrap()
+            .starts_with("zone1-0000000101"),
+        "{record}"
+    );
+
+    // The alias alone (a manual run naming the failed primary) is checked the same way.
+    let out =
+        run(failover(&log, &fake, "db1.example.com", "")
+            .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000201"));
+    assert_refused(
+        &out,
+        &log,
+        &fake,
+        "zone1-0000000201 is not a tablet of commerce/0",
+    );
+}
+
+#[test]
+fn a_short_name_is_looked_up_inside_the_failed_shard_only() {
+    // "db2" is db2.example.com in commerce/0 and db2.other.net in customer/-80.
+    for (failed, expected) in [
+        ("db4.example.com", "zone1-0000000201"),
+        ("db1.example.com", "zone1-0000000101"),
+    ] {
+        let fake = FakeVtctld::start(Behaviour::default());
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        run(&mut failover(&log, &fake, failed, "db2")).assert_code(0);
+        assert_eq!(fake.reparented(), [expected]);
+        let record = last(&log);
+        assert_eq!(record["alias"], expected);
+        assert_eq!(record["alias_source"], "lookup");
+    }
+}
+
+#[test]
+fn non_serving_types_need_the_operators_permission() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut failover(
+        &log,
+        &fake,
+        "db1.example.com",
+        "db3.example.com",
+    ));
+    let record = assert_refused(
+        &out,
+        &log,
+        &fake,
+        "is RDONLY, not a REPLICA; if it really may become primary, allow it with --allow-type \
+         RDONLY (ORC_VITESS_HOOK_ALLOW_TYPES=RDONLY)",
+    );
+    assert_eq!(record["failed_shard"], "commerce/0");
+
+    // Allowed by flag (Vitess's alias BATCH works too) or by variable, it goes through.
+    run(failover(&log, &fake, "db1.example.com", "db3.example.com").args(["--allow-type", "BATCH"]))
+        .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000102"]);
+    assert_eq!(last(&log)["allowed_types"], serde_json::json!(["RDONLY"]));
+
+    let fake = FakeVtctld::start(Behaviour::default());
+    let out = run(&mut failover(
+        &log,
+        &fake,
+        "db4.example.com",
+        "db6.example.com",
+    ));
+    assert_refused(&out, &log, &fake, "is DRAINED, not a REPLICA");
+    run(failover(&log, &fake, "db4.example.com", "db6.example.com")
+        .env("ORC_VITESS_HOOK_ALLOW_TYPES", "rdonly,drained"))
+    .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000202"]);
+
+    // A type name that is no type is a configuration error, before anything is sent.
+    let out = run(failover(&log, &fake, "db4.example.com", "db6.example.com")
+        .args(["--allow-type", "PRIMARYISH"]));
+    out.assert_code(78);
+    assert!(
+        out.stderr
+            .contains(r#"--allow-type / ORC_VITESS_HOOK_ALLOW_TYPES: "PRIMARYISH""#),
+        "{out:?}"
+    );
+    assert_eq!(last(&log)["outcome"], "rejected");
+}
+
+#[test]
+fn the_tablet_that_already_is_primary_is_confirmed_not_refused() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut failover(
+        &log,
+        &fake,
+        "db1.example.com",
+        "db2.example.com",
+    ))
+    .assert_code(0);
+    // Orchestrator runs the hook again for the same failover: 101 is PRIMARY now. The call is
+    // repeated (a no-op vtctld confirms) and the record says so.
+    let out = run(&mut failover(
+        &log,
+        &fake,
+        "db1.example.com",
+        "db2.example.com",
+    ));
+    out.assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101", "zone1-0000000101"]);
+    let record = last(&log);
+    assert_eq!(record["tablet_type"], "PRIMARY");
+    assert!(
+        record["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("already the primary"),
+        "{record}"
+    );
+    let message = out.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("zone1-0000000101 is primary (already was)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_keyspace_shard_cluster_alias_filters_the_one_gettablets_call() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(failover(&log, &fake, "db4.example.com", "db2")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+    .assert_code(0);
+    let listed = fake.received_for(GET_TABLETS);
+    assert_eq!(listed.len(), 1, "one filtered call");
+    assert_eq!(listed[0].filter, ("customer".to_owned(), "-80".to_owned()));
+    assert_eq!(fake.reparented(), ["zone1-0000000201"]);
+    assert_eq!(last(&log)["shard_basis"], "failed-primary");
+
+    // Without a failed host, the alias alone names the shard.
+    let fake = FakeVtctld::start(Behaviour::default());
+    run(failover(&log, &fake, "", "db2").env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+        .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000201"]);
+    assert_eq!(last(&log)["shard_basis"], "cluster-alias");
+}
+
+#[test]
+fn a_cluster_alias_that_contradicts_the_failed_primary_is_refused() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(failover(&log, &fake, "db1.example.com", "db2")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"));
+    assert_refused(
+        &out,
+        &log,
+        &fake,
+        "the failed primary db1.example.com:3306 is a tablet of commerce/0, but the cluster alias \
+         names customer/-80",
+    );
+    // The filtered list could not settle it, so the whole fleet was asked.
+    let filters: Vec<_> = fake
+        .received_for(GET_TABLETS)
+        .into_iter()
+        .map(|r| r.filter)
+        .collect();
+    assert_eq!(
+        filters,
+        [
+            ("customer".to_owned(), "-80".to_owned()),
+            (String::new(), String::new())
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_failed_shard_needs_an_exact_fleet_unique_match() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // The failed primary's tablet record is gone and Orchestrator's alias is its cluster name.
+    run(failover(&log, &fake, "gone.example.com", "db2.example.com")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "gone.example.com:3306"))
+    .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let record = last(&log);
+    assert_eq!(record["shard_basis"], "unknown");
+    assert!(
+        record["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("exact, fleet-unique")),
+        "{record}"
+    );
+
+    let fake = FakeVtctld::start(Behaviour::default());
+    let out = run(&mut failover(&log, &fake, "gone.example.com", "db2"));
+    assert_refused(
+        &out,
+        &log,
+        &fake,
+        "only short-name matches have MySQL at db2:3306",
+    );
+}
+
+#[test]
+fn a_legacy_only_vtctld_cannot_look_up_an_alias() {
+    let fake = FakeVtctld::start(Behaviour {
+        typed: false,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut failover(
+        &log,
+        &fake,
+        "db1.example.com",
+        "db2.example.com",
+    ));
+    assert_refused(
+        &out,
+        &log,
+        &fake,
+        "vtctld serves only the legacy API, which has no GetTablets",
+    );
+}
+
+#[test]
+fn the_look_up_works_in_a_fleet_of_ten_thousand_tablets() {
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: large_fleet(2000, 5),
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut failover(
+        &log,
+        &fake,
+        "db-1234-0.example.com",
+        "db-1234-3.example.com",
+    ))
+    .assert_code(0);
+    // uid = 10000 + shard × 5 + n
+    assert_eq!(fake.reparented(), ["zone1-0000016173"]);
+    assert_eq!(last(&log)["failed_shard"], "fleet/s1234");
+}

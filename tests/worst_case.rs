@@ -1,0 +1,394 @@
+//! Every way in ends in a record: bad bytes, bad settings, closed outputs, a panic, broken
+//! streams, refusing servers. The built binary against the fake vtctld and a real filesystem.
+
+mod support;
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use support::fake_vtctld::{Behaviour, FakeVtctld};
+use support::hook::{log_in, records, reparent, run, run_within, temp_dir, wait_within};
+use support::tls::TestPki;
+use tonic::Code;
+
+const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
+
+/// A DeadMaster of commerce/0's primary promoting zone1-101 (db2), from the environment.
+fn failover(log: &Path, server: &str) -> Command {
+    let mut command = reparent(log);
+    command
+        .args(["--server", server])
+        .env("ORC_FAILURE_TYPE", "DeadMaster")
+        .env("ORC_RECOVERY_UID", "r-worst")
+        .env("ORC_FAILED_HOST", "db1.example.com")
+        .env("ORC_FAILED_PORT", "3306")
+        .env("ORC_SUCCESSOR_HOST", "db2.example.com")
+        .env("ORC_SUCCESSOR_PORT", "3306");
+    command
+}
+
+fn last(log: &Path) -> Value {
+    records(log).pop().expect("a record")
+}
+
+#[test]
+fn non_utf8_bytes_are_read_lossily_and_the_reparent_still_happens() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let bad = std::ffi::OsStr::from_bytes(b"disk \xff\xfe full");
+    let out = run(failover(&log, &fake.server())
+        .env("ORC_FAILURE_DESCRIPTION", bad)
+        .arg("--failure-cluster")
+        .arg(std::ffi::OsStr::from_bytes(b"cluster-\xc3")));
+    out.assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let record = last(&log);
+    assert_eq!(record["failure_description"], "disk \u{fffd}\u{fffd} full");
+    assert_eq!(record["failure_cluster"], "cluster-\u{fffd}");
+    let notes: Vec<&str> = record["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("failure_description: not valid UTF-8")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("failure_cluster: not valid UTF-8")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn bad_settings_from_the_environment_are_configuration_errors_with_a_record() {
+    let table = [
+        (
+            "ORC_VITESS_HOOK_DEADLINE",
+            "0s",
+            "--deadline / ORC_VITESS_HOOK_DEADLINE: \"0s\": expected a duration from 10ms to 1h",
+        ),
+        (
+            "ORC_VITESS_HOOK_DEADLINE",
+            "",
+            "--deadline / ORC_VITESS_HOOK_DEADLINE: \"\"",
+        ),
+        (
+            "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT",
+            "2h",
+            "--attempt-timeout / ORC_VITESS_HOOK_ATTEMPT_TIMEOUT: \"2h\"",
+        ),
+        (
+            "ORC_VITESS_HOOK_CONNECT_TIMEOUT",
+            "soon",
+            "--connect-timeout / ORC_VITESS_HOOK_CONNECT_TIMEOUT: \"soon\"",
+        ),
+        (
+            "ORC_VITESS_HOOK_API",
+            "grpc",
+            "--api / ORC_VITESS_HOOK_API: \"grpc\": expected one of auto, vtctld, vtctl",
+        ),
+        (
+            "ORC_VITESS_HOOK_FSYNC",
+            "maybe",
+            "--fsync / ORC_VITESS_HOOK_FSYNC: \"maybe\": expected one of true, false",
+        ),
+        (
+            "ORC_VITESS_HOOK_DRY_RUN",
+            "yes",
+            "--dry-run / ORC_VITESS_HOOK_DRY_RUN: \"yes\"",
+        ),
+        (
+            "ORC_VITESS_HOOK_OUTPUT",
+            "yaml",
+            "--output / ORC_VITESS_HOOK_OUTPUT: \"yaml\"",
+        ),
+        (
+            "ORC_VITESS_HOOK_SERVER",
+            "http://vtctld:15999",
+            "server \"http://vtctld:15999\"",
+        ),
+    ];
+    let fake = FakeVtctld::start(Behaviour::default());
+    for (variable, value, expected) in table {
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        // The server comes from the environment here, so a bad one is the variable's.
+        let command = failover(&log, &fake.server());
+        let mut command = if variable == "ORC_VITESS_HOOK_SERVER" {
+            let mut from_env = reparent(&log);
+            from_env.envs(command.get_envs().filter_map(|(k, v)| Some((k, v?))));
+            from_env
+        } else {
+            command
+        };
+        command.env(variable, value);
+        let out = run(&mut command);
+        assert_eq!(out.code, 78, "{variable}={value:?}: {out:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+        assert!(
+            out.stderr.contains(expected),
+            "{variable}={value:?}: {out:?}"
+        );
+        let record = last(&log);
+        assert_eq!(record["outcome"], "rejected", "{variable}");
+        assert_eq!(record["exit_status"], 78);
+        assert_eq!(record["recovery_uid"], "r-worst");
+    }
+    assert!(
+        fake.received().is_empty(),
+        "nothing sent after a configuration error"
+    );
+
+    // A bad log format still leaves a record, in the default format.
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(support::hook::hook()
+        .arg("reparent")
+        .arg("--log-file")
+        .arg(&log)
+        .args(["--server", &fake.server()])
+        .env("ORC_VITESS_HOOK_LOG_FORMAT", "xml")
+        .env("ORC_FAILURE_TYPE", "DeadMaster"));
+    out.assert_code(78);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.starts_with("ts=") && text.contains(" outcome=rejected "),
+        "{text}"
+    );
+}
+
+/// A pipe whose reading end is already closed: writing to it fails with EPIPE.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Stdio::from(writer)
+}
+
+#[test]
+fn closed_stdout_and_stderr_change_neither_outcome_nor_status() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let child = failover(&log, &fake.server())
+        .stdin(Stdio::null())
+        .stdout(closed_pipe())
+        .stderr(closed_pipe())
+        .spawn()
+        .unwrap();
+    let out = wait_within(child, Duration::from_secs(30));
+    out.assert_code(0);
+    assert_eq!(last(&log)["outcome"], "ok");
+
+    // A failing run keeps its own status too.
+    let child = failover(&log, &fake.server())
+        .env("ORC_SUCCESSOR_HOST", "db9.example.com")
+        .stdin(Stdio::null())
+        .stdout(closed_pipe())
+        .stderr(closed_pipe())
+        .spawn()
+        .unwrap();
+    wait_within(child, Duration::from_secs(30)).assert_code(65);
+    assert_eq!(last(&log)["exit_status"], 65);
+}
+
+#[test]
+fn a_panic_still_leaves_an_internal_error_record() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(failover(&log, "127.0.0.1:1").env("ORC_VITESS_HOOK_TEST_PANIC", "1"));
+    out.assert_code(134);
+    assert!(out.stderr.contains("internal error (a bug)"), "{out:?}");
+    let record = last(&log);
+    assert_eq!(record["outcome"], "internal-error");
+    assert_eq!(record["exit_status"], 134);
+    assert_eq!(record["recovery_uid"], "r-worst");
+}
+
+#[test]
+fn legacy_events_are_kept_when_the_stream_ends_in_an_error() {
+    let fake = FakeVtctld::start(Behaviour {
+        typed: false,
+        legacy_stream_error: Some(Code::FailedPrecondition),
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(failover(&log, &fake.server()).env("ORC_SUCCESSOR_ALIAS", "zone1-101"));
+    out.assert_code(70);
+    let record = last(&log);
+    let events = record["vtctld_events"].as_array().expect("events kept");
+    assert!(
+        events[0]
+            .as_str()
+            .unwrap()
+            .contains("TabletExternallyReparented: zone1-0000000101"),
+        "{record}"
+    );
+    assert!(
+        record["error"]
+            .as_str()
+            .unwrap()
+            .contains("FAILED_PRECONDITION"),
+        "{record}"
+    );
+}
+
+#[test]
+fn vtctlds_text_is_printed_on_one_line() {
+    let fake = FakeVtctld::start(Behaviour {
+        script: [Code::InvalidArgument].into(),
+        script_message: Some("first line\nsecond line\u{2028}third".into()),
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut failover(&log, &fake.server()));
+    out.assert_code(70);
+    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    assert!(
+        out.stderr.contains(r"first line\nsecond line\u2028third"),
+        "{out:?}"
+    );
+    // The record holds the text exactly, escaped so the line stays one line.
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains('\u{2028}'), "{text}");
+    assert_eq!(
+        last(&log)["error"]
+            .as_str()
+            .unwrap()
+            .matches('\u{2028}')
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn malformed_server_addresses_are_configuration_errors_before_any_connection() {
+    for bad in [
+        "vtctld:15999/x",
+        "user@vtctld:15999",
+        "vtctld..x:1",
+        "[vtctld]:1",
+        "vtctld:0",
+    ] {
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        let out = run(&mut failover(&log, bad));
+        out.assert_code(78);
+        assert!(out.stderr.contains(&format!("{bad:?}")), "{out:?}");
+        assert_eq!(last(&log)["outcome"], "rejected");
+    }
+}
+
+#[test]
+fn a_server_refusing_our_certificate_moves_the_run_to_the_next() {
+    let ours = TestPki::new();
+    let theirs = TestPki::new();
+    let good = FakeVtctld::start_tls(Behaviour::default(), ours.server(false));
+    let foreign = FakeVtctld::start_tls(Behaviour::default(), theirs.server(false));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = failover(&log, &format!("localhost:{}", foreign.addr.port()));
+    command
+        .args(["--server", &format!("localhost:{}", good.addr.port())])
+        .args(["--tls-ca", ours.path("ca.pem").to_str().unwrap()]);
+    run(&mut command).assert_code(0);
+    assert_eq!(good.reparented(), ["zone1-0000000101"]);
+    let statuses: Vec<String> = last(&log)["attempt_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a["rpc"].as_str().unwrap(),
+                a["status"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "GetTablets TLS_ERROR",
+            "GetTablets OK",
+            "TabletExternallyReparented OK"
+        ],
+        "the refusing server is left out, not retried"
+    );
+}
+
+#[test]
+fn dry_run_checks_that_the_log_can_be_appended_to() {
+    let dir = temp_dir();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let log = file.join("recovery.log");
+    let out = run(failover(&log, "127.0.0.1:1").arg("--dry-run"));
+    out.assert_code(74);
+    assert!(out.stderr.contains("cannot be appended to"), "{out:?}");
+    assert!(out.stdout.contains("dry run: would make"), "{out:?}");
+
+    let log = log_in(&dir);
+    run(failover(&log, "127.0.0.1:1").arg("--dry-run")).assert_code(0);
+    assert!(!log.exists(), "a dry run creates nothing");
+}
+
+#[test]
+fn the_deadline_bounds_lock_waits_too() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let holder = std::fs::File::create(&log).unwrap();
+    holder.lock().unwrap();
+    // Far above the 1 s deadline: a hang guard, not a speed check.
+    let out = run_within(
+        failover(&log, &fake.server()).args(["--deadline", "1s"]),
+        Duration::from_secs(20),
+    );
+    out.assert_code(74);
+    assert!(out.stderr.contains("gave up after"), "{out:?}");
+    assert_eq!(
+        fake.reparented(),
+        ["zone1-0000000101"],
+        "the reparent still happened"
+    );
+    holder.unlock().unwrap();
+}
+
+#[test]
+fn sigterm_before_vtctld_answers_is_recorded_with_the_call_in_flight() {
+    let fake = FakeVtctld::start(Behaviour {
+        hang: true,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let child = failover(&log, &fake.server())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(fake.wait_for_requests(1, Duration::from_secs(10)));
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    wait_within(child, Duration::from_secs(10)).assert_code(143);
+    let record = last(&log);
+    assert_eq!(record["exit_status"], 143);
+    assert_eq!(record["attempt_log"][0]["status"], "INTERRUPTED");
+    assert!(fake.received_for(TYPED).is_empty());
+}
