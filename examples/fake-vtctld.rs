@@ -1,10 +1,13 @@
 //! A fake vtctld for trying orc-vitess-hook without a Vitess cluster:
 //! `cargo run --example fake-vtctld -- --port 15999`, then in another shell
-//! `orc-vitess-hook reparent --server 127.0.0.1:15999 --successor-alias zone1-101 --log-file ./recovery.log`.
+//! `orc-vitess-hook reparent --server 127.0.0.1:15999 --failed-host db1.example.com
+//! --failed-port 3306 --successor-host db2.example.com --successor-port 3306 --log-file ./recovery.log`.
 //!
-//! It serves the demo shard commerce/0 (zone1-100 primary on db1.example.com:3306, replicas
-//! zone1-101 on db2 and zone1-102 on db3) over both the typed and the legacy API, and prints each
-//! request it receives. The server itself is the test suite's (tests/support/fake_vtctld.rs).
+//! It serves a demo fleet over both the typed and the legacy API: commerce/0 (zone1-100 primary
+//! on db1.example.com:3306, replica zone1-101 on db2, rdonly zone1-102 on db3) and customer/-80
+//! (zone1-200 primary on db4, replica zone1-201 on db2.other.net, drained zone1-202 on db6); or,
+//! with `--large-fleet N`, N shards of 5 tablets. It prints each request it receives. The
+//! server itself is the test suite's (tests/support/fake_vtctld.rs).
 
 #[path = "../tests/support/fake_vtctld.rs"]
 mod fake_vtctld;
@@ -30,15 +33,22 @@ struct Args {
     /// Print nothing per request (for benchmarks).
     #[arg(long)]
     quiet: bool,
+    /// Serve N shards of 5 tablets (fleet/s0 … fleet/sN-1, MySQL db-<shard>-<n>.example.com:3306)
+    /// instead of the demo fleet.
+    #[arg(long, value_name = "N")]
+    large_fleet: Option<u32>,
 }
 
 fn main() {
     let args = Args::parse();
-    let behaviour = Behaviour {
+    let mut behaviour = Behaviour {
         typed: !args.legacy_only,
         legacy: !args.typed_only,
         ..Behaviour::default()
     };
+    if let Some(shards) = args.large_fleet {
+        behaviour.tablets = fake_vtctld::large_fleet(shards, 5);
+    }
     let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let fake = FakeVtctld::start_on(bind, behaviour, None);
     println!("fake vtctld listening on {}", fake.addr);
