@@ -14,6 +14,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::cli::{Api, ConnectionArgs};
+use crate::event::HostPort;
 use crate::settings::{Problems, Setting};
 
 const SERVER: Setting = Setting::new("--server", "ORC_VITESS_HOOK_SERVER");
@@ -32,12 +33,9 @@ const SHORTEST: Duration = Duration::from_millis(10);
 const LONGEST_RUN: Duration = Duration::from_secs(3600);
 const LONGEST_CONNECT: Duration = Duration::from_secs(600);
 
-/// A vtctld gRPC address, `host:port` (IPv6 as `[addr]:port`).
+/// A vtctld gRPC address, `host:port` (IPv6 as `[addr]:port`), shown as it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerAddr {
-    host: String,
-    port: u16,
-}
+pub struct ServerAddr(HostPort);
 
 impl ServerAddr {
     pub fn parse(text: &str) -> Result<Self> {
@@ -74,10 +72,10 @@ impl ServerAddr {
             .ok()
             .filter(|p| *p != 0 && port.bytes().all(|b| b.is_ascii_digit()))
             .ok_or_else(|| anyhow!("server {text:?}: {expected}; the port must be 1-65535"))?;
-        Ok(Self {
+        Ok(Self(HostPort {
             host: host.to_owned(),
             port,
-        })
+        }))
     }
 
     /// The URI tonic connects to.
@@ -88,11 +86,7 @@ impl ServerAddr {
 
 impl fmt::Display for ServerAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
-        }
+        self.0.fmt(f)
     }
 }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use orc_vitess_hook::recovery_log::RecoveryLog;
 use support::fake_vtctld::{Behaviour, FakeVtctld};
 use support::hook::{hook, log_in, records, reparent, run, temp_dir, wait_within};
 
@@ -208,10 +209,10 @@ struct Tmpfs(tempfile::TempDir);
 
 impl Tmpfs {
     /// `None`, with a message, where mounting is not possible (not root, no mount command).
-    fn mount(size: &str) -> Option<Self> {
+    fn mount(options: &str) -> Option<Self> {
         let dir = temp_dir();
         let mounted = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
             .arg(dir.path())
             .output();
         match mounted {
@@ -236,14 +237,13 @@ impl Drop for Tmpfs {
 
 #[test]
 fn a_full_disk_leaves_no_partial_record_and_exits_74() {
-    let Some(disk) = Tmpfs::mount("64k") else {
+    let Some(disk) = Tmpfs::mount("size=64k") else {
         return;
     };
     let log = disk.dir().join("recovery.log");
     skip_run(&log, "r-before", "fits").assert_code(0);
     // Fill the disk: only the log's partly used last page has room left, less than a record.
-    let mut filler = std::fs::File::create(disk.dir().join("filler")).unwrap();
-    while std::io::Write::write(&mut filler, &[0u8; 4096]).is_ok_and(|n| n > 0) {}
+    fill(&disk.dir().join("filler"));
     let before = std::fs::metadata(&log).unwrap().len();
 
     let out = skip_run(&log, "r-full", &"x".repeat(6000));
@@ -388,4 +388,59 @@ fn a_lock_held_for_300_ms_is_waited_for() {
     let all = records(&log);
     assert_eq!(all.len(), 1);
     assert_eq!(all[0]["recovery_uid"], "r-waited");
+}
+
+// The append itself, in process, on a filesystem with no room or no write access.
+
+fn message<T: std::fmt::Debug>(result: anyhow::Result<T>) -> String {
+    format!("{:#}", result.expect_err("expected an error"))
+}
+
+#[test]
+fn check_appendable_refuses_a_directory_it_cannot_write() {
+    let Some(mount) = Tmpfs::mount("size=64k,ro") else {
+        return;
+    };
+    let text = message(RecoveryLog::check_appendable(
+        &mount.dir().join("x/recovery.log"),
+    ));
+    assert!(text.contains("not writable by this user"), "{text}");
+    assert!(text.contains("Read-only file system"), "{text}");
+}
+
+#[test]
+fn a_record_that_does_not_fit_is_rolled_back() {
+    let Some(mount) = Tmpfs::mount("size=64k") else {
+        return;
+    };
+    let path = mount.dir().join("recovery.log");
+    let mut log = RecoveryLog::open(&path, true).unwrap();
+    log.append(&"a".repeat(99), Instant::now()).unwrap();
+    fill(&mount.dir().join("filler"));
+    // The file's last page has room for part of the record: a short write.
+    let text = message(log.append(&"b".repeat(6000), Instant::now()));
+    assert!(text.starts_with(&format!("cannot write recovery log {}: ", path.display())));
+    assert!(text.contains("short write: 3996 of 6001 bytes"), "{text}");
+    assert!(text.ends_with("(rolled back to 100 bytes)"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{}\n", "a".repeat(99))
+    );
+    // A file without a partly used page: not a byte fits, the write itself fails.
+    let empty = mount.dir().join("empty.log");
+    let mut log = RecoveryLog::open(&empty, false).unwrap();
+    let text = message(log.append("c", Instant::now()));
+    assert!(
+        text.ends_with("No space left on device (os error 28) (rolled back to 0 bytes)"),
+        "{text}"
+    );
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+}
+
+/// Writes to `path` until the filesystem is full.
+fn fill(path: &Path) {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).unwrap();
+    let block = [0u8; 4096];
+    while file.write(&block).map(|n| n > 0).unwrap_or(false) {}
 }
