@@ -8,6 +8,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod alias;
+pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod connection;

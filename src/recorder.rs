@@ -151,7 +151,9 @@ pub fn install_panic_hook() {
                 record.exit_status = Some(ExitStatus::Internal.code());
                 let line = recovery_log::render(&record.to_map(), context.log.format);
                 RecoveryLog::open(&context.log.path, context.log.fsync)
-                    .and_then(|mut log| log.append(&line, Instant::now() + CRASH_LOCK_WAIT))
+                    .and_then(|mut log| {
+                        log.append(&line, crate::budget::after(Instant::now(), CRASH_LOCK_WAIT))
+                    })
                     .map_err(|e| format!("{e:#}"))
             }
             None => Err("no failover was read yet".into()),

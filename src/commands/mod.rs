@@ -8,14 +8,13 @@ use std::time::Instant;
 
 use clap::Parser;
 
+use crate::budget;
 use crate::cli::{Cli, Command};
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::record::{Details, Outcome};
 use crate::recorder::{Conclusion, LogSettings, Recorder};
 use crate::settings::Problems;
-
-pub use reparent::DEADLINE_MARGIN;
 
 /// Runs the parsed command line and says how it ended.
 pub fn run(cli: Cli) -> ExitStatus {
@@ -54,7 +53,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         log,
         crate::cli::OutputFormat::Text,
         read,
-        Instant::now() + DEADLINE_MARGIN,
+        budget::after(Instant::now(), budget::DEADLINE_MARGIN),
     );
     let rendered = error.render().to_string();
     let first_line = rendered.lines().next().unwrap_or("usage error").trim();

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
 use crate::alias::TabletAlias;
+use crate::budget::Budget;
 use crate::cli::{Api, ReparentArgs};
 use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
@@ -25,9 +26,6 @@ use crate::vtctld::client::{legacy_args, millis};
 use crate::vtctld::retry::plural;
 use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
 
-/// How long past `--deadline` the run may take to give up a call that ignores its own timeout
-/// and to write its final record.
-pub const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
 /// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
 const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
 
@@ -77,12 +75,10 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     let deadline = connection
         .as_ref()
         .map_or(FALLBACK_DEADLINE, |settings| settings.deadline);
-    let ends = started
-        .checked_add(deadline.saturating_add(DEADLINE_MARGIN))
-        .unwrap_or(started);
+    let budget = Budget::new(started, deadline);
 
     let event_problems = read.problems.clone();
-    let mut recorder = Recorder::new(log, output, read, ends);
+    let mut recorder = Recorder::new(log, output, read, budget.ends());
     if std::env::var_os(TEST_PANIC_VARIABLE).is_some() {
         panic!("{TEST_PANIC_VARIABLE} is set");
     }
@@ -115,7 +111,7 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     }
     let conclusion = match plan {
         Plan::Conclude(conclusion) => *conclusion,
-        Plan::Reparent(job) => execute(&mut recorder, *job, started),
+        Plan::Reparent(job) => execute(&mut recorder, *job, budget),
     };
     recorder.finish(conclusion)
 }
@@ -260,7 +256,8 @@ enum Ended {
 }
 
 /// Writes the `received` record, resolves the successor, reparents, and concludes.
-fn execute(recorder: &mut Recorder, job: Job, started: Instant) -> Conclusion {
+fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
+    let started = budget.started();
     let Job {
         settings,
         client,
@@ -287,16 +284,14 @@ fn execute(recorder: &mut Recorder, job: Job, started: Instant) -> Conclusion {
             signal(SignalKind::hangup()).ok(),
         )
     };
-    // The first record may wait for the lock up to half the deadline: the rest is for vtctld.
-    recorder.write(Outcome::Received, &details, started + settings.deadline / 2);
+    recorder.write(Outcome::Received, &details, budget.first_record_until());
 
-    let deadline = tokio::time::Instant::from_std(started) + settings.deadline;
+    let deadline = tokio::time::Instant::from_std(budget.deadline());
     let mut session = Session::new(client, settings.api, settings.attempt_timeout, deadline);
     let mut notes = Vec::new();
     let ended = runtime.block_on(async {
-        let guard = deadline + DEADLINE_MARGIN / 2;
         let work = tokio::time::timeout_at(
-            guard,
+            tokio::time::Instant::from_std(budget.guard()),
             reparent(&mut session, &question, &mut details, &mut notes),
         );
         tokio::select! {

@@ -1,0 +1,71 @@
+//! The run's time budget: one deadline, and every instant derived from it, without arithmetic
+//! that can overflow.
+//!
+//! vtctld calls end by the deadline; a call that ignores its own timeout is abandoned half a
+//! margin later; the final record may wait for the log's lock until the deadline plus the whole
+//! margin, and the process ends then. The first record may wait at most half the deadline, so
+//! the reparent keeps its time.
+
+use std::time::{Duration, Instant};
+
+/// How long past the deadline the run may take to abandon a stuck call and write its record.
+pub const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
+
+/// `instant + duration`, or the latest representable instant short of overflow (never a panic).
+pub fn after(instant: Instant, duration: Duration) -> Instant {
+    instant.checked_add(duration).unwrap_or(instant)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    started: Instant,
+    deadline: Duration,
+}
+
+impl Budget {
+    pub fn new(started: Instant, deadline: Duration) -> Self {
+        Self { started, deadline }
+    }
+
+    pub fn started(self) -> Instant {
+        self.started
+    }
+
+    /// When vtctld calls must have ended.
+    pub fn deadline(self) -> Instant {
+        after(self.started, self.deadline)
+    }
+
+    /// When a call still running is abandoned.
+    pub fn guard(self) -> Instant {
+        after(self.deadline(), DEADLINE_MARGIN / 2)
+    }
+
+    /// When the run ends, its last record written or given up.
+    pub fn ends(self) -> Instant {
+        after(self.deadline(), DEADLINE_MARGIN)
+    }
+
+    /// How long the first record may wait for the log's lock.
+    pub fn first_record_until(self) -> Instant {
+        after(self.started, self.deadline / 2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_are_ordered_and_never_overflow() {
+        let now = Instant::now();
+        let budget = Budget::new(now, Duration::from_secs(60));
+        assert_eq!(budget.first_record_until(), now + Duration::from_secs(30));
+        assert_eq!(budget.deadline(), now + Duration::from_secs(60));
+        assert_eq!(budget.guard(), now + Duration::from_millis(60_250));
+        assert_eq!(budget.ends(), now + Duration::from_millis(60_500));
+        let huge = Budget::new(now, Duration::MAX);
+        assert!(huge.ends() >= now);
+        assert_eq!(after(now, Duration::MAX), now);
+    }
+}
