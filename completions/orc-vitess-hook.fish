@@ -65,8 +65,8 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent
 vtctld\t'typed Vtctld API only (vtctldclient, current Vitess)'
 vtctl\t'legacy Vtctl API only (vtctlclient, old Vitess)'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l deadline -d 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)' -r
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l attempt-timeout -d 'Bound on one call, never beyond the remaining deadline; sent as the legacy action_timeout' -r
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l connect-timeout -d 'Bound on one connection attempt: name resolution, TCP and TLS' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l attempt-timeout -d 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l connect-timeout -d 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-ca -d 'PEM file of the CA that signed vtctld\'s certificate (turns TLS on)' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-cert -d 'PEM client certificate for mutual TLS (with --tls-key)' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l tls-key -d 'PEM private key of the client certificate (with --tls-cert)' -r -F

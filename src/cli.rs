@@ -55,9 +55,13 @@ pub enum Command {
             Inside Orchestrator, no placeholders are needed: every value is read from the ORC_* \
             environment Orchestrator sets for hooks, which also avoids shell quoting problems:\n\n    \
             \"PostMasterFailoverProcesses\": [\"orc-vitess-hook reparent --server vtctld:15999\"]\n\n\
-            Before anything is sent, one GetTablets call proves that the successor is a REPLICA (or \
-            already the PRIMARY) of the failed primary's own shard, found by the failed host:port or \
-            a keyspace.shard cluster alias; anything else is refused (65) and nothing is sent.\n\n\
+            Before anything is sent, GetTablets proves that the successor is a REPLICA (or already \
+            the PRIMARY) of the failed primary's own shard, found by the failed host:port or a \
+            keyspace.shard cluster alias; other types need --allow-type. When neither names the \
+            shard, only an exact host:port match unique in the whole fleet goes ahead. A vtctld \
+            with only the legacy API cannot list tablets: Orchestrator's alias is then used \
+            unverified, and without one the run is refused. Anything else is refused (65) and \
+            nothing is sent.\n\n\
             A flag given on the command line wins over its variable. A value that is still an \
             unsubstituted placeholder such as {successorAlias} counts as absent. The tool never \
             reparents after a failure that was not a master or co-master failure.\n\n\
@@ -394,7 +398,8 @@ pub struct ConnectionArgs {
     )]
     pub deadline: OsString,
 
-    /// Bound on one call, never beyond the remaining deadline; sent as the legacy action_timeout.
+    /// Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy
+    /// action_timeout.
     #[arg(
         long,
         env = "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT",
@@ -403,7 +408,7 @@ pub struct ConnectionArgs {
     )]
     pub attempt_timeout: OsString,
 
-    /// Bound on one connection attempt: name resolution, TCP and TLS.
+    /// Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS.
     #[arg(
         long,
         env = "ORC_VITESS_HOOK_CONNECT_TIMEOUT",

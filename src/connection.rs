@@ -238,6 +238,11 @@ impl ConnectionSettings {
     }
 }
 
+/// The deadline alone, when valid: for a run that cannot read the rest of its settings.
+pub fn deadline_of(args: &ConnectionArgs) -> Option<Duration> {
+    Problems::default().duration(DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN)
+}
+
 impl ConnectionSettings {
     /// A command that talks to vtctld needs at least one server.
     pub fn require_servers(&self) -> Result<()> {

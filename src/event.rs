@@ -40,7 +40,8 @@ impl fmt::Display for HostPort {
 pub struct FailoverEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_uid: Option<String>,
-    /// Surrounding whitespace trimmed, spelt as Orchestrator spells it (`DeadMaster`).
+    /// Surrounding whitespace trimmed (as for hosts and the cluster alias), spelt as
+    /// Orchestrator spells it (`DeadMaster`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_type: Option<String>,
     /// Surrounding whitespace trimmed (`master`, `co-master`, `intermediate-master`).
@@ -133,16 +134,16 @@ impl ReadEvent {
         let mut r = Reader::default();
         let e = FailoverEvent {
             recovery_uid: r.text("recovery_uid", args.recovery_uid),
-            failure_type: r.code("failure_type", args.failure_type),
-            instance_type: r.code("instance_type", args.instance_type),
+            failure_type: r.trimmed("failure_type", args.failure_type),
+            instance_type: r.trimmed("instance_type", args.instance_type),
             is_master: r.boolean("is_master", args.is_master),
             is_co_master: r.boolean("is_co_master", args.is_co_master),
             failure_description: r.text("failure_description", args.failure_description),
             command: r.text("command", args.command),
-            failed_host: r.text("failed_host", args.failed_host),
+            failed_host: r.trimmed("failed_host", args.failed_host),
             failed_port: r.port("failed_port", args.failed_port),
             failure_cluster: r.text("failure_cluster", args.failure_cluster),
-            failure_cluster_alias: r.text("failure_cluster_alias", args.failure_cluster_alias),
+            failure_cluster_alias: r.trimmed("failure_cluster_alias", args.failure_cluster_alias),
             failure_cluster_domain: r.text("failure_cluster_domain", args.failure_cluster_domain),
             count_replicas: r.count("count_replicas", args.count_replicas),
             count_lost_replicas: r.count("count_lost_replicas", args.count_lost_replicas),
@@ -156,7 +157,7 @@ impl ReadEvent {
             is_successful: r.boolean("is_successful", args.is_successful),
             lost_replicas: r.list("lost_replicas", args.lost_replicas),
             replica_hosts: r.list("replica_hosts", args.replica_hosts),
-            successor_host: r.text("successor_host", args.successor_host),
+            successor_host: r.trimmed("successor_host", args.successor_host),
             successor_port: r.port("successor_port", args.successor_port),
             successor_alias: r.alias("successor_alias", args.successor_alias),
             successor_binlog_coordinates: r.text(
@@ -270,8 +271,8 @@ impl Reader {
         self.present(field, raw)
     }
 
-    /// An analysis or instance-type code: surrounding whitespace is not part of it.
-    fn code(&mut self, field: &'static str, raw: Option<OsString>) -> Option<String> {
+    /// A code or host name: surrounding whitespace is not part of it.
+    fn trimmed(&mut self, field: &'static str, raw: Option<OsString>) -> Option<String> {
         self.present(field, raw)
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
@@ -543,6 +544,83 @@ mod tests {
             // The raw value is still recorded so nothing about the failover is lost.
             assert_eq!(read.invalid.get(field).map(String::as_str), Some(value));
         }
+    }
+
+    #[test]
+    fn every_field_name_the_reader_uses_is_a_record_key() {
+        // Every value set and invalid for its type: typed fields land in `invalid`, text fields
+        // in the event; together they must be exactly the event's own field names.
+        let x = || some("x!");
+        let a = EventArgs {
+            failure_type: x(),
+            instance_type: x(),
+            is_master: x(),
+            is_co_master: x(),
+            failure_description: x(),
+            command: x(),
+            failed_host: x(),
+            failed_port: x(),
+            failure_cluster: x(),
+            failure_cluster_alias: x(),
+            failure_cluster_domain: x(),
+            count_replicas: x(),
+            count_lost_replicas: x(),
+            is_downtimed: x(),
+            auto_master_recovery: x(),
+            auto_intermediate_master_recovery: x(),
+            orchestrator_host: x(),
+            recovery_uid: x(),
+            is_successful: x(),
+            lost_replicas: x(),
+            replica_hosts: x(),
+            successor_host: x(),
+            successor_port: x(),
+            successor_alias: x(),
+            successor_binlog_coordinates: x(),
+        };
+        let read = ReadEvent::from_args(a);
+        let serde_json::Value::Object(given) = serde_json::to_value(&read.event).unwrap() else {
+            panic!("an event serialises to an object");
+        };
+        let mut keys: Vec<String> = given.keys().cloned().collect();
+        for key in read.invalid.keys() {
+            assert!(!given.contains_key(*key), "{key} twice");
+            keys.push((*key).to_owned());
+        }
+        keys.sort();
+        let all = FailoverEvent {
+            recovery_uid: Some(String::new()),
+            failure_type: Some(String::new()),
+            instance_type: Some(String::new()),
+            is_master: Some(true),
+            is_co_master: Some(true),
+            failure_description: Some(String::new()),
+            command: Some(String::new()),
+            failed_host: Some(String::new()),
+            failed_port: Some(1),
+            failure_cluster: Some(String::new()),
+            failure_cluster_alias: Some(String::new()),
+            failure_cluster_domain: Some(String::new()),
+            count_replicas: Some(0),
+            count_lost_replicas: Some(0),
+            is_downtimed: Some(true),
+            auto_master_recovery: Some(true),
+            auto_intermediate_master_recovery: Some(true),
+            orchestrator_host: Some(String::new()),
+            is_successful: Some(true),
+            lost_replicas: Some(Vec::new()),
+            replica_hosts: Some(Vec::new()),
+            successor_host: Some(String::new()),
+            successor_port: Some(1),
+            successor_alias: Some("z-1".parse().unwrap()),
+            successor_binlog_coordinates: Some(String::new()),
+        };
+        let serde_json::Value::Object(every) = serde_json::to_value(&all).unwrap() else {
+            panic!("an event serialises to an object");
+        };
+        let mut expected: Vec<String> = every.keys().cloned().collect();
+        expected.sort();
+        assert_eq!(keys, expected);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::record::Outcome;
+
 /// How a run ended, as Orchestrator's log and a calling script see it (sysexits-style numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -15,7 +17,8 @@ pub enum ExitStatus {
     Unavailable,
     /// vtctld answered and refused the request.
     Refused,
-    /// The run is done but a recovery record could not be written.
+    /// The run is done but a recovery record could not be written (or, in a dry run, could not
+    /// be).
     RecordMissing,
     /// The deadline passed while vtctld kept failing.
     DeadlinePassed,
@@ -25,7 +28,7 @@ pub enum ExitStatus {
     Config,
     /// Stopped by a signal; the status is 128 + the signal number.
     Interrupted(i32),
-    /// A bug: the process panicked; an `internal-error` record was written first.
+    /// A bug (a panic), or the runtime could not start; an `internal-error` record is written.
     Internal,
 }
 
@@ -89,6 +92,24 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
+    /// The record's outcome for this failure: `rejected` when nothing was sent because the
+    /// input, a setting or the successor was refused; `failed` when something else went wrong.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Self::Usage | Self::InvalidInput | Self::Config | Self::SuccessorRefused => {
+                Outcome::Rejected
+            }
+            Self::Interrupted(_) => Outcome::Interrupted,
+            Self::Internal => Outcome::InternalError,
+            Self::NoSuccessor
+            | Self::Unreachable
+            | Self::VtctldRefused
+            | Self::DeadlinePassed
+            | Self::NotAccepted
+            | Self::RecordMissing => Outcome::Failed,
+        }
+    }
+
     pub fn status(self) -> ExitStatus {
         match self {
             Self::Usage => ExitStatus::Usage,
@@ -96,7 +117,8 @@ impl FailureKind {
                 ExitStatus::InvalidInput
             }
             Self::Config => ExitStatus::Config,
-            Self::Unreachable | Self::Internal => ExitStatus::Unavailable,
+            Self::Unreachable => ExitStatus::Unavailable,
+            Self::Internal => ExitStatus::Internal,
             Self::VtctldRefused => ExitStatus::Refused,
             Self::DeadlinePassed => ExitStatus::DeadlinePassed,
             Self::NotAccepted => ExitStatus::PermissionDenied,
@@ -130,7 +152,7 @@ impl fmt::Display for Failure {
 
 /// The table shown by `--help`; README and the man page carry the same text.
 pub const EXIT_STATUS_HELP: &str = "\
-Exit status (every status but 64 comes with a record in the recovery log):
+Exit status (the run's final record carries it; 64's record is best effort):
   0   done: reparented, already primary, skipped for safety, or a valid dry run
   64  usage error on the command line (a best-effort `rejected` record is written)
   65  invalid input, no successor promoted, or the successor refused as not the failed
@@ -143,7 +165,8 @@ Exit status (every status but 64 comes with a record in the recovery log):
   78  configuration error: a bad setting (flag or ORC_VITESS_HOOK_* variable), an unreadable
       TLS or credentials file, a bad server address
   129/130/143  interrupted by SIGHUP/SIGINT/SIGTERM (an `interrupted` record is written)
-  134  internal error, a bug (an `internal-error` record is written first)";
+  134  internal error: a bug, or the process could not start its runtime (an
+      `internal-error` record is written)";
 
 #[cfg(test)]
 mod tests {

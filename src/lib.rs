@@ -20,6 +20,7 @@ pub mod record;
 pub mod recorder;
 pub mod recovery_log;
 pub mod settings;
+pub mod signals;
 pub mod successor;
 pub mod tablet;
 pub mod vtctld;

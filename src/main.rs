@@ -8,9 +8,11 @@ use orc_vitess_hook::cli::{Cli, accept_single_dash_long_flags};
 use orc_vitess_hook::commands;
 use orc_vitess_hook::exit::ExitStatus;
 use orc_vitess_hook::recorder::install_panic_hook;
+use orc_vitess_hook::signals;
 
 fn main() -> ExitCode {
     install_panic_hook();
+    signals::install();
     let command = Cli::command();
     let args = accept_single_dash_long_flags(&command, std::env::args_os());
     let parsed = command

@@ -57,7 +57,7 @@ pub struct AttemptRecord {
 /// What a run learnt beyond the event: the tablet chosen, vtctld's answer, the attempts.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Details {
-    /// The tablet made (or to be made) primary.
+    /// The tablet to be made primary: Orchestrator's alias until the look-up settles it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// `orchestrator` or `lookup` (found from the successor's host:port).
@@ -76,6 +76,9 @@ pub struct Details {
     pub tablet: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tablet_type: Option<String>,
+    /// The tablet was already its shard's primary: the reparent only confirms it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub already_primary: bool,
     /// Tablet types the operator allowed beyond REPLICA.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_types: Vec<String>,
@@ -133,9 +136,6 @@ pub struct Record<'a> {
     pub ts: String,
     pub outcome: Outcome,
     pub pid: u32,
-    /// The Orchestrator hook list that ran us, when not `PostMasterFailoverProcesses`' reparent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hook: Option<&'a str>,
     #[serde(flatten)]
     pub event: &'a FailoverEvent,
     /// Values that did not parse, as given, under their own field names.
@@ -161,7 +161,6 @@ impl<'a> Record<'a> {
             ts: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
             outcome,
             pid: std::process::id(),
-            hook: None,
             event,
             invalid,
             details,

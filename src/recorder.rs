@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::cli::{LogArgs, LogFormat, OutputFormat};
 use crate::event::{FailoverEvent, ReadEvent};
@@ -24,9 +24,6 @@ use crate::settings::{Problems, Setting};
 const OUTPUT: Setting = Setting::new("--output", "ORC_VITESS_HOOK_OUTPUT");
 const LOG_FORMAT: Setting = Setting::new("--log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
 const FSYNC: Setting = Setting::new("--fsync", "ORC_VITESS_HOOK_FSYNC");
-
-/// How long a record may wait for the log's lock when nothing else bounds it (the panic hook).
-const CRASH_LOCK_WAIT: Duration = Duration::from_secs(1);
 
 /// Where and how records are written.
 #[derive(Debug, Clone)]
@@ -85,21 +82,43 @@ impl Conclusion {
         }
     }
 
-    /// A failure; the message is also the record's `error`.
-    pub fn failure(
-        outcome: Outcome,
-        kind: FailureKind,
-        message: impl Into<String>,
-        mut details: Details,
-    ) -> Self {
+    /// A failure, with the outcome its kind calls for; the message is also the record's `error`.
+    pub fn failure(kind: FailureKind, message: impl Into<String>, mut details: Details) -> Self {
         let message = message.into();
         details.error = Some(message.clone());
         Self {
-            outcome,
+            outcome: kind.outcome(),
             failure: Some(kind),
             message,
             details,
         }
+    }
+
+    /// The same run, stopped by `signal`: whatever it had concluded, a signal ends it.
+    pub fn interrupted(self, (number, name): (i32, &'static str)) -> Self {
+        if self.outcome == Outcome::Interrupted {
+            return self;
+        }
+        let attempts = self.details.attempts.unwrap_or(0);
+        let message = format!(
+            "interrupted by {name} after {attempts} call{} to vtctld{}",
+            crate::vtctld::retry::plural(attempts),
+            if attempts == 0 {
+                String::new()
+            } else {
+                "; vtctld may or may not have applied the reparent".to_owned()
+            }
+        );
+        let mut details = self.details;
+        details.signal = Some(name);
+        if self.outcome != Outcome::Received {
+            details.reason = Some(format!(
+                "{} before the signal: {}",
+                self.outcome.as_str(),
+                self.message
+            ));
+        }
+        Self::failure(FailureKind::Interrupted(number), message, details)
     }
 
     pub fn status(&self) -> ExitStatus {
@@ -114,12 +133,15 @@ struct CrashContext {
     event: FailoverEvent,
     invalid: BTreeMap<&'static str, String>,
     notes: Vec<String>,
+    details: Details,
+    ends: Instant,
 }
 
 static CRASH_CONTEXT: Mutex<Option<CrashContext>> = Mutex::new(None);
 
 /// Makes a panic, wherever it happens, write an `internal-error` record for the failover being
-/// handled and end the process with status 134 in every build profile.
+/// handled (with what the run had learnt so far) and end the process with status 134 in every
+/// build profile.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let what = info
@@ -140,7 +162,8 @@ pub fn install_panic_hook() {
             .and_then(|guard| guard.clone());
         let recorded = match context {
             Some(context) => {
-                let details = Details::error(message.clone());
+                let mut details = context.details.clone();
+                details.error = Some(message.clone());
                 let mut record = Record::new(
                     Outcome::InternalError,
                     &context.event,
@@ -150,10 +173,10 @@ pub fn install_panic_hook() {
                 );
                 record.exit_status = Some(ExitStatus::Internal.code());
                 let line = recovery_log::render(&record.to_map(), context.log.format);
+                // At least one try for the lock, and never past the run's end.
+                let until = context.ends.max(Instant::now());
                 RecoveryLog::open(&context.log.path, context.log.fsync)
-                    .and_then(|mut log| {
-                        log.append(&line, crate::budget::after(Instant::now(), CRASH_LOCK_WAIT))
-                    })
+                    .and_then(|mut log| log.append(&line, until))
                     .map_err(|e| format!("{e:#}"))
             }
             None => Err("no failover was read yet".into()),
@@ -176,7 +199,6 @@ pub struct Recorder {
     event: FailoverEvent,
     invalid: BTreeMap<&'static str, String>,
     notes: Vec<String>,
-    hook: Option<String>,
     write_errors: Vec<String>,
     /// No record waits for the log's lock beyond this: the deadline plus its margin.
     ends: Instant,
@@ -191,7 +213,6 @@ impl Recorder {
             event: read.event,
             invalid: read.invalid,
             notes: read.notes,
-            hook: None,
             write_errors: Vec::new(),
             ends,
         };
@@ -200,11 +221,19 @@ impl Recorder {
     }
 
     fn update_crash_context(&self) {
+        self.progress(&Details::default());
+    }
+
+    /// Tells the panic hook what the run has learnt so far (the tablet chosen, the attempts), so
+    /// that a bug after a call to vtctld still leaves a record saying what was sent.
+    pub fn progress(&self, details: &Details) {
         let context = CrashContext {
             log: self.log.clone(),
             event: self.event.clone(),
             invalid: self.invalid.clone(),
             notes: self.notes.clone(),
+            details: details.clone(),
+            ends: self.ends,
         };
         if let Ok(mut slot) = CRASH_CONTEXT.lock() {
             *slot = Some(context);
@@ -225,15 +254,26 @@ impl Recorder {
         self.update_crash_context();
     }
 
-    /// Names the Orchestrator hook list the records belong to.
-    pub fn set_hook(&mut self, hook: impl Into<String>) {
-        self.hook = Some(hook.into());
+    fn record<'a>(&'a self, outcome: Outcome, details: &'a Details) -> Record<'a> {
+        Record::new(outcome, &self.event, &self.invalid, details, &self.notes)
     }
 
-    fn record<'a>(&'a self, outcome: Outcome, details: &'a Details) -> Record<'a> {
-        let mut record = Record::new(outcome, &self.event, &self.invalid, details, &self.notes);
-        record.hook = self.hook.as_deref();
-        record
+    /// The final record of `conclusion` and the exit status it states: the conclusion's, or 74
+    /// when it succeeded but a record is missing (`record_missing`).
+    fn settle(
+        &self,
+        conclusion: &Conclusion,
+        record_missing: bool,
+    ) -> (ExitStatus, Map<String, Value>) {
+        let mut status = conclusion.status();
+        if status.is_success() && record_missing {
+            status = ExitStatus::RecordMissing;
+        }
+        let mut record = self.record(conclusion.outcome, &conclusion.details);
+        if conclusion.outcome != Outcome::Received {
+            record.exit_status = Some(status.code());
+        }
+        (status, record.to_map())
     }
 
     /// Appends a record, waiting for the lock at most until `lock_until` (and never past the
@@ -259,18 +299,25 @@ impl Recorder {
     }
 
     /// Writes the final record and prints the report; returns the exit status, which the
-    /// record states: the conclusion's, or 74 when it succeeded but a record is missing.
+    /// record states. A signal caught at any point before turns the conclusion into an
+    /// interruption.
     pub fn finish(mut self, conclusion: Conclusion) -> ExitStatus {
-        let mut status = conclusion.status();
-        if status.is_success() && !self.write_errors.is_empty() {
-            status = ExitStatus::RecordMissing;
-        }
-        let mut record = self.record(conclusion.outcome, &conclusion.details);
-        record.exit_status = Some(status.code());
-        let map = record.to_map();
+        let mut conclusion = match crate::signals::caught() {
+            Some(signal) => conclusion.interrupted(signal),
+            None => conclusion,
+        };
+        let (mut status, mut map) = self.settle(&conclusion, !self.write_errors.is_empty());
         let line = recovery_log::render(&map, self.log.format);
         self.append(&line, self.ends);
-        if status.is_success() && !self.write_errors.is_empty() {
+        if let (Some(signal), false) = (
+            crate::signals::caught(),
+            conclusion.outcome == Outcome::Interrupted,
+        ) {
+            // The signal came while the record waited for the lock, which it then gave up: the
+            // record is missing and the run was interrupted.
+            conclusion = conclusion.interrupted(signal);
+            (status, map) = self.settle(&conclusion, true);
+        } else if status.is_success() && !self.write_errors.is_empty() {
             // The final record itself is missing, so nothing states another status.
             status = ExitStatus::RecordMissing;
         }
@@ -301,10 +348,8 @@ impl Recorder {
 
     /// Writes the final record of a command line clap could not parse; clap prints the error.
     pub fn finish_quietly(mut self, conclusion: Conclusion) -> ExitStatus {
-        let status = conclusion.status();
-        let mut record = self.record(conclusion.outcome, &conclusion.details);
-        record.exit_status = Some(status.code());
-        let line = recovery_log::render(&record.to_map(), self.log.format);
+        let (status, map) = self.settle(&conclusion, false);
+        let line = recovery_log::render(&map, self.log.format);
         self.append(&line, self.ends);
         status
     }
@@ -312,17 +357,9 @@ impl Recorder {
     /// `--dry-run`: prints the record the run would write and what it would send; checks that
     /// the log could be appended to; writes nothing and connects nowhere.
     pub fn dry_run(self, conclusion: Conclusion, action: &str, rpc: Value) -> ExitStatus {
-        let mut status = conclusion.status();
         let appendable =
             RecoveryLog::check_appendable(&self.log.path).map_err(|e| format!("{e:#}"));
-        if let (true, Err(_)) = (status.is_success(), &appendable) {
-            status = ExitStatus::RecordMissing;
-        }
-        let mut record = self.record(conclusion.outcome, &conclusion.details);
-        if conclusion.outcome != Outcome::Received {
-            record.exit_status = Some(status.code());
-        }
-        let map = record.to_map();
+        let (status, map) = self.settle(&conclusion, appendable.is_err());
         let log_file = self.log.path.display().to_string();
         match self.output {
             OutputFormat::Json => output::out(

@@ -215,12 +215,8 @@ impl RecoveryLog {
         written
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Takes the exclusive lock, polling until `until`: anyone who can read the file can hold a
-    /// flock on it, and a hook must never hang Orchestrator's recovery on that. The pause between
+    /// Takes the exclusive lock, polling until `until` or a signal: anyone who can read the file
+    /// can hold a flock on it, and a hook must never hang Orchestrator's recovery on that. The pause between
     /// tries starts at 1 ms and grows to 10 ms, so a queue of hundreds of hooks drains quickly.
     fn lock_until(&self, until: Instant) -> Result<()> {
         let start = Instant::now();
@@ -230,6 +226,14 @@ impl RecoveryLog {
                 Ok(()) => return Ok(()),
                 Err(TryLockError::WouldBlock) => {
                     let now = Instant::now();
+                    if let Some((_, name)) = crate::signals::caught() {
+                        bail!(
+                            "cannot lock recovery log {}: another process held its lock; gave \
+                             up after {} ms, interrupted by {name}",
+                            self.path.display(),
+                            now.duration_since(start).as_millis()
+                        );
+                    }
                     if now >= until {
                         bail!(
                             "cannot lock recovery log {}: another process held its lock; \
@@ -668,7 +672,7 @@ mod tests {
                 }
             } else {
                 checked.unwrap();
-                assert_eq!(opened.unwrap().path(), log);
+                opened.unwrap();
             }
             assert_eq!(
                 real.join(format!("recovery-{mode:o}.log")).exists(),

@@ -42,10 +42,6 @@ impl Problems {
         self.0.is_empty()
     }
 
-    pub fn extend(&mut self, other: Problems) {
-        self.0.extend(other.0);
-    }
-
     /// `None` when there was no problem; else every problem on one line.
     pub fn into_message(self) -> Option<String> {
         (!self.0.is_empty()).then(|| self.0.join("; "))
@@ -90,7 +86,7 @@ impl Problems {
         })
     }
 
-    /// A Go-style duration (`60s`, `1m30s`, `500ms`) within `[min, max]`.
+    /// A duration as Vitess operators write them (`60s`, `1m30s`, `500ms`) within `[min, max]`.
     pub fn duration(
         &mut self,
         setting: Setting,

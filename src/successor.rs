@@ -118,7 +118,12 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
     let failed_shard = match &question.failed {
         None => None,
         Some(failed) => {
-            let matches = best_matches(tablets.iter(), failed);
+            let mut matches = best_matches(tablets.iter(), failed);
+            // In one shard's list, only an exact match settles it: the fleet may hold an exact
+            // match elsewhere that would beat a short-name match here.
+            if let Scope::Shard(_) = scope {
+                matches.retain(|t| tablet::endpoint_match(t, failed) == Some(HostMatch::Exact));
+            }
             let shards: BTreeSet<String> = matches.iter().map(|t| shard_of(t)).collect();
             match matches.first() {
                 None => None,
@@ -727,6 +732,12 @@ mod tests {
         ));
         assert!(matches!(
             resolve(&[], Scope::Shard(&commerce), &q),
+            Resolution::NeedFleet(_)
+        ));
+        // A failed primary known by its short name only: the fleet must settle it.
+        q.failed = hp("db1");
+        assert!(matches!(
+            resolve(&only, Scope::Shard(&commerce), &q),
             Resolution::NeedFleet(_)
         ));
         q.failed = None;

@@ -118,7 +118,7 @@ pub fn mysql_endpoint(tablet: &Tablet) -> (&str, i32) {
 }
 
 /// How a tablet's MySQL endpoint matches a host:port Orchestrator named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostMatch {
     /// Same host name (case-insensitive, trailing dot ignored) or address.
     Exact,

@@ -320,3 +320,52 @@ fn the_look_up_works_in_a_fleet_of_ten_thousand_tablets() {
     assert_eq!(fake.reparented(), ["zone1-0000016173"]);
     assert_eq!(last(&log)["failed_shard"], "fleet/s1234");
 }
+
+#[test]
+fn a_cluster_alias_naming_a_shard_vtctld_does_not_have_is_set_aside() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // An operator's alias that merely looks like keyspace.shard.
+    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "orders.primary"))
+    .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let filters: Vec<_> = fake
+        .received_for(GET_TABLETS)
+        .into_iter()
+        .map(|r| r.filter)
+        .collect();
+    assert_eq!(
+        filters,
+        [
+            ("orders".to_owned(), "primary".to_owned()),
+            (String::new(), String::new())
+        ]
+    );
+    let record = last(&log);
+    assert_eq!(record["shard_basis"], "failed-primary");
+    let notes = record["notes"].to_string();
+    assert!(notes.contains("which vtctld could not list"), "{notes}");
+}
+
+#[test]
+fn an_unknown_failed_shard_is_confirmed_with_a_strict_list() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut failover(
+        &log,
+        &fake,
+        "gone.example.com",
+        "db2.example.com",
+    ))
+    .assert_code(0);
+    // Fleet-unique is only proof on a whole list: the second call asks vtctld to be strict.
+    let strict: Vec<bool> = fake
+        .received_for(GET_TABLETS)
+        .iter()
+        .map(|r| r.strict)
+        .collect();
+    assert_eq!(strict, [false, true]);
+}

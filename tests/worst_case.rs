@@ -392,3 +392,75 @@ fn sigterm_before_vtctld_answers_is_recorded_with_the_call_in_flight() {
     assert_eq!(record["attempt_log"][0]["status"], "INTERRUPTED");
     assert!(fake.received_for(TYPED).is_empty());
 }
+
+#[test]
+fn a_signal_while_a_record_waits_for_the_lock_ends_the_run_at_once() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let holder = std::fs::File::create(&log).unwrap();
+    holder.lock().unwrap();
+    // A skip needs no vtctld: the run's only wait is the log's lock (up to the 60 s deadline).
+    let child = reparent(&log)
+        .env("ORC_FAILURE_TYPE", "DeadIntermediateMaster")
+        .env("ORC_RECOVERY_UID", "r-hup")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Far below the 60 s the lock wait would take: the signal ended it.
+    let out = wait_within(child, Duration::from_secs(20));
+    out.assert_code(129);
+    assert!(out.stderr.contains("interrupted by SIGHUP"), "{out:?}");
+    holder.unlock().unwrap();
+    drop(holder);
+    // The lock was never free, so no record could be written; the run said so.
+    assert!(
+        out.stderr.contains("recovery record not written"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_broken_dry_run_command_line_writes_nothing() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(reparent(&log)
+        .args(["--dry-run", "--no-such-flag"])
+        .env("ORC_FAILURE_TYPE", "DeadMaster"));
+    out.assert_code(64);
+    assert!(!log.exists(), "a dry run writes nothing");
+}
+
+#[test]
+fn runs_end_within_the_deadline_and_its_margin() {
+    // Correctness, not speed: the deadline is a promise to Orchestrator. Generous slack for a
+    // loaded machine; the margin itself is 0.5 s.
+    let limit = Duration::from_millis(1000 + 500 + 1500);
+    let dead = support::hook::unused_server();
+    let silent = support::hook::silent_server();
+    let hanging = FakeVtctld::start(Behaviour {
+        hang: true,
+        ..Behaviour::default()
+    });
+    for server in [dead, silent, hanging.server()] {
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        let started = std::time::Instant::now();
+        let out = run_within(
+            failover(&log, &server).args(["--deadline", "1s"]),
+            Duration::from_secs(30),
+        );
+        let took = started.elapsed();
+        assert!(matches!(out.code, 69 | 75), "{server}: {out:?}");
+        assert!(took < limit, "{server}: {took:?}");
+        assert_eq!(last(&log)["exit_status"], out.code);
+    }
+}

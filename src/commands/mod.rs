@@ -8,13 +8,16 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use crate::budget;
-use crate::cli::{Cli, Command};
+use crate::budget::Budget;
+use crate::cli::{Cli, Command, OutputFormat};
+use crate::connection;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
-use crate::record::{Details, Outcome};
+use crate::record::Details;
 use crate::recorder::{Conclusion, LogSettings, Recorder};
 use crate::settings::Problems;
+
+use reparent::{DRY_RUN, FALLBACK_DEADLINE};
 
 /// Runs the parsed command line and says how it ended.
 pub fn run(cli: Cli) -> ExitStatus {
@@ -43,23 +46,26 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
     else {
         return ExitStatus::Usage;
     };
+    // A dry run writes nothing, even when its command line is broken.
+    let dry_run = args.iter().any(|a| a == "--dry-run" || a == "-dry-run")
+        || Problems::default().boolean(DRY_RUN, from_env.dry_run.as_deref());
+    if dry_run {
+        return ExitStatus::Usage;
+    }
     let mut log_args = from_env.log;
     if let Some(path) = log_file_argument(args) {
         log_args.log_file = path;
     }
     let log = LogSettings::from_args(&log_args, &mut Problems::default());
     let read = ReadEvent::from_args(from_env.event);
-    let recorder = Recorder::new(
-        log,
-        crate::cli::OutputFormat::Text,
-        read,
-        budget::after(Instant::now(), budget::DEADLINE_MARGIN),
-    );
+    // The record may wait for the lock as long as the run could have: its deadline and margin.
+    let deadline = connection::deadline_of(&from_env.connection).unwrap_or(FALLBACK_DEADLINE);
+    let ends = Budget::new(Instant::now(), deadline).ends();
+    let recorder = Recorder::new(log, OutputFormat::Text, read, ends);
     let rendered = error.render().to_string();
     let first_line = rendered.lines().next().unwrap_or("usage error").trim();
     let message = format!("usage: {first_line}");
     recorder.finish_quietly(Conclusion::failure(
-        Outcome::Rejected,
         FailureKind::Usage,
         message,
         Details::default(),

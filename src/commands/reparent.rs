@@ -5,34 +5,36 @@ use std::ffi::{OsStr, OsString};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::signal::unix::{Signal, SignalKind, signal};
 
 use crate::alias::TabletAlias;
 use crate::budget::Budget;
 use crate::cli::{Api, ReparentArgs};
 use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
-use crate::exit::ExitStatus;
-use crate::exit::{Failure, FailureKind};
+use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::plan::{self, Decision};
 use crate::proto::topodata::Tablet;
+use crate::proto::topodata::TabletType;
 use crate::proto::vtctldata::GetTabletsRequest;
 use crate::record::{Details, Outcome};
 use crate::recorder::{self, Conclusion, LogSettings, Recorder};
 use crate::settings::{Problems, Setting};
-use crate::successor::{self, Question, Resolution, Scope};
+use crate::signals;
+use crate::successor::{self, Question, Resolution, Scope, ShardBasis};
 use crate::tablet::{self, Promotable, Shard};
 use crate::vtctld::client::{legacy_args, millis};
 use crate::vtctld::retry::plural;
 use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
 
 /// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
-const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
+pub(super) const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
 
-/// Set (to anything) only by the test suite, to prove that a panic still leaves a record.
+/// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
+/// debug builds (which the tests run) read it.
+#[cfg(debug_assertions)]
 const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
 
-const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
+pub(super) const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
 const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
 const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
 
@@ -79,6 +81,7 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
 
     let event_problems = read.problems.clone();
     let mut recorder = Recorder::new(log, output, read, budget.ends());
+    #[cfg(debug_assertions)]
     if std::env::var_os(TEST_PANIC_VARIABLE).is_some() {
         panic!("{TEST_PANIC_VARIABLE} is set");
     }
@@ -125,34 +128,31 @@ fn make_plan(
     promotable: Promotable,
     verbose: bool,
 ) -> Plan {
-    let mut config = problems;
-    let connection = match connection {
-        Ok(settings) => Some(settings),
-        Err(e) => {
-            config.push_message(format!("{e:#}"));
-            None
+    let none = Details::default;
+    let (settings, config) = match (problems.into_message(), connection) {
+        (None, Ok(settings)) => (Some(settings), None),
+        (others, connection) => {
+            let messages: Vec<String> = others
+                .into_iter()
+                .chain(connection.err().map(|e| format!("{e:#}")))
+                .collect();
+            (None, Some(messages.join("; ")))
         }
     };
-    let none = Details::default;
     if !event_problems.is_empty() {
         let mut message = format!("invalid input: {}", event_problems.join("; "));
-        if let Some(config) = config.into_message() {
+        if let Some(config) = config {
             message.push_str(&format!("; configuration: {config}"));
         }
-        return conclude_failure(
-            Outcome::Rejected,
-            FailureKind::InvalidInput,
-            message,
-            none(),
-        );
+        return conclude_failure(FailureKind::InvalidInput, message, none());
     }
-    if let Some(message) = config.into_message() {
-        let message = format!("configuration: {message}");
-        return conclude_failure(Outcome::Rejected, FailureKind::Config, message, none());
-    }
+    let Some(settings) = settings else {
+        let message = format!("configuration: {}", config.unwrap_or_default());
+        return conclude_failure(FailureKind::Config, message, none());
+    };
     let event = recorder.event();
-    let settings = match (plan::decide(event), connection) {
-        (Decision::Skip(reason), _) => {
+    match plan::decide(event) {
+        Decision::Skip(reason) => {
             let details = Details {
                 reason: Some(reason.clone()),
                 ..Details::default()
@@ -164,21 +164,12 @@ fn make_plan(
                 details,
             )));
         }
-        (Decision::NoSuccessor(reason), _) => {
+        Decision::NoSuccessor(reason) => {
             let message = with_notes(&reason, recorder.notes());
-            return conclude_failure(Outcome::Failed, FailureKind::NoSuccessor, message, none());
+            return conclude_failure(FailureKind::NoSuccessor, message, none());
         }
-        (Decision::Reparent, Some(settings)) => settings,
-        // Settings that failed to validate were reported above.
-        (Decision::Reparent, None) => {
-            return conclude_failure(
-                Outcome::Rejected,
-                FailureKind::Config,
-                "configuration: invalid connection settings",
-                none(),
-            );
-        }
-    };
+        Decision::Reparent => {}
+    }
     let client = settings
         .require_servers()
         .and_then(|()| Client::new(&settings, verbose));
@@ -186,7 +177,7 @@ fn make_plan(
         Ok(client) => client,
         Err(e) => {
             let message = format!("configuration: {e:#}");
-            return conclude_failure(Outcome::Rejected, FailureKind::Config, message, none());
+            return conclude_failure(FailureKind::Config, message, none());
         }
     };
     let question = Question {
@@ -214,15 +205,8 @@ fn make_plan(
     }))
 }
 
-fn conclude_failure(
-    outcome: Outcome,
-    kind: FailureKind,
-    message: impl Into<String>,
-    details: Details,
-) -> Plan {
-    Plan::Conclude(Box::new(Conclusion::failure(
-        outcome, kind, message, details,
-    )))
+fn conclude_failure(kind: FailureKind, message: impl Into<String>, details: Details) -> Plan {
+    Plan::Conclude(Box::new(Conclusion::failure(kind, message, details)))
 }
 
 fn promotable_types(raw: &[OsString], problems: &mut Problems) -> Promotable {
@@ -235,7 +219,7 @@ fn promotable_types(raw: &[OsString], problems: &mut Problems) -> Promotable {
             continue;
         }
         match tablet::parse_type(text) {
-            Some(kind) if kind != crate::proto::topodata::TabletType::Unknown => {
+            Some(kind) if kind != TabletType::Unknown => {
                 promotable.allow(kind);
             }
             _ => problems.push(
@@ -252,7 +236,9 @@ fn promotable_types(raw: &[OsString], problems: &mut Problems) -> Promotable {
 /// How the conversation with vtctld ended.
 enum Ended {
     Finished(Result<Reparented, Failure>),
-    Signal(i32, &'static str),
+    /// The guard past the deadline fired while a call was still running.
+    Abandoned,
+    Signal((i32, &'static str)),
 }
 
 /// Writes the `received` record, resolves the successor, reparents, and concludes.
@@ -271,18 +257,8 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
         Ok(runtime) => runtime,
         Err(e) => {
             let message = format!("cannot start the async runtime: {e}");
-            return Conclusion::failure(Outcome::Failed, FailureKind::Internal, message, details);
+            return Conclusion::failure(FailureKind::Internal, message, details);
         }
-    };
-    // Handlers go in before the first record, so a signal from here on always leaves an
-    // `interrupted` record rather than killing the run between its two records.
-    let (mut terminate, mut interrupt, mut hangup) = {
-        let _context = runtime.enter();
-        (
-            signal(SignalKind::terminate()).ok(),
-            signal(SignalKind::interrupt()).ok(),
-            signal(SignalKind::hangup()).ok(),
-        )
     };
     recorder.write(Outcome::Received, &details, budget.first_record_until());
 
@@ -292,16 +268,11 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
     let ended = runtime.block_on(async {
         let work = tokio::time::timeout_at(
             tokio::time::Instant::from_std(budget.guard()),
-            reparent(&mut session, &question, &mut details, &mut notes),
+            reparent(&mut session, &question, &mut details, &mut notes, recorder),
         );
         tokio::select! {
-            result = work => Ended::Finished(result.unwrap_or_else(|_| Err(Failure::new(
-                FailureKind::DeadlinePassed,
-                "deadline passed while a call to vtctld was still running",
-            )))),
-            () = next_signal(&mut terminate) => Ended::Signal(libc::SIGTERM, "SIGTERM"),
-            () = next_signal(&mut interrupt) => Ended::Signal(libc::SIGINT, "SIGINT"),
-            () = next_signal(&mut hangup) => Ended::Signal(libc::SIGHUP, "SIGHUP"),
+            result = work => result.map_or(Ended::Abandoned, Ended::Finished),
+            signal = signals::wait() => Ended::Signal(signal),
         }
     });
     // A name look-up may still sit in a blocking thread; do not wait for it.
@@ -310,9 +281,14 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
     for note in notes {
         recorder.note(note);
     }
+    let in_flight = match ended {
+        Ended::Abandoned => "TIMEOUT",
+        _ => "INTERRUPTED",
+    };
     details.vtctld_events = session.client.take_events();
-    details.set_attempts(session.attempts());
+    details.set_attempts(session.attempts(in_flight));
     details.duration_ms = Some(millis(started.elapsed()));
+    recorder.progress(&details);
     match ended {
         Ended::Finished(Ok(result)) => {
             let message = summary(&session, &details, &result, started.elapsed());
@@ -320,38 +296,16 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
             Conclusion::success(Outcome::Ok, message, details)
         }
         Ended::Finished(Err(failure)) => {
-            let outcome = if failure.kind == FailureKind::SuccessorRefused {
-                Outcome::Rejected
-            } else {
-                Outcome::Failed
-            };
-            Conclusion::failure(outcome, failure.kind, failure.message, details)
+            Conclusion::failure(failure.kind, failure.message, details)
         }
-        Ended::Signal(number, name) => {
-            let attempts = details.attempts.unwrap_or(0);
-            let message = format!(
-                "interrupted by {name} after {attempts} attempt{}; vtctld may or may not have \
-                 applied the reparent",
-                plural(attempts)
-            );
-            details.signal = Some(name);
-            Conclusion::failure(
-                Outcome::Interrupted,
-                FailureKind::Interrupted(number),
-                message,
-                details,
-            )
+        Ended::Abandoned => Conclusion::failure(
+            FailureKind::DeadlinePassed,
+            "deadline passed while a call to vtctld was still running",
+            details,
+        ),
+        Ended::Signal(signal) => {
+            Conclusion::success(Outcome::Received, "", details).interrupted(signal)
         }
-    }
-}
-
-/// Waits for the next delivery of a signal; forever if its handler could not be installed.
-async fn next_signal(signal: &mut Option<Signal>) {
-    match signal {
-        Some(signal) => {
-            signal.recv().await;
-        }
-        None => std::future::pending().await,
     }
 }
 
@@ -361,8 +315,11 @@ async fn reparent(
     question: &Question,
     details: &mut Details,
     notes: &mut Vec<String>,
+    recorder: &Recorder,
 ) -> Result<Reparented, Failure> {
     let alias = choose(session, question, details, notes).await?;
+    // From here on vtctld is told: a bug must not lose which tablet that was.
+    recorder.progress(details);
     session
         .call(
             Rpc::TabletExternallyReparented,
@@ -383,20 +340,58 @@ async fn choose(
 ) -> Result<TabletAlias, Failure> {
     let mut resolution = None;
     if let Some(shard) = &question.cluster_shard {
-        match list(session, Some(shard)).await? {
-            Some(tablets) => match successor::resolve(&tablets, Scope::Shard(shard), question) {
-                Resolution::NeedFleet(why) => notes.push(format!("{why}; asked for every tablet")),
-                settled => resolution = Some(settled),
-            },
-            None => return unverified(question, details, notes),
+        match list(session, Some(shard), false).await {
+            Ok(Some(tablets)) => {
+                match successor::resolve(&tablets, Scope::Shard(shard), question) {
+                    Resolution::NeedFleet(why) => {
+                        notes.push(format!("{why}; asked for every tablet"))
+                    }
+                    settled => resolution = Some(settled),
+                }
+            }
+            Ok(None) => return unverified(question, details, notes),
+            // vtctld knows no such shard: the alias is not a Vitess shard name after all.
+            Err(failure) if failure.kind == FailureKind::VtctldRefused => notes.push(format!(
+                "the cluster alias names {shard}, which vtctld could not list ({}); asked for \
+                 every tablet",
+                failure.message
+            )),
+            Err(failure) => return Err(failure),
         }
     }
     let resolution = match resolution {
         Some(settled) => settled,
-        None => match list(session, None).await? {
+        None => match list(session, None, false).await? {
             Some(tablets) => successor::resolve(&tablets, Scope::Fleet, question),
             None => return unverified(question, details, notes),
         },
+    };
+    let resolution = match resolution {
+        // Uniqueness in a list is proof only when the list is whole: vtctld leaves out cells it
+        // cannot read unless asked to be strict.
+        Resolution::Chosen(chosen) if chosen.basis == ShardBasis::Unknown => {
+            match list(session, None, true).await {
+                Ok(Some(tablets)) => match successor::resolve(&tablets, Scope::Fleet, question) {
+                    Resolution::Chosen(strict) if strict.alias == chosen.alias => {
+                        Resolution::Chosen(strict)
+                    }
+                    other => other,
+                },
+                Ok(None) => Resolution::Chosen(chosen),
+                Err(failure) => {
+                    return Err(Failure::new(
+                        FailureKind::SuccessorRefused,
+                        format!(
+                            "refusing to reparent: the failed shard is unknown, so the successor \
+                             must be unique in the whole fleet, and vtctld could not list every \
+                             cell (strict GetTablets: {})",
+                            failure.message
+                        ),
+                    ));
+                }
+            }
+        }
+        other => other,
     };
     match resolution {
         Resolution::Chosen(chosen) => {
@@ -406,6 +401,7 @@ async fn choose(
             details.verification = Some("verified");
             details.tablet = Some(chosen.tablet);
             details.tablet_type = Some(chosen.tablet_type);
+            details.already_primary = chosen.already_primary;
             notes.extend(chosen.notes);
             Ok(chosen.alias)
         }
@@ -429,10 +425,12 @@ async fn choose(
 async fn list(
     session: &mut Session,
     shard: Option<&Shard>,
+    strict: bool,
 ) -> Result<Option<Vec<Tablet>>, Failure> {
     let request = GetTabletsRequest {
         keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
         shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
+        strict,
         ..GetTabletsRequest::default()
     };
     let listed = session
@@ -500,9 +498,9 @@ fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: D
         .or_else(|| details.alias.clone())
         .unwrap_or_else(|| "the successor".to_owned());
     let was = match &result.old_primary {
+        _ if details.already_primary => " (already was)".to_owned(),
         Some(old) if result.new_primary.as_ref() == Some(old) => " (already was)".to_owned(),
         Some(old) => format!(" (was {old})"),
-        None if details.tablet_type.as_deref() == Some("PRIMARY") => " (already was)".to_owned(),
         None => String::new(),
     };
     let attempts = session.count_attempts(Rpc::TabletExternallyReparented);

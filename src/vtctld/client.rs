@@ -12,8 +12,7 @@ use crate::alias::TabletAlias;
 use crate::connection::{ConnectionSettings, ServerAddr, TlsSettings};
 use crate::proto::topodata::Tablet;
 use crate::proto::vtctldata::{
-    ExecuteVtctlCommandRequest, GetCellInfoNamesRequest, GetTabletsRequest,
-    TabletExternallyReparentedRequest,
+    ExecuteVtctlCommandRequest, GetTabletsRequest, TabletExternallyReparentedRequest,
 };
 use crate::proto::vtctlservice::vtctl_client::VtctlClient;
 use crate::proto::vtctlservice::vtctld_client::VtctldClient;
@@ -148,7 +147,7 @@ pub struct Client {
     auth: Option<(AsciiMetadataValue, AsciiMetadataValue)>,
     verbose: bool,
     /// Log lines the legacy API streamed, kept even when the stream ends in an error.
-    pub events: Vec<String>,
+    events: Vec<String>,
     dropped_events: usize,
 }
 
@@ -213,21 +212,28 @@ impl Client {
         &self.servers[index % self.servers.len()].addr
     }
 
-    /// The connection to server `index`, made on first use within the connect timeout, which
-    /// bounds name resolution too.
-    async fn channel(&mut self, index: usize) -> Result<Channel, CallError> {
+    /// Whether a connection to server `index` stands.
+    pub fn is_connected(&self, index: usize) -> bool {
+        self.servers[index].channel.is_some()
+    }
+
+    /// The connection to server `index`, made on first use within the connect timeout (which
+    /// bounds name resolution too) and the attempt's budget: a connection that does not come
+    /// is a connection error, however the time ran out.
+    async fn channel(&mut self, index: usize, budget: Duration) -> Result<Channel, CallError> {
         let server = &mut self.servers[index];
         if let Some(channel) = &server.channel {
             return Ok(channel.clone());
         }
-        let connect = tokio::time::timeout(self.connect_timeout, server.endpoint.connect());
+        let limit = self.connect_timeout.min(budget);
+        let connect = tokio::time::timeout(limit, server.endpoint.connect());
         let channel = match connect.await {
             Ok(Ok(channel)) => channel,
             Ok(Err(e)) => return Err(connect_error(&e)),
             Err(_) => {
                 return Err(CallError::Connect(format!(
                     "no connection within {} ms (name resolution, TCP and TLS)",
-                    millis(self.connect_timeout)
+                    millis(limit)
                 )));
             }
         };
@@ -251,7 +257,7 @@ impl Client {
         message: GetTabletsRequest,
         budget: Duration,
     ) -> Result<Vec<Tablet>, CallError> {
-        let channel = self.channel(index).await?;
+        let channel = self.channel(index, budget).await?;
         let request = self.request(message, budget);
         let response = VtctldClient::new(channel)
             .max_decoding_message_size(MAX_TABLETS_RESPONSE)
@@ -261,20 +267,6 @@ impl Client {
         Ok(response.into_inner().tablets)
     }
 
-    pub async fn get_cell_info_names(
-        &mut self,
-        index: usize,
-        budget: Duration,
-    ) -> Result<Vec<String>, CallError> {
-        let channel = self.channel(index).await?;
-        let request = self.request(GetCellInfoNamesRequest {}, budget);
-        let response = VtctldClient::new(channel)
-            .get_cell_info_names(request)
-            .await
-            .map_err(status_error)?;
-        Ok(response.into_inner().names)
-    }
-
     /// Typed `Vtctld/TabletExternallyReparented`.
     pub async fn reparent_typed(
         &mut self,
@@ -282,7 +274,7 @@ impl Client {
         alias: &TabletAlias,
         budget: Duration,
     ) -> Result<Reparented, CallError> {
-        let channel = self.channel(index).await?;
+        let channel = self.channel(index, budget).await?;
         let message = TabletExternallyReparentedRequest {
             tablet: Some(alias.to_proto()),
         };
@@ -310,7 +302,7 @@ impl Client {
         alias: &TabletAlias,
         budget: Duration,
     ) -> Result<Reparented, CallError> {
-        let channel = self.channel(index).await?;
+        let channel = self.channel(index, budget).await?;
         let server = self.servers[index].addr.to_string();
         let message = ExecuteVtctlCommandRequest {
             args: legacy_args(alias),

@@ -10,5 +10,3 @@ pub use retry::{Rpc, Session};
 pub const TYPED_REPARENT_METHOD: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
 pub const LEGACY_METHOD: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
 pub const GET_TABLETS_METHOD: &str = "/vtctlservice.Vtctld/GetTablets";
-pub const GET_TABLET_METHOD: &str = "/vtctlservice.Vtctld/GetTablet";
-pub const GET_CELL_INFO_NAMES_METHOD: &str = "/vtctlservice.Vtctld/GetCellInfoNames";

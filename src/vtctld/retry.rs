@@ -24,7 +24,6 @@ const BACKOFF_MAX: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rpc {
     GetTablets,
-    GetCellInfoNames,
     TabletExternallyReparented,
 }
 
@@ -32,7 +31,6 @@ impl Rpc {
     pub fn name(self) -> &'static str {
         match self {
             Self::GetTablets => "GetTablets",
-            Self::GetCellInfoNames => "GetCellInfoNames",
             Self::TabletExternallyReparented => "TabletExternallyReparented",
         }
     }
@@ -148,19 +146,16 @@ impl Session {
         }
     }
 
-    pub fn deadline(&self) -> Instant {
-        self.deadline
-    }
-
-    /// Every attempt so far, and the one a signal interrupted.
-    pub fn attempts(&self) -> Vec<AttemptRecord> {
+    /// Every attempt so far, and the one still in flight (abandoned or interrupted) with
+    /// `in_flight_status`.
+    pub fn attempts(&self, in_flight_status: &str) -> Vec<AttemptRecord> {
         let mut all = self.attempts.clone();
         if let Some(flight) = &self.in_flight {
             all.push(AttemptRecord {
                 rpc: flight.rpc.name(),
                 server: flight.server.clone(),
                 api: flight.api.as_str(),
-                status: "INTERRUPTED".into(),
+                status: in_flight_status.into(),
                 ms: millis(flight.started.elapsed()),
             });
         }
@@ -171,9 +166,11 @@ impl Session {
         self.attempts.iter().filter(|a| a.rpc == rpc.name()).count()
     }
 
-    /// Whether every server answered UNIMPLEMENTED on the typed API (a Vitess from before it).
+    /// Whether the servers that accept us all answered UNIMPLEMENTED on the typed API (a Vitess
+    /// from before it).
     pub fn typed_api_missing(&self) -> bool {
-        self.states.iter().all(|s| s.lacks_typed_api)
+        let accepting = || self.states.iter().filter(|s| !s.refused_us);
+        accepting().next().is_some() && accepting().all(|s| s.lacks_typed_api)
     }
 
     fn api_for(&self, index: usize, rpc: Rpc) -> ApiKind {
@@ -203,7 +200,9 @@ impl Session {
     ) -> Result<T, Failure> {
         let count = self.states.len();
         let mut rounds: u32 = 0;
-        let mut failed_this_round = 0usize;
+        // Servers that failed since the last back-off: one round is over when every usable
+        // server is among them.
+        let mut failed_this_round = vec![false; count];
         let mut last_error: Option<String> = None;
         loop {
             let Some(index) = (0..count)
@@ -232,7 +231,12 @@ impl Session {
                     .unwrap_or(Err(CallError::Timeout(budget)))
                     .map_err(|e| e.local_timeout_as_timeout(budget));
             self.in_flight = None;
-            self.reached |= !matches!(result, Err(CallError::Connect(_) | CallError::Tls(_)));
+            self.reached |= match &result {
+                Ok(_) | Err(CallError::Status(_)) => true,
+                // A call that timed out reached the server only if a connection stands.
+                Err(CallError::Timeout(_)) => self.client.is_connected(index),
+                Err(CallError::Connect(_) | CallError::Tls(_)) => false,
+            };
             self.attempts.push(AttemptRecord {
                 rpc: rpc.name(),
                 server: server.to_string(),
@@ -256,13 +260,14 @@ impl Session {
                 }
                 Verdict::Retry => {
                     self.next_server = index + 1;
-                    failed_this_round += 1;
-                    let usable = (0..count).filter(|i| self.usable(*i, rpc)).count();
-                    if failed_this_round >= usable {
+                    failed_this_round[index] = true;
+                    let round_over =
+                        (0..count).all(|i| failed_this_round[i] || !self.usable(i, rpc));
+                    if round_over {
                         let remaining = self.deadline.saturating_duration_since(Instant::now());
                         tokio::time::sleep(backoff(rounds).min(remaining)).await;
                         rounds = rounds.saturating_add(1);
-                        failed_this_round = 0;
+                        failed_this_round.fill(false);
                     }
                 }
             }

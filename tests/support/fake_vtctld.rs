@@ -85,6 +85,8 @@ pub struct Received {
     pub grpc_timeout: Option<String>,
     /// GetTablets' keyspace and shard filter (empty when unfiltered).
     pub filter: (String, String),
+    /// GetTablets' `strict`.
+    pub strict: bool,
     pub at: Instant,
 }
 
@@ -270,6 +272,7 @@ impl Service {
             password: text("password"),
             grpc_timeout: text("grpc-timeout"),
             filter: Default::default(),
+            strict: false,
             at: Instant::now(),
         });
         let behaviour = lock(&self.behaviour).clone();
@@ -401,6 +404,7 @@ impl Vtctld for Service {
             .await;
         if let Some(last) = lock(&self.received).last_mut() {
             last.filter = (filter.keyspace.clone(), filter.shard.clone());
+            last.strict = filter.strict;
         }
         let behaviour = behaviour?;
         if !behaviour.typed {
@@ -413,6 +417,19 @@ impl Vtctld for Service {
         }
         if filter.keyspace.is_empty() && !filter.shard.is_empty() {
             return Err(Status::invalid_argument("shard requires keyspace"));
+        }
+        // vtctld reads a shard's tablet map from the shard record; a shard that does not exist
+        // is the topology's NoNode error, which vtctld passes on as a plain Go error (UNKNOWN).
+        if !filter.shard.is_empty()
+            && !behaviour
+                .tablets
+                .iter()
+                .any(|t| t.keyspace == filter.keyspace && t.shard == filter.shard)
+        {
+            return Err(Status::unknown(format!(
+                "node doesn't exist: keyspaces/{}/shards/{}/Shard",
+                filter.keyspace, filter.shard
+            )));
         }
         let tablets = behaviour
             .tablets
