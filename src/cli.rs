@@ -134,6 +134,12 @@ impl TypedValueParser for Choices {
     }
 }
 
+/// Any path, the empty one included: an empty `ORC_VITESS_HOOK_*` path is our configuration
+/// error (with a record), not clap's usage error.
+fn any_path() -> impl TypedValueParser<Value = PathBuf> {
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
+}
+
 const BOOLEAN: Choices = Choices(&[("true", "on"), ("false", "off")]);
 
 #[derive(Debug, Args)]
@@ -332,7 +338,8 @@ pub struct LogArgs {
         long,
         env = "ORC_VITESS_HOOK_LOG_FILE",
         value_name = "FILE",
-        default_value = DEFAULT_LOG_FILE
+        default_value = DEFAULT_LOG_FILE,
+        value_parser = any_path()
     )]
     pub log_file: PathBuf,
 
@@ -422,6 +429,7 @@ pub struct ConnectionArgs {
         long,
         env = "ORC_VITESS_HOOK_TLS_CA",
         value_name = "FILE",
+        value_parser = any_path(),
         aliases = ["vtctld-grpc-ca", "vtctld_grpc_ca"]
     )]
     pub tls_ca: Option<PathBuf>,
@@ -431,6 +439,7 @@ pub struct ConnectionArgs {
         long,
         env = "ORC_VITESS_HOOK_TLS_CERT",
         value_name = "FILE",
+        value_parser = any_path(),
         aliases = ["vtctld-grpc-cert", "vtctld_grpc_cert"]
     )]
     pub tls_cert: Option<PathBuf>,
@@ -440,6 +449,7 @@ pub struct ConnectionArgs {
         long,
         env = "ORC_VITESS_HOOK_TLS_KEY",
         value_name = "FILE",
+        value_parser = any_path(),
         aliases = ["vtctld-grpc-key", "vtctld_grpc_key"]
     )]
     pub tls_key: Option<PathBuf>,
@@ -458,6 +468,7 @@ pub struct ConnectionArgs {
         long,
         env = "ORC_VITESS_HOOK_AUTH_STATIC_CREDS",
         value_name = "FILE",
+        value_parser = any_path(),
         aliases = ["grpc-auth-static-client-creds", "grpc_auth_static_client_creds"]
     )]
     pub auth_static_creds: Option<PathBuf>,

@@ -195,11 +195,14 @@ impl ConnectionSettings {
             SHORTEST,
             LONGEST_CONNECT,
         );
-        let server_name = args
-            .tls_server_name
-            .as_deref()
-            .and_then(|name| problems.text(TLS_SERVER_NAME, name))
-            .map(str::to_owned);
+        let server_name = args.tls_server_name.as_deref().and_then(|raw| {
+            let name = problems.text(TLS_SERVER_NAME, raw)?;
+            let valid = rustls::pki_types::ServerName::try_from(name).is_ok();
+            if !valid {
+                problems.push(TLS_SERVER_NAME, raw, "expected a DNS name or an IP address");
+            }
+            valid.then(|| name.to_owned())
+        });
         let tls = match tls_settings(args, server_name) {
             Ok(tls) => tls,
             Err(e) => {
@@ -274,11 +277,14 @@ fn tls_settings(args: &ConnectionArgs, server_name: Option<String>) -> Result<Op
 }
 
 fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    if path.as_os_str().is_empty() {
+        bail!("{what}: the path is empty; expected a file");
+    }
     std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
 }
 
 fn read_ca(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS CA file")?;
+    let pem = read(path, "TLS CA file (--tls-ca)")?;
     let certs = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| anyhow!("TLS CA file {}: malformed PEM ({e})", path.display()))?;
@@ -292,7 +298,7 @@ fn read_ca(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn read_cert(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS certificate file")?;
+    let pem = read(path, "TLS certificate file (--tls-cert)")?;
     CertificateDer::from_pem_slice(&pem).map_err(|e| {
         anyhow!(
             "TLS certificate file {}: expected a PEM certificate ({e})",
@@ -303,7 +309,7 @@ fn read_cert(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn read_key(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS key file")?;
+    let pem = read(path, "TLS key file (--tls-key)")?;
     PrivateKeyDer::from_pem_slice(&pem).map_err(|e| {
         anyhow!(
             "TLS key file {}: expected a PEM private key ({e})",
@@ -316,7 +322,10 @@ fn read_key(path: &Path) -> Result<Vec<u8>> {
 /// Reads `{"Username": "...", "Password": "..."}`, refusing a file every user can read or write.
 fn read_static_auth(path: &Path) -> Result<StaticAuth> {
     use std::os::unix::fs::PermissionsExt;
-    let what = "static auth credentials file";
+    let what = "static auth credentials file (--auth-static-creds)";
+    if path.as_os_str().is_empty() {
+        bail!("{what}: the path is empty; expected a file");
+    }
     let mode = std::fs::metadata(path)
         .with_context(|| format!("cannot read {what} {}", path.display()))?
         .permissions()

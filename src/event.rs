@@ -120,14 +120,27 @@ impl FailoverEvent {
 }
 
 /// What reading the event found: the typed event, the raw text of values that did not parse
-/// (recorded under their own field names), notes, and the problems that reject the run.
+/// (recorded under their own field names), notes, the problems that reject the run, and the
+/// warnings about values no decision rests on (also in the notes).
 #[derive(Debug, Clone, Default)]
 pub struct ReadEvent {
     pub event: FailoverEvent,
     pub invalid: BTreeMap<&'static str, String>,
     pub notes: Vec<String>,
     pub problems: Vec<String>,
+    pub warnings: Vec<String>,
 }
+
+/// The typed values a decision rests on: one that does not parse rejects the run. Any other
+/// value that does not parse is kept as given, with a warning, and the reparent goes ahead.
+const DECISIVE: &[&str] = &[
+    "is_master",
+    "is_co_master",
+    "is_successful",
+    "failed_port",
+    "successor_port",
+    "successor_alias",
+];
 
 impl ReadEvent {
     pub fn from_args(args: EventArgs) -> Self {
@@ -140,7 +153,7 @@ impl ReadEvent {
             is_co_master: r.boolean("is_co_master", args.is_co_master),
             failure_description: r.text("failure_description", args.failure_description),
             command: r.text("command", args.command),
-            failed_host: r.trimmed("failed_host", args.failed_host),
+            failed_host: r.host("failed_host", args.failed_host),
             failed_port: r.port("failed_port", args.failed_port),
             failure_cluster: r.text("failure_cluster", args.failure_cluster),
             failure_cluster_alias: r.trimmed("failure_cluster_alias", args.failure_cluster_alias),
@@ -157,7 +170,7 @@ impl ReadEvent {
             is_successful: r.boolean("is_successful", args.is_successful),
             lost_replicas: r.list("lost_replicas", args.lost_replicas),
             replica_hosts: r.list("replica_hosts", args.replica_hosts),
-            successor_host: r.trimmed("successor_host", args.successor_host),
+            successor_host: r.host("successor_host", args.successor_host),
             successor_port: r.port("successor_port", args.successor_port),
             successor_alias: r.alias("successor_alias", args.successor_alias),
             successor_binlog_coordinates: r.text(
@@ -165,11 +178,14 @@ impl ReadEvent {
                 args.successor_binlog_coordinates,
             ),
         };
+        let mut notes = r.notes;
+        notes.extend(r.warnings.iter().cloned());
         Self {
             event: e,
             invalid: r.invalid,
-            notes: r.notes,
+            notes,
             problems: r.problems,
+            warnings: r.warnings,
         }
     }
 }
@@ -241,6 +257,7 @@ struct Reader {
     invalid: BTreeMap<&'static str, String>,
     notes: Vec<String>,
     problems: Vec<String>,
+    warnings: Vec<String>,
 }
 
 impl Reader {
@@ -278,6 +295,15 @@ impl Reader {
             .filter(|v| !v.is_empty())
     }
 
+    /// A host name or address; an IPv6 address may come in brackets, which are not part of it.
+    fn host(&mut self, field: &'static str, raw: Option<OsString>) -> Option<String> {
+        self.trimmed(field, raw).map(|host| {
+            host.strip_prefix('[')
+                .and_then(|inner| inner.strip_suffix(']'))
+                .map_or(host.clone(), str::to_owned)
+        })
+    }
+
     /// Parses a present value; on failure keeps the raw text and names field, value and expectation.
     fn parsed<T>(
         &mut self,
@@ -289,10 +315,13 @@ impl Reader {
         match parse(&value) {
             Ok(parsed) => Some(parsed),
             Err(expected) => {
-                self.problems.push(format!(
-                    "{field} ({}): {value:?}: {expected}",
-                    field_sources(field)
-                ));
+                let problem = format!("{field} ({}): {value:?}: {expected}", field_sources(field));
+                if DECISIVE.contains(&field) {
+                    self.problems.push(problem);
+                } else {
+                    self.warnings
+                        .push(format!("{problem}; kept as given, no decision rests on it"));
+                }
                 self.invalid.insert(field, value);
                 None
             }
@@ -536,8 +565,15 @@ mod tests {
             let mut a = args();
             set(&mut a, value.into());
             let read = ReadEvent::from_args(a);
-            assert_eq!(read.problems.len(), 1);
-            let problem = &read.problems[0];
+            let decisive = DECISIVE.contains(&field);
+            let found = if decisive {
+                &read.problems
+            } else {
+                &read.warnings
+            };
+            assert_eq!(found.len(), 1, "{field}");
+            assert_eq!(read.problems.is_empty(), !decisive, "{field}");
+            let problem = &found[0];
             assert!(problem.starts_with(field), "{problem}");
             assert!(problem.contains(&format!("{value:?}")), "{problem}");
             assert!(problem.contains(expected), "{problem}");

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::{LogArgs, LogFormat, OutputFormat};
+use crate::cli::{DEFAULT_LOG_FILE, LogArgs, LogFormat, OutputFormat};
 use crate::event::{FailoverEvent, ReadEvent};
 use crate::exit::{ExitStatus, FailureKind};
 use crate::output;
@@ -22,6 +22,7 @@ use crate::recovery_log::{self, RecoveryLog};
 use crate::settings::{Problems, Setting};
 
 const OUTPUT: Setting = Setting::new("--output", "ORC_VITESS_HOOK_OUTPUT");
+const LOG_FILE: Setting = Setting::new("--log-file", "ORC_VITESS_HOOK_LOG_FILE");
 const LOG_FORMAT: Setting = Setting::new("--log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
 const FSYNC: Setting = Setting::new("--fsync", "ORC_VITESS_HOOK_FSYNC");
 
@@ -37,6 +38,20 @@ impl LogSettings {
     /// Reads the log settings; a bad one is a problem, and the default stands in for it so the
     /// failover can still be recorded.
     pub fn from_args(args: &LogArgs, problems: &mut Problems) -> Self {
+        let given = args.log_file.as_os_str();
+        let usable = !given.is_empty() && !given.to_str().is_some_and(crate::event::is_placeholder);
+        if !usable {
+            problems.push(
+                LOG_FILE,
+                given,
+                &format!("expected a file path (records go to {DEFAULT_LOG_FILE} instead)"),
+            );
+        }
+        let path = if usable {
+            args.log_file.clone()
+        } else {
+            PathBuf::from(DEFAULT_LOG_FILE)
+        };
         let format = problems
             .choice(
                 LOG_FORMAT,
@@ -45,7 +60,7 @@ impl LogSettings {
             )
             .unwrap_or(LogFormat::Logfmt);
         Self {
-            path: args.log_file.clone(),
+            path,
             format,
             fsync: problems.boolean(FSYNC, args.fsync.as_deref()),
         }
@@ -100,13 +115,18 @@ impl Conclusion {
             return self;
         }
         let attempts = self.details.attempts.unwrap_or(0);
+        let reparent_sent = self
+            .details
+            .attempt_log
+            .iter()
+            .any(|a| a.rpc == crate::vtctld::Rpc::TabletExternallyReparented.name());
         let message = format!(
             "interrupted by {name} after {attempts} call{} to vtctld{}",
             crate::vtctld::retry::plural(attempts),
-            if attempts == 0 {
-                String::new()
+            if reparent_sent {
+                "; vtctld may or may not have applied the reparent"
             } else {
-                "; vtctld may or may not have applied the reparent".to_owned()
+                "; no reparent was sent"
             }
         );
         let mut details = self.details;
@@ -293,7 +313,10 @@ impl Recorder {
             Err(e) => Err(e.clone()),
         };
         if let Err(e) = result {
-            output::err(&format!("error: recovery record not written: {e}"));
+            // The same cause (an unopenable log) would otherwise be printed once per record.
+            if !self.write_errors.contains(&e) {
+                output::err(&format!("error: recovery record not written: {e}"));
+            }
             self.write_errors.push(e);
         }
     }

@@ -115,6 +115,7 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
     }
 
     // 1. The failed shard: where the failed primary's tablet is, and what the cluster alias says.
+    let mut failed_tablets: Vec<&Tablet> = Vec::new();
     let failed_shard = match &question.failed {
         None => None,
         Some(failed) => {
@@ -137,7 +138,11 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
                         &matches,
                     );
                 }
-                Some(first) => Some(Shard::of(first)),
+                Some(first) => {
+                    let shard = Shard::of(first);
+                    failed_tablets = matches;
+                    Some(shard)
+                }
             }
         }
     };
@@ -201,6 +206,36 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
             Err(refusal) => return Resolution::Refused(refusal),
         },
     };
+
+    // The dead primary cannot be its own successor.
+    if failed_tablets
+        .iter()
+        .any(|t| t.alias.is_some() && t.alias == chosen.alias)
+    {
+        let reason = format!(
+            "the successor {} is the failed primary itself",
+            tablet::describe(chosen)
+        );
+        return refuse(shard, reason, &[]);
+    }
+    // With the failed shard unknown, the successor's shard must not have a primary that nothing
+    // says has failed: reparenting would demote a healthy primary.
+    if basis == ShardBasis::Unknown {
+        let own = Shard::of(chosen);
+        let healthy: Vec<&Tablet> = tablets
+            .iter()
+            .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
+            .filter(|t| t.alias != chosen.alias)
+            .collect();
+        if !healthy.is_empty() {
+            let reason = format!(
+                "the failed shard is unknown (the failed primary is not in vtctld's list and no \
+                 keyspace.shard cluster alias names it), and the successor's shard {own} has a \
+                 PRIMARY that nothing says has failed: reparenting would demote it"
+            );
+            return refuse(None, reason, &healthy);
+        }
+    }
 
     // 3. A type that may become primary.
     let Some(alias) = tablet::alias_of(chosen) else {
@@ -641,9 +676,54 @@ mod tests {
     }
 
     #[test]
-    fn unknown_failed_primary_needs_an_exact_fleet_unique_match() {
-        let c = chosen(resolve(
+    fn the_failed_primary_is_never_its_own_successor() {
+        let why = refused(resolve(
             &fleet(),
+            Scope::Fleet,
+            &question("db1.example.com", "db1.example.com"),
+        ));
+        assert!(why.contains("zone1-0000000100 (PRIMARY"), "{why}");
+        assert!(why.contains("is the failed primary itself"), "{why}");
+    }
+
+    #[test]
+    fn an_unknown_failed_shard_never_demotes_a_primary_nothing_says_failed() {
+        // The failed host is misspelt (a wrong port): customer/-80's replica matches exactly and
+        // uniquely, but customer/-80's primary is alive.
+        let mut q = question("db1.example.com", "db2.other.net");
+        q.failed.as_mut().unwrap().port = 3307;
+        let why = refused(resolve(&fleet(), Scope::Fleet, &q));
+        assert!(
+            why.starts_with("refusing to reparent: the failed shard is unknown"),
+            "{why}"
+        );
+        assert!(
+            why.contains("the successor's shard customer/-80 has a PRIMARY"),
+            "{why}"
+        );
+        assert!(
+            why.contains("would demote it; candidates: zone1-0000000200"),
+            "{why}"
+        );
+        // Its primary's record gone (the failed one, unknown to vtctld): the replica may go.
+        let tablets: Vec<Tablet> = fleet()
+            .into_iter()
+            .filter(|t| t.mysql_hostname != "db4.example.com")
+            .collect();
+        let c = chosen(resolve(&tablets, Scope::Fleet, &q));
+        assert_eq!(c.alias.to_string(), "zone1-0000000201");
+    }
+
+    #[test]
+    fn unknown_failed_primary_needs_an_exact_fleet_unique_match() {
+        // commerce/0's primary record is gone (it is the one that failed, under a name vtctld
+        // does not know).
+        let without_primary: Vec<Tablet> = fleet()
+            .into_iter()
+            .filter(|t| t.mysql_hostname != "db1.example.com")
+            .collect();
+        let c = chosen(resolve(
+            &without_primary,
             Scope::Fleet,
             &question("gone.example.com", "db3.example.com").with_all_types(),
         ));

@@ -248,9 +248,19 @@ fn a_cluster_alias_that_contradicts_the_failed_primary_is_refused() {
     );
 }
 
+/// The demo fleet without commerce/0's primary record, as when the failed primary's tablet
+/// record is gone.
+fn without_commerce_primary() -> Behaviour {
+    let mut behaviour = Behaviour::default();
+    behaviour
+        .tablets
+        .retain(|t| t.mysql_hostname != "db1.example.com");
+    behaviour
+}
+
 #[test]
 fn an_unknown_failed_shard_needs_an_exact_fleet_unique_match() {
-    let fake = FakeVtctld::start(Behaviour::default());
+    let fake = FakeVtctld::start(without_commerce_primary());
     let dir = temp_dir();
     let log = log_in(&dir);
     // The failed primary's tablet record is gone and Orchestrator's alias is its cluster name.
@@ -269,7 +279,7 @@ fn an_unknown_failed_shard_needs_an_exact_fleet_unique_match() {
         "{record}"
     );
 
-    let fake = FakeVtctld::start(Behaviour::default());
+    let fake = FakeVtctld::start(without_commerce_primary());
     let out = run(&mut failover(&log, &fake, "gone.example.com", "db2"));
     assert_refused(
         &out,
@@ -277,6 +287,44 @@ fn an_unknown_failed_shard_needs_an_exact_fleet_unique_match() {
         &fake,
         "only short-name matches have MySQL at db2:3306",
     );
+}
+
+#[test]
+fn an_unknown_failed_shard_never_demotes_a_live_primary() {
+    // A wrong failed port: the failed primary is not found, and the successor Orchestrator
+    // names matches customer/-80's replica exactly, in a shard whose primary nothing says failed.
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out =
+        run(failover(&log, &fake, "db1.example.com", "db2.other.net")
+            .env("ORC_FAILED_PORT", "3307"));
+    let record = assert_refused(
+        &out,
+        &log,
+        &fake,
+        "the successor's shard customer/-80 has a PRIMARY that nothing says has failed",
+    );
+    assert!(
+        record["candidates"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("zone1-0000000200")
+    );
+}
+
+#[test]
+fn the_failed_primary_cannot_be_its_own_successor() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut failover(
+        &log,
+        &fake,
+        "db1.example.com",
+        "db1.example.com",
+    ));
+    assert_refused(&out, &log, &fake, "is the failed primary itself");
 }
 
 #[test]
@@ -351,7 +399,7 @@ fn a_cluster_alias_naming_a_shard_vtctld_does_not_have_is_set_aside() {
 
 #[test]
 fn an_unknown_failed_shard_is_confirmed_with_a_strict_list() {
-    let fake = FakeVtctld::start(Behaviour::default());
+    let fake = FakeVtctld::start(without_commerce_primary());
     let dir = temp_dir();
     let log = log_in(&dir);
     run(&mut failover(

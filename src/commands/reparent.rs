@@ -80,6 +80,9 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     let budget = Budget::new(started, deadline);
 
     let event_problems = read.problems.clone();
+    for warning in &read.warnings {
+        crate::output::err(&format!("warning: {warning}"));
+    }
     let mut recorder = Recorder::new(log, output, read, budget.ends());
     #[cfg(debug_assertions)]
     if std::env::var_os(TEST_PANIC_VARIABLE).is_some() {

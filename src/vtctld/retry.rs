@@ -62,6 +62,12 @@ const HOPELESS_MESSAGES: &[&str] = &[
     "must not be nil",
 ];
 
+/// Whether an UNIMPLEMENTED answer says the service or method does not exist, as grpc-go (and a
+/// tonic server, with no message) answers for a service it does not serve.
+fn names_a_missing_service(message: &str) -> bool {
+    message.is_empty() || message.contains("unknown service") || message.contains("unknown method")
+}
+
 /// Classifies a failed attempt: by gRPC code first, by Vitess's well-known messages second.
 pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
     let status = match error {
@@ -85,7 +91,13 @@ pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
             }
         }
         Code::Unauthenticated | Code::PermissionDenied => Verdict::RefusedUs,
-        Code::Unimplemented if api == ApiKind::Vtctld => Verdict::LacksTypedApi,
+        // A vtctld older than the typed API says "unknown service" (grpc-go); anything else
+        // coded UNIMPLEMENTED (an HTTP 404 from a proxy in front of vtctld) is no such proof.
+        Code::Unimplemented
+            if api == ApiKind::Vtctld && names_a_missing_service(status.message()) =>
+        {
+            Verdict::LacksTypedApi
+        }
         Code::Ok
         | Code::InvalidArgument
         | Code::NotFound
@@ -276,17 +288,25 @@ impl Session {
     }
 
     fn no_usable_server(&self, rpc: Rpc, last_error: Option<String>) -> Failure {
-        let last = last_error.unwrap_or_default();
+        let last = last_error
+            .map(|e| format!("; last: {e}"))
+            .unwrap_or_default();
         if self.states.iter().all(|s| s.refused_us) {
             Failure::new(
                 FailureKind::NotAccepted,
-                format!("no vtctld accepted our TLS certificate or credentials; last: {last}"),
+                format!("no vtctld accepted our TLS certificate or credentials{last}"),
             )
         } else {
+            let wanted = if rpc.has_legacy_form() {
+                " (--api vtctld allows no fallback to the legacy API)"
+            } else {
+                ""
+            };
             Failure::new(
                 FailureKind::VtctldRefused,
                 format!(
-                    "no vtctld serves {} on the typed Vtctld API (UNIMPLEMENTED); last: {last}",
+                    "no vtctld serves the typed Vtctld API (they answered UNIMPLEMENTED), which \
+                     {} needs{wanted}{last}",
                     rpc.name()
                 ),
             )
