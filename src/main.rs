@@ -32,10 +32,7 @@ fn main() -> ExitCode {
             let _ = e.print();
             ExitStatus::Done
         }
-        Err(e) => {
-            let _ = e.print();
-            commands::usage_error(&e, &args)
-        }
+        Err(e) => commands::usage_error(&e, &args),
     };
     ExitCode::from(status.code())
 }

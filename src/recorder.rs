@@ -369,14 +369,6 @@ impl Recorder {
         status
     }
 
-    /// Writes the final record of a command line clap could not parse; clap prints the error.
-    pub fn finish_quietly(mut self, conclusion: Conclusion) -> ExitStatus {
-        let (status, map) = self.settle(&conclusion, false);
-        let line = recovery_log::render(&map, self.log.format);
-        self.append(&line, self.ends);
-        status
-    }
-
     /// `--dry-run`: prints the record the run would write and what it would send; checks that
     /// the log could be appended to; writes nothing and connects nowhere.
     pub fn dry_run(self, conclusion: Conclusion, action: &str, rpc: Value) -> ExitStatus {

@@ -337,6 +337,11 @@ fn usage_errors_exit_64_and_help_documents_exit_statuses() {
         .env("ORC_FAILURE_TYPE", "DeadMaster"));
     out.assert_code(64);
     assert!(out.stderr.contains("--no-such-flag"), "{out:?}");
+    assert_eq!(
+        out.stderr.lines().count(),
+        1,
+        "one line, like every error: {out:?}"
+    );
     // The failover is still recorded, best effort: event from the environment, the log file
     // from the command line.
     let records = support::hook::records(&log);

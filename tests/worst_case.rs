@@ -464,3 +464,55 @@ fn runs_end_within_the_deadline_and_its_margin() {
         assert_eq!(last(&log)["exit_status"], out.code);
     }
 }
+
+#[test]
+fn a_bad_value_no_decision_rests_on_only_warns() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(failover(&log, &fake.server())
+        .env("ORC_COUNT_REPLICAS", "abc")
+        .env("ORC_IS_DOWNTIMED", "1"));
+    out.assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    assert!(
+        out.stderr.contains(r#"warning: count_replicas (--count-replicas / ORC_COUNT_REPLICAS): "abc": expected a non-negative integer"#),
+        "{out:?}"
+    );
+    let record = last(&log);
+    assert_eq!(record["count_replicas"], "abc", "kept as given");
+    assert_eq!(record["is_downtimed"], "1");
+
+    // A value a decision rests on is still refused, with nothing sent.
+    let fake = FakeVtctld::start(Behaviour::default());
+    let out = run(failover(&log, &fake.server()).env("ORC_IS_MASTER", "yes"));
+    out.assert_code(65);
+    assert!(fake.received().is_empty());
+}
+
+#[test]
+fn a_usage_error_in_a_hook_is_one_line_and_honours_the_output_and_log_format() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(support::hook::hook()
+        .args([
+            "reparent",
+            "--bogus",
+            "--output",
+            "json",
+            "--log-format",
+            "json",
+            "--log-file",
+        ])
+        .arg(&log)
+        .env("ORC_FAILURE_TYPE", "DeadMaster")
+        .env("ORC_RECOVERY_UID", "r-usage"));
+    out.assert_code(64);
+    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    let report = out.json();
+    assert_eq!(report["exit_status"], 64);
+    assert_eq!(report["outcome"], "rejected");
+    let record = last(&log);
+    assert_eq!(record["recovery_uid"], "r-usage");
+    assert_eq!(record["exit_status"], 64);
+}

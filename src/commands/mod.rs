@@ -3,18 +3,17 @@
 mod reparent;
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
 
 use crate::budget::Budget;
-use crate::cli::{Cli, Command, OutputFormat};
+use crate::cli::{Cli, Command};
 use crate::connection;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::record::Details;
-use crate::recorder::{Conclusion, LogSettings, Recorder};
+use crate::recorder::{self, Conclusion, LogSettings, Recorder};
 use crate::settings::Problems;
 
 use reparent::{DRY_RUN, FALLBACK_DEADLINE};
@@ -27,8 +26,9 @@ pub fn run(cli: Cli) -> ExitStatus {
 }
 
 /// A command line clap could not parse. When it was meant for a failover (it names `reparent`,
-/// or Orchestrator's `ORC_*` variables are set), the failover is still recorded, best effort:
-/// the event from the environment, the log file from the command line if it names one.
+/// or Orchestrator's `ORC_*` variables are set), the error is one line like any other and the
+/// failover is still recorded, best effort: the event from the environment, the log's settings
+/// and the output format from the command line where it names them. A dry run writes nothing.
 pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
     let for_a_failover = args.iter().skip(1).any(|a| a == "reparent")
         || std::env::vars_os().any(|(name, _)| {
@@ -36,6 +36,8 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
                 .is_some_and(|n| n.starts_with("ORC_") && !n.starts_with("ORC_VITESS_HOOK_"))
         });
     if !for_a_failover {
+        // A person at a terminal: clap's full text, with its usage line and hints.
+        let _ = error.print();
         return ExitStatus::Usage;
     }
     // The environment alone always parses: every value is raw text until we validate it.
@@ -44,37 +46,63 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         ..
     }) = Cli::try_parse_from(["orc-vitess-hook", "reparent"])
     else {
+        crate::output::err(&format!("error: {}", clap_message(error)));
         return ExitStatus::Usage;
     };
     // A dry run writes nothing, even when its command line is broken.
     let dry_run = args.iter().any(|a| a == "--dry-run" || a == "-dry-run")
         || Problems::default().boolean(DRY_RUN, from_env.dry_run.as_deref());
     if dry_run {
+        crate::output::err(&format!("error: {}", clap_message(error)));
         return ExitStatus::Usage;
     }
+    // The log's settings from the command line where it names them, else from the environment.
     let mut log_args = from_env.log;
-    if let Some(path) = log_file_argument(args) {
-        log_args.log_file = path;
+    if let Some(path) = argument_value(args, "log-file") {
+        log_args.log_file = path.into();
     }
-    let log = LogSettings::from_args(&log_args, &mut Problems::default());
+    if let Some(format) = argument_value(args, "log-format") {
+        log_args.log_format = format;
+    }
+    let mut problems = Problems::default();
+    let log = LogSettings::from_args(&log_args, &mut problems);
+    let output = recorder::output_format(
+        &argument_value(args, "output").unwrap_or(from_env_output()),
+        &mut problems,
+    );
     let read = ReadEvent::from_args(from_env.event);
     // The record may wait for the lock as long as the run could have: its deadline and margin.
     let deadline = connection::deadline_of(&from_env.connection).unwrap_or(FALLBACK_DEADLINE);
     let ends = Budget::new(Instant::now(), deadline).ends();
-    let recorder = Recorder::new(log, OutputFormat::Text, read, ends);
-    let rendered = error.render().to_string();
-    let first_line = rendered.lines().next().unwrap_or("usage error").trim();
-    let message = format!("usage: {first_line}");
-    recorder.finish_quietly(Conclusion::failure(
+    let recorder = Recorder::new(log, output, read, ends);
+    let message = format!("usage: {}", clap_message(error));
+    recorder.finish(Conclusion::failure(
         FailureKind::Usage,
         message,
         Details::default(),
     ))
 }
 
-/// The value of `--log-file` (or `-log-file`) on a command line, in either `--flag value` or
-/// `--flag=value` form.
-fn log_file_argument(args: &[OsString]) -> Option<PathBuf> {
+/// clap's error as one line: its first line, without the `error: ` prefix, and a pointer to
+/// `--help` (clap's full text spans several lines).
+fn clap_message(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or("malformed command line")
+        .trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    format!("{first} (see orc-vitess-hook reparent --help)")
+}
+
+fn from_env_output() -> OsString {
+    std::env::var_os("ORC_VITESS_HOOK_OUTPUT").unwrap_or_else(|| "text".into())
+}
+
+/// The value of long flag `name` on a command line (`--name value`, `--name=value`, or with one
+/// dash), the last one given.
+fn argument_value(args: &[OsString], name: &str) -> Option<OsString> {
     let mut found = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -82,14 +110,17 @@ fn log_file_argument(args: &[OsString]) -> Option<PathBuf> {
         if text == "--" {
             break;
         }
-        let name = text.trim_start_matches('-');
         if !text.starts_with('-') {
             continue;
         }
-        if name == "log-file" {
-            found = iter.next().map(PathBuf::from);
-        } else if let Some(value) = name.strip_prefix("log-file=") {
-            found = Some(PathBuf::from(value));
+        let flag = text.trim_start_matches('-');
+        if flag == name {
+            found = iter.next().cloned();
+        } else if let Some(value) = flag
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('='))
+        {
+            found = Some(value.into());
         }
     }
     found
@@ -100,20 +131,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn log_file_from_a_broken_command_line() {
+    fn values_from_a_broken_command_line() {
         let args = |line: &str| -> Vec<OsString> { line.split(' ').map(Into::into).collect() };
+        let value = |line: &str, name: &str| argument_value(&args(line), name);
         assert_eq!(
-            log_file_argument(&args("x reparent --bogus --log-file /a/b.log")),
-            Some(PathBuf::from("/a/b.log"))
+            value("x reparent --bogus --log-file /a/b.log", "log-file"),
+            Some("/a/b.log".into())
         );
         assert_eq!(
-            log_file_argument(&args("x reparent -log-file=/c.log --bogus")),
-            Some(PathBuf::from("/c.log"))
+            value("x reparent -log-file=/c.log --bogus", "log-file"),
+            Some("/c.log".into())
         );
-        assert_eq!(log_file_argument(&args("x reparent --bogus")), None);
         assert_eq!(
-            log_file_argument(&args("x reparent -- --log-file /d")),
-            None
+            value("x reparent --log-format=json --log-file-x y", "log-format"),
+            Some("json".into())
         );
+        assert_eq!(value("x reparent --log-file-x y", "log-file"), None);
+        assert_eq!(value("x reparent --bogus", "log-file"), None);
+        assert_eq!(value("x reparent -- --log-file /d", "log-file"), None);
     }
 }
