@@ -513,8 +513,13 @@ fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: D
     } else {
         String::new()
     };
+    let unverified = if details.verification == Some("unverified") {
+        " (Orchestrator's alias, unverified: vtctld has only the legacy API)"
+    } else {
+        ""
+    };
     format!(
-        "reparented{scope}: {primary} is primary{was} via {} [{} api] in {} ms, {attempts} attempt{}{look_ups}",
+        "reparented{scope}: {primary} is primary{was}{unverified} via {} [{} api] in {} ms, {attempts} attempt{}{look_ups}",
         result.server,
         result.api.as_str(),
         millis(elapsed),
