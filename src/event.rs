@@ -657,6 +657,9 @@ mod tests {
         let mut expected: Vec<String> = every.keys().cloned().collect();
         expected.sort();
         assert_eq!(keys, expected);
+        for field in DECISIVE {
+            assert!(every.contains_key(*field), "{field} is no event field");
+        }
     }
 
     #[test]

@@ -109,17 +109,19 @@ impl Conclusion {
         }
     }
 
-    /// The same run, stopped by `signal`: whatever it had concluded, a signal ends it.
+    /// A run a signal stopped before it concluded.
+    pub fn interrupted_run(details: Details, signal: (i32, &'static str)) -> Self {
+        Self::success(Outcome::Received, "", details).interrupted(signal)
+    }
+
+    /// The same run, stopped by `signal`.
     pub fn interrupted(self, (number, name): (i32, &'static str)) -> Self {
         if self.outcome == Outcome::Interrupted {
             return self;
         }
         let attempts = self.details.attempts.unwrap_or(0);
-        let reparent_sent = self
-            .details
-            .attempt_log
-            .iter()
-            .any(|a| a.rpc == crate::vtctld::Rpc::TabletExternallyReparented.name());
+        let reparent = crate::vtctld::Rpc::TabletExternallyReparented.name();
+        let reparent_sent = self.details.attempt_log.iter().any(|a| a.rpc == reparent);
         let message = format!(
             "interrupted by {name} after {attempts} call{} to vtctld{}",
             crate::vtctld::retry::plural(attempts),
@@ -191,7 +193,7 @@ pub fn install_panic_hook() {
                     &details,
                     &context.notes,
                 );
-                record.exit_status = Some(ExitStatus::Internal.code());
+                record.exit_status = Some(FailureKind::Internal.status().code());
                 let line = recovery_log::render(&record.to_map(), context.log.format);
                 // At least one try for the lock, and never past the run's end.
                 let until = context.ends.max(Instant::now());
@@ -205,7 +207,7 @@ pub fn install_panic_hook() {
             Ok(()) => output::err(&format!("error: {message}; recorded as internal-error")),
             Err(e) => output::err(&format!("error: {message}; not recorded: {e}")),
         }
-        std::process::exit(i32::from(ExitStatus::Internal.code()));
+        std::process::exit(i32::from(FailureKind::Internal.status().code()));
     }));
 }
 
@@ -219,10 +221,19 @@ pub struct Recorder {
     event: FailoverEvent,
     invalid: BTreeMap<&'static str, String>,
     notes: Vec<String>,
+    problems: Vec<String>,
+    /// Why the final record could not be written (the first record's failures are notes).
     write_errors: Vec<String>,
     /// No record waits for the log's lock beyond this: the deadline plus its margin.
     ends: Instant,
+    /// What the run has learnt so far, for the panic hook.
+    learnt: Details,
+    /// Whether a panic writes a record: not in a dry run, which writes nothing.
+    records_a_panic: bool,
 }
+
+/// How long the `interrupted` record waits for the lock: the process should end soon.
+const INTERRUPTED_RECORD_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Recorder {
     pub fn new(log: LogSettings, output: OutputFormat, read: ReadEvent, ends: Instant) -> Self {
@@ -233,31 +244,47 @@ impl Recorder {
             event: read.event,
             invalid: read.invalid,
             notes: read.notes,
+            problems: read.problems,
             write_errors: Vec::new(),
             ends,
+            learnt: Details::default(),
+            records_a_panic: true,
         };
         recorder.update_crash_context();
         recorder
     }
 
-    fn update_crash_context(&self) {
-        self.progress(&Details::default());
+    /// For a dry run: a panic writes nothing either.
+    pub fn without_panic_record(mut self) -> Self {
+        self.records_a_panic = false;
+        if let Ok(mut slot) = CRASH_CONTEXT.lock() {
+            *slot = None;
+        }
+        self
     }
 
-    /// Tells the panic hook what the run has learnt so far (the tablet chosen, the attempts), so
-    /// that a bug after a call to vtctld still leaves a record saying what was sent.
-    pub fn progress(&self, details: &Details) {
+    fn update_crash_context(&self) {
+        if !self.records_a_panic {
+            return;
+        }
         let context = CrashContext {
             log: self.log.clone(),
             event: self.event.clone(),
             invalid: self.invalid.clone(),
             notes: self.notes.clone(),
-            details: details.clone(),
+            details: self.learnt.clone(),
             ends: self.ends,
         };
         if let Ok(mut slot) = CRASH_CONTEXT.lock() {
             *slot = Some(context);
         }
+    }
+
+    /// Tells the panic hook what the run has learnt so far (the tablet chosen, the attempts), so
+    /// that a bug later still leaves a record saying so.
+    pub fn progress(&mut self, details: &Details) {
+        self.learnt = details.clone();
+        self.update_crash_context();
     }
 
     pub fn event(&self) -> &FailoverEvent {
@@ -266,6 +293,11 @@ impl Recorder {
 
     pub fn notes(&self) -> &[String] {
         &self.notes
+    }
+
+    /// The event's problems: values a decision rests on that did not parse.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
     }
 
     /// Adds a note every later record carries.
@@ -279,16 +311,16 @@ impl Recorder {
     }
 
     /// The final record of `conclusion` and the exit status it states: the conclusion's, or 74
-    /// when it succeeded but a record is missing (`record_missing`).
+    /// when it succeeded but its record is missing (`record_missing`).
     fn settle(
         &self,
         conclusion: &Conclusion,
         record_missing: bool,
     ) -> (ExitStatus, Map<String, Value>) {
-        let mut status = conclusion.status();
-        if status.is_success() && record_missing {
-            status = ExitStatus::RecordMissing;
-        }
+        let status = match conclusion.failure {
+            None if record_missing => FailureKind::RecordMissing.status(),
+            _ => conclusion.status(),
+        };
         let mut record = self.record(conclusion.outcome, &conclusion.details);
         if conclusion.outcome != Outcome::Received {
             record.exit_status = Some(status.code());
@@ -296,54 +328,68 @@ impl Recorder {
         (status, record.to_map())
     }
 
-    /// Appends a record, waiting for the lock at most until `lock_until` (and never past the
-    /// run's end); a failure is reported on stderr and remembered, never raised.
-    pub fn write(&mut self, outcome: Outcome, details: &Details, lock_until: Instant) {
+    /// Appends the run's first record, waiting for the lock at most until `lock_until`. It must
+    /// not hold up the reparent, and the final record carries everything it says: when it
+    /// cannot be written, a note says so and the run goes on.
+    pub fn write_first(&mut self, outcome: Outcome, details: &Details, lock_until: Instant) {
         let line = recovery_log::render(&self.record(outcome, details).to_map(), self.log.format);
-        self.append(&line, lock_until.min(self.ends));
+        if let Err(e) = self.append(&line, lock_until.min(self.ends)) {
+            output::err(&format!("warning: first record not written: {e}"));
+            self.note(format!(
+                "the `{}` record was not written: {e}",
+                outcome.as_str()
+            ));
+        }
     }
 
-    fn append(&mut self, line: &str, lock_until: Instant) {
+    fn append(&mut self, line: &str, lock_until: Instant) -> Result<(), String> {
         let log = &self.log;
         let file = self.file.get_or_insert_with(|| {
             RecoveryLog::open(&log.path, log.fsync).map_err(|e| format!("{e:#}"))
         });
-        let result = match file {
+        match file {
             Ok(file) => file.append(line, lock_until).map_err(|e| format!("{e:#}")),
             Err(e) => Err(e.clone()),
-        };
-        if let Err(e) = result {
-            // The same cause (an unopenable log) would otherwise be printed once per record.
-            if !self.write_errors.contains(&e) {
-                output::err(&format!("error: recovery record not written: {e}"));
-            }
-            self.write_errors.push(e);
         }
     }
 
     /// Writes the final record and prints the report; returns the exit status, which the
-    /// record states. A signal caught at any point before turns the conclusion into an
-    /// interruption.
+    /// record states. A signal that comes while the record waits for the lock ends the wait:
+    /// the record is then missing and the status is the signal's. A signal that came after the
+    /// run had concluded changes nothing but a note: the outcome stands.
     pub fn finish(mut self, conclusion: Conclusion) -> ExitStatus {
-        let mut conclusion = match crate::signals::caught() {
-            Some(signal) => conclusion.interrupted(signal),
-            None => conclusion,
-        };
-        let (mut status, mut map) = self.settle(&conclusion, !self.write_errors.is_empty());
-        let line = recovery_log::render(&map, self.log.format);
-        self.append(&line, self.ends);
-        if let (Some(signal), false) = (
-            crate::signals::caught(),
-            conclusion.outcome == Outcome::Interrupted,
-        ) {
-            // The signal came while the record waited for the lock, which it then gave up: the
-            // record is missing and the run was interrupted.
-            conclusion = conclusion.interrupted(signal);
-            (status, map) = self.settle(&conclusion, true);
-        } else if status.is_success() && !self.write_errors.is_empty() {
-            // The final record itself is missing, so nothing states another status.
-            status = ExitStatus::RecordMissing;
+        let mut conclusion = conclusion;
+        if let Some((_, name)) = crate::signals::caught()
+            && conclusion.outcome != Outcome::Interrupted
+        {
+            self.note(format!(
+                "{name} arrived after the run had concluded; its outcome stands"
+            ));
         }
+        let lock_until = if conclusion.outcome == Outcome::Interrupted {
+            crate::budget::after(Instant::now(), INTERRUPTED_RECORD_WAIT).min(self.ends)
+        } else {
+            self.ends
+        };
+        let (mut status, map) = self.settle(&conclusion, false);
+        let line = recovery_log::render(&map, self.log.format);
+        let signals_before = crate::signals::count();
+        if let Err(e) = self.append(&line, lock_until) {
+            output::err(&format!("error: recovery record not written: {e}"));
+            self.write_errors.push(e);
+            match crate::signals::caught() {
+                // The wait for the lock ended on a signal.
+                Some(signal)
+                    if crate::signals::count() != signals_before
+                        && conclusion.outcome != Outcome::Interrupted =>
+                {
+                    conclusion = conclusion.interrupted(signal);
+                    status = conclusion.status();
+                }
+                _ => status = self.settle(&conclusion, true).0,
+            }
+        }
+        let map = self.settle(&conclusion, !self.write_errors.is_empty()).1;
         // Errors go to stderr in both formats, so Orchestrator's log shows them either way.
         let failed = conclusion.failure.is_some();
         if failed {

@@ -215,18 +215,24 @@ impl RecoveryLog {
         written
     }
 
-    /// Takes the exclusive lock, polling until `until` or a signal: anyone who can read the file
-    /// can hold a flock on it, and a hook must never hang Orchestrator's recovery on that. The pause between
+    /// Takes the exclusive lock, polling until `until` or a signal that comes meanwhile: anyone
+    /// who can read the file can hold a flock on it, and a hook must never hang Orchestrator's
+    /// recovery on that. The pause between
     /// tries starts at 1 ms and grows to 10 ms, so a queue of hundreds of hooks drains quickly.
     fn lock_until(&self, until: Instant) -> Result<()> {
         let start = Instant::now();
+        // Only a signal that comes during this wait ends it: a record written because of an
+        // earlier one (the `interrupted` record) still waits its turn.
+        let signals_before = crate::signals::count();
         let mut pause = Duration::from_millis(1);
         loop {
             match self.file.try_lock() {
                 Ok(()) => return Ok(()),
                 Err(TryLockError::WouldBlock) => {
                     let now = Instant::now();
-                    if let Some((_, name)) = crate::signals::caught() {
+                    if crate::signals::count() != signals_before
+                        && let Some((_, name)) = crate::signals::caught()
+                    {
                         bail!(
                             "cannot lock recovery log {}: another process held its lock; gave \
                              up after {} ms, interrupted by {name}",

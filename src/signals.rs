@@ -2,43 +2,54 @@
 //! moment (while the event is read, while a record waits for the log's lock, while vtctld is
 //! called) ends the run with an `interrupted` record and 128 + the signal number.
 //!
-//! The handler only stores the signal's number: the one thing a handler may safely do. The run
-//! looks at it where it waits: the lock loop, the vtctld calls, and before the final record.
+//! The handler only stores the signal and counts it: the one kind of thing a handler may safely
+//! do. The run looks at them where it waits: the lock loop, the vtctld calls, the final record.
+//! After the first signal the default action is back (`SA_RESETHAND`), so a second one always
+//! ends the process at once.
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::time::Duration;
 
-static CAUGHT: AtomicI32 = AtomicI32::new(0);
+static LAST: AtomicI32 = AtomicI32::new(0);
+static COUNT: AtomicUsize = AtomicUsize::new(0);
 
 extern "C" fn remember(signal: libc::c_int) {
-    CAUGHT.store(signal, Ordering::SeqCst);
+    LAST.store(signal, Ordering::SeqCst);
+    COUNT.fetch_add(1, Ordering::SeqCst);
 }
 
-/// Installs the handlers. Interrupted system calls are restarted (`SA_RESTART`), so a signal
-/// never turns a write into a short one.
+/// Installs the handlers. `SA_RESTART` lets interrupted blocking calls (a write, a read) go on
+/// instead of failing with EINTR; the run notices the signal where it waits.
 #[allow(unsafe_code)]
 pub fn install() {
     for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGTERM] {
-        // SAFETY: `action` is fully initialised (zeroed, then the handler, an empty mask and the
-        // flags set); `remember` is an `extern "C" fn(c_int)` that only does an atomic store,
-        // which is async-signal-safe; a null old-action pointer is allowed.
+        // SAFETY: `action` is zeroed, then given the handler, an empty mask and the flags;
+        // `remember` is an `extern "C" fn(c_int)` (no SA_SIGINFO) doing only atomic operations,
+        // which are async-signal-safe; a null old-action pointer is allowed. A failure leaves
+        // the default action, which still ends the process.
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = remember as *const () as libc::sighandler_t;
-            action.sa_flags = libc::SA_RESTART;
+            action.sa_flags = libc::SA_RESTART | libc::SA_RESETHAND;
             libc::sigemptyset(&mut action.sa_mask);
             libc::sigaction(signal, &action, std::ptr::null_mut());
         }
     }
 }
 
-/// The signal caught so far, if any: its number and name.
+/// How many signals have been caught so far: a wait compares it with its value at the start to
+/// see whether a signal came during the wait.
+pub fn count() -> usize {
+    COUNT.load(Ordering::SeqCst)
+}
+
+/// The last signal caught, if any: its number and name.
 pub fn caught() -> Option<(i32, &'static str)> {
-    match CAUGHT.load(Ordering::SeqCst) {
-        0 => None,
+    match LAST.load(Ordering::SeqCst) {
         libc::SIGHUP => Some((libc::SIGHUP, "SIGHUP")),
         libc::SIGINT => Some((libc::SIGINT, "SIGINT")),
-        other => Some((other, "SIGTERM")),
+        libc::SIGTERM => Some((libc::SIGTERM, "SIGTERM")),
+        _ => None,
     }
 }
 

@@ -218,6 +218,33 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
         );
         return refuse(shard, reason, &[]);
     }
+    // The failed primary's tablet is the shard's PRIMARY as vtctld knows it. If it is not, and
+    // another tablet is, that one is a primary nothing says has failed (Orchestrator's view is
+    // stale, or it named the wrong instance): reparenting would demote it.
+    if basis == ShardBasis::FailedPrimary
+        && !failed_tablets
+            .iter()
+            .any(|t| t.r#type == TabletType::Primary as i32)
+        && let Some(shard) = &shard
+    {
+        let live: Vec<&Tablet> = tablets
+            .iter()
+            .filter(|t| shard.contains(t) && t.r#type == TabletType::Primary as i32)
+            .filter(|t| t.alias != chosen.alias)
+            .collect();
+        if !live.is_empty() {
+            let failed = failed_tablets
+                .iter()
+                .map(|t| tablet::describe(t))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let reason = format!(
+                "the failed primary is {failed} in vtctld, not the shard's PRIMARY, and {shard} \
+                 has a PRIMARY that nothing says has failed: reparenting would demote it"
+            );
+            return refuse(Some(shard.clone()), reason, &live);
+        }
+    }
     // With the failed shard unknown, the successor's shard must not have a primary that nothing
     // says has failed: reparenting would demote a healthy primary.
     if basis == ShardBasis::Unknown {
@@ -684,6 +711,40 @@ mod tests {
         ));
         assert!(why.contains("zone1-0000000100 (PRIMARY"), "{why}");
         assert!(why.contains("is the failed primary itself"), "{why}");
+    }
+
+    #[test]
+    fn a_failed_primary_vtctld_does_not_know_as_primary_never_demotes_the_one_it_does() {
+        // Orchestrator says db3 (RDONLY in vtctld) failed; commerce/0's PRIMARY is db1.
+        let why = refused(resolve(
+            &fleet(),
+            Scope::Fleet,
+            &question("db3.example.com", "db2.example.com"),
+        ));
+        assert!(
+            why.contains("the failed primary is zone1-0000000102 (RDONLY"),
+            "{why}"
+        );
+        assert!(
+            why.contains("candidates: zone1-0000000100 (PRIMARY"),
+            "{why}"
+        );
+        // Run again after a reparent: the successor is the shard's PRIMARY now, and the failed
+        // one a REPLICA: nothing else would be demoted.
+        let mut after: Vec<Tablet> = fleet();
+        for t in &mut after {
+            match t.mysql_hostname.as_str() {
+                "db1.example.com" => t.r#type = TabletType::Replica as i32,
+                "db2.example.com" => t.r#type = TabletType::Primary as i32,
+                _ => {}
+            }
+        }
+        let c = chosen(resolve(
+            &after,
+            Scope::Fleet,
+            &question("db1.example.com", "db2.example.com"),
+        ));
+        assert!(c.already_primary);
     }
 
     #[test]

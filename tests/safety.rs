@@ -417,3 +417,24 @@ fn an_unknown_failed_shard_is_confirmed_with_a_strict_list() {
         .collect();
     assert_eq!(strict, [false, true]);
 }
+
+#[test]
+fn a_stale_failed_primary_never_demotes_the_shards_live_primary() {
+    // Orchestrator says db3 (an RDONLY tablet in vtctld) failed; commerce/0's PRIMARY is db1.
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut failover(
+        &log,
+        &fake,
+        "db3.example.com",
+        "db2.example.com",
+    ));
+    let record = assert_refused(&out, &log, &fake, "not the shard's PRIMARY");
+    assert!(
+        record["candidates"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("zone1-0000000100")
+    );
+}

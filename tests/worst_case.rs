@@ -201,6 +201,8 @@ fn closed_stdout_and_stderr_change_neither_outcome_nor_status() {
     assert_eq!(last(&log)["exit_status"], 65);
 }
 
+// Only debug builds (which `cargo test` runs) read the panic switch.
+#[cfg(debug_assertions)]
 #[test]
 fn a_panic_still_leaves_an_internal_error_record() {
     let dir = temp_dir();
@@ -450,7 +452,9 @@ fn runs_end_within_the_deadline_and_its_margin() {
         hang: true,
         ..Behaviour::default()
     });
-    for server in [dead, silent, hanging.server()] {
+    // Nothing listening: never reached (69); a listener that takes the connection and never
+    // answers, or a vtctld that hangs: reached, kept failing (75).
+    for (server, expected) in [(dead, 69), (silent, 75), (hanging.server(), 75)] {
         let dir = temp_dir();
         let log = log_in(&dir);
         let started = std::time::Instant::now();
@@ -459,7 +463,7 @@ fn runs_end_within_the_deadline_and_its_margin() {
             Duration::from_secs(30),
         );
         let took = started.elapsed();
-        assert!(matches!(out.code, 69 | 75), "{server}: {out:?}");
+        assert_eq!(out.code, expected, "{server}: {out:?}");
         assert!(took < limit, "{server}: {took:?}");
         assert_eq!(last(&log)["exit_status"], out.code);
     }
@@ -515,4 +519,111 @@ fn a_usage_error_in_a_hook_is_one_line_and_honours_the_output_and_log_format() {
     let record = last(&log);
     assert_eq!(record["recovery_uid"], "r-usage");
     assert_eq!(record["exit_status"], 64);
+}
+
+#[test]
+fn something_that_is_no_vtctld_costs_one_attempt_not_the_failover() {
+    let proxy = FakeVtctld::start(Behaviour {
+        not_vtctld: true,
+        ..Behaviour::default()
+    });
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = failover(&log, &proxy.server());
+    command.args(["--server", &fake.server()]);
+    run(&mut command).assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let statuses: Vec<String> = last(&log)["attempt_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a["rpc"].as_str().unwrap(),
+                a["status"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "GetTablets UNIMPLEMENTED",
+            "GetTablets OK",
+            "TabletExternallyReparented OK"
+        ]
+    );
+    // Alone, it is no vtctld at all: refused at once, and it never counts as an old Vitess.
+    let out = run(&mut failover(&log, &proxy.server()));
+    out.assert_code(70);
+    assert!(
+        out.stderr.contains("no server answered as a vtctld"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn the_interrupted_record_waits_its_turn_for_the_lock() {
+    let fake = FakeVtctld::start(Behaviour {
+        hang: true,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let child = failover(&log, &fake.server())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(fake.wait_for_requests(1, Duration::from_secs(10)));
+    // Another writer holds the log while the signal comes, and lets go soon after.
+    let holder = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    holder.lock().unwrap();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    holder.unlock().unwrap();
+    wait_within(child, Duration::from_secs(10)).assert_code(143);
+    let record = last(&log);
+    assert_eq!(record["outcome"], "interrupted");
+    assert_eq!(record["exit_status"], 143);
+}
+
+#[test]
+fn a_broken_command_line_with_dry_run_equals_true_writes_nothing() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(reparent(&log)
+        .args(["--dry-run=true", "--no-such-flag"])
+        .env("ORC_FAILURE_TYPE", "DeadMaster"));
+    out.assert_code(64);
+    assert!(!log.exists(), "a dry run writes nothing");
+}
+
+#[test]
+fn a_fifo_as_a_tls_file_is_refused_without_reading_it() {
+    let dir = temp_dir();
+    let fifo = dir.path().join("ca.pem");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let log = log_in(&dir);
+    // A hang guard far above anything the run needs: reading the FIFO would block forever.
+    let out = run_within(
+        failover(&log, "127.0.0.1:1").arg("--tls-ca").arg(&fifo),
+        Duration::from_secs(20),
+    );
+    out.assert_code(78);
+    assert!(out.stderr.contains("not a regular file"), "{out:?}");
+    assert_eq!(last(&log)["outcome"], "rejected");
 }

@@ -2,21 +2,47 @@
 
 mod reparent;
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
+use std::time::Duration;
 use std::time::Instant;
 
 use clap::Parser;
 
 use crate::budget::Budget;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConnectionArgs, LogArgs};
 use crate::connection;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::record::Details;
 use crate::recorder::{self, Conclusion, LogSettings, Recorder};
-use crate::settings::Problems;
+use crate::settings::{Problems, Setting};
 
-use reparent::{DRY_RUN, FALLBACK_DEADLINE};
+/// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
+const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
+
+const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
+
+/// What every run that records a failover sets up first, before anything can go wrong: the
+/// output format, the log's settings (a bad one is a problem, and the default stands in), the
+/// run's time budget, and the recorder with the event, so that whatever happens next, and even
+/// a panic, is recorded.
+fn start_recording(
+    log: &LogArgs,
+    output: &OsStr,
+    read: ReadEvent,
+    connection: &ConnectionArgs,
+    started: Instant,
+    problems: &mut Problems,
+) -> (Recorder, Budget) {
+    for warning in &read.warnings {
+        crate::output::err(&format!("warning: {warning}"));
+    }
+    let output = recorder::output_format(output, problems);
+    let log = LogSettings::from_args(log, problems);
+    let deadline = connection::deadline_of(connection).unwrap_or(FALLBACK_DEADLINE);
+    let budget = Budget::new(started, deadline);
+    (Recorder::new(log, output, read, budget.ends()), budget)
+}
 
 /// Runs the parsed command line and says how it ended.
 pub fn run(cli: Cli) -> ExitStatus {
@@ -38,7 +64,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
     if !for_a_failover {
         // A person at a terminal: clap's full text, with its usage line and hints.
         let _ = error.print();
-        return ExitStatus::Usage;
+        return FailureKind::Usage.status();
     }
     // The environment alone always parses: every value is raw text until we validate it.
     let Ok(Cli {
@@ -50,37 +76,56 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         return ExitStatus::Usage;
     };
     // A dry run writes nothing, even when its command line is broken.
-    let dry_run = args.iter().any(|a| a == "--dry-run" || a == "-dry-run")
-        || Problems::default().boolean(DRY_RUN, from_env.dry_run.as_deref());
+    let dry_run = match dry_run_argument(args) {
+        Some(value) => Problems::default().boolean(DRY_RUN, Some(&value)),
+        None => Problems::default().boolean(DRY_RUN, from_env.dry_run.as_deref()),
+    };
     if dry_run {
         crate::output::err(&format!("error: {}", clap_message(error)));
         return ExitStatus::Usage;
     }
-    // The log's settings from the command line where it names them, else from the environment.
-    let mut log_args = from_env.log;
+    // The settings from the command line where it names them, else from the environment.
+    let mut log = from_env.log;
     if let Some(path) = argument_value(args, "log-file") {
-        log_args.log_file = path.into();
+        log.log_file = path.into();
     }
     if let Some(format) = argument_value(args, "log-format") {
-        log_args.log_format = format;
+        log.log_format = format;
     }
+    let mut connection = from_env.connection;
+    if let Some(deadline) = argument_value(args, "deadline") {
+        connection.deadline = deadline;
+    }
+    let output = argument_value(args, "output").unwrap_or(from_env_output());
+    let read = ReadEvent::from_args(from_env.event);
     let mut problems = Problems::default();
-    let log = LogSettings::from_args(&log_args, &mut problems);
-    let output = recorder::output_format(
-        &argument_value(args, "output").unwrap_or(from_env_output()),
+    let (recorder, _) = start_recording(
+        &log,
+        &output,
+        read,
+        &connection,
+        Instant::now(),
         &mut problems,
     );
-    let read = ReadEvent::from_args(from_env.event);
-    // The record may wait for the lock as long as the run could have: its deadline and margin.
-    let deadline = connection::deadline_of(&from_env.connection).unwrap_or(FALLBACK_DEADLINE);
-    let ends = Budget::new(Instant::now(), deadline).ends();
-    let recorder = Recorder::new(log, output, read, ends);
     let message = format!("usage: {}", clap_message(error));
     recorder.finish(Conclusion::failure(
         FailureKind::Usage,
         message,
         Details::default(),
     ))
+}
+
+/// `--dry-run` (true) or `--dry-run=VALUE` on a command line; single-dash forms were already
+/// rewritten to double-dash ones.
+fn dry_run_argument(args: &[OsString]) -> Option<OsString> {
+    args.iter().rev().find_map(|arg| {
+        let text = arg.to_str()?;
+        match text.strip_prefix("--dry-run") {
+            Some("") => Some("true".into()),
+            Some(rest) => rest.strip_prefix('=').map(Into::into),
+            None => None,
+        }
+    })
 }
 
 /// clap's error as one line: its first line, without the `error: ` prefix, and a pointer to

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::DRY_RUN;
 use crate::alias::TabletAlias;
 use crate::budget::Budget;
 use crate::cli::{Api, ReparentArgs};
@@ -17,7 +18,7 @@ use crate::proto::topodata::Tablet;
 use crate::proto::topodata::TabletType;
 use crate::proto::vtctldata::GetTabletsRequest;
 use crate::record::{Details, Outcome};
-use crate::recorder::{self, Conclusion, LogSettings, Recorder};
+use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 use crate::signals;
 use crate::successor::{self, Question, Resolution, Scope, ShardBasis};
@@ -26,15 +27,11 @@ use crate::vtctld::client::{legacy_args, millis};
 use crate::vtctld::retry::plural;
 use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
 
-/// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
-pub(super) const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
-
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
 #[cfg(debug_assertions)]
 const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
 
-pub(super) const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
 const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
 const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
 
@@ -65,29 +62,32 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         dry_run,
         verbose,
     } = args;
-    let read = ReadEvent::from_args(event);
     let mut problems = Problems::default();
-    let output = recorder::output_format(output, &mut problems);
-    let log = LogSettings::from_args(&log, &mut problems);
     let dry_run = problems.boolean(DRY_RUN, dry_run.as_deref());
-    // Accepted for old command lines: verification is always on.
-    problems.boolean(VERIFY_ALIAS, verify_alias.as_deref());
-    let promotable = promotable_types(&allow_types, &mut problems);
-    let connection = ConnectionSettings::from_args(&connection);
-    let deadline = connection
-        .as_ref()
-        .map_or(FALLBACK_DEADLINE, |settings| settings.deadline);
-    let budget = Budget::new(started, deadline);
-
-    let event_problems = read.problems.clone();
-    for warning in &read.warnings {
-        crate::output::err(&format!("warning: {warning}"));
+    let (mut recorder, budget) = super::start_recording(
+        &log,
+        output,
+        ReadEvent::from_args(event),
+        &connection,
+        started,
+        &mut problems,
+    );
+    if dry_run {
+        recorder = recorder.without_panic_record();
     }
-    let mut recorder = Recorder::new(log, output, read, budget.ends());
     #[cfg(debug_assertions)]
     if std::env::var_os(TEST_PANIC_VARIABLE).is_some() {
         panic!("{TEST_PANIC_VARIABLE} is set");
     }
+    // Accepted for old command lines, and ignored: verification is always on.
+    let mut ignored = Problems::default();
+    ignored.boolean(VERIFY_ALIAS, verify_alias.as_deref());
+    if let Some(message) = ignored.into_message() {
+        crate::output::err(&format!("warning: {message}; the flag does nothing anyway"));
+    }
+    let promotable = promotable_types(&allow_types, &mut problems);
+    let connection = ConnectionSettings::from_args(&connection);
+    let event_problems = recorder.problems().to_vec();
     let plan = make_plan(
         &recorder,
         event_problems,
@@ -263,7 +263,7 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
             return Conclusion::failure(FailureKind::Internal, message, details);
         }
     };
-    recorder.write(Outcome::Received, &details, budget.first_record_until());
+    recorder.write_first(Outcome::Received, &details, budget.first_record_until());
 
     let deadline = tokio::time::Instant::from_std(budget.deadline());
     let mut session = Session::new(client, settings.api, settings.attempt_timeout, deadline);
@@ -274,8 +274,15 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
             reparent(&mut session, &question, &mut details, &mut notes, recorder),
         );
         tokio::select! {
-            result = work => result.map_or(Ended::Abandoned, Ended::Finished),
+            biased;
             signal = signals::wait() => Ended::Signal(signal),
+            result = work => match result {
+                Err(_) => Ended::Abandoned,
+                Ok(Err(failure)) if matches!(failure.kind, FailureKind::Interrupted(_)) => {
+                    signals::caught().map_or(Ended::Finished(Err(failure)), Ended::Signal)
+                }
+                Ok(finished) => Ended::Finished(finished),
+            },
         }
     });
     // A name look-up may still sit in a blocking thread; do not wait for it.
@@ -306,9 +313,7 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
             "deadline passed while a call to vtctld was still running",
             details,
         ),
-        Ended::Signal(signal) => {
-            Conclusion::success(Outcome::Received, "", details).interrupted(signal)
-        }
+        Ended::Signal(signal) => Conclusion::interrupted_run(details, signal),
     }
 }
 
@@ -318,11 +323,19 @@ async fn reparent(
     question: &Question,
     details: &mut Details,
     notes: &mut Vec<String>,
-    recorder: &Recorder,
+    recorder: &mut Recorder,
 ) -> Result<Reparented, Failure> {
     let alias = choose(session, question, details, notes).await?;
     // From here on vtctld is told: a bug must not lose which tablet that was.
+    details.set_attempts(session.attempts("IN_FLIGHT"));
     recorder.progress(details);
+    // A signal that came during the look-up stops the run before anything is sent.
+    if let Some((number, name)) = signals::caught() {
+        return Err(Failure::new(
+            FailureKind::Interrupted(number),
+            format!("interrupted by {name} before the reparent was sent"),
+        ));
+    }
     session
         .call(
             Rpc::TabletExternallyReparented,
@@ -380,8 +393,15 @@ async fn choose(
                     }
                     other => other,
                 },
-                Ok(None) => Resolution::Chosen(chosen),
-                Err(failure) => {
+                Ok(None) => {
+                    return Err(Failure::new(
+                        FailureKind::SuccessorRefused,
+                        "refusing to reparent: the failed shard is unknown, so the successor must \
+                         be unique in the whole fleet, and no vtctld could list every cell",
+                    ));
+                }
+                // vtctld answered that it cannot list every cell (a topology it cannot read).
+                Err(failure) if failure.kind == FailureKind::VtctldRefused => {
                     return Err(Failure::new(
                         FailureKind::SuccessorRefused,
                         format!(
@@ -392,6 +412,7 @@ async fn choose(
                         ),
                     ));
                 }
+                Err(failure) => return Err(failure),
             }
         }
         other => other,

@@ -241,6 +241,22 @@ impl Client {
         Ok(channel)
     }
 
+    /// The connection to server `index` and what is left of `budget` once it stands: time
+    /// spent connecting is no longer vtctld's to spend (on the `grpc-timeout` or the legacy
+    /// `action_timeout`).
+    async fn connected(
+        &mut self,
+        index: usize,
+        budget: Duration,
+    ) -> Result<(Channel, Duration), CallError> {
+        if let Some(channel) = &self.servers[index].channel {
+            return Ok((channel.clone(), budget));
+        }
+        let started = std::time::Instant::now();
+        let channel = self.channel(index, budget).await?;
+        Ok((channel, budget.saturating_sub(started.elapsed())))
+    }
+
     fn request<T>(&self, message: T, budget: Duration) -> Request<T> {
         let mut request = Request::new(message);
         request.set_timeout(budget);
@@ -257,7 +273,7 @@ impl Client {
         message: GetTabletsRequest,
         budget: Duration,
     ) -> Result<Vec<Tablet>, CallError> {
-        let channel = self.channel(index, budget).await?;
+        let (channel, budget) = self.connected(index, budget).await?;
         let request = self.request(message, budget);
         let response = VtctldClient::new(channel)
             .max_decoding_message_size(MAX_TABLETS_RESPONSE)
@@ -274,7 +290,7 @@ impl Client {
         alias: &TabletAlias,
         budget: Duration,
     ) -> Result<Reparented, CallError> {
-        let channel = self.channel(index, budget).await?;
+        let (channel, budget) = self.connected(index, budget).await?;
         let message = TabletExternallyReparentedRequest {
             tablet: Some(alias.to_proto()),
         };
@@ -302,7 +318,7 @@ impl Client {
         alias: &TabletAlias,
         budget: Duration,
     ) -> Result<Reparented, CallError> {
-        let channel = self.channel(index, budget).await?;
+        let (channel, budget) = self.connected(index, budget).await?;
         let server = self.servers[index].addr.to_string();
         let message = ExecuteVtctlCommandRequest {
             args: legacy_args(alias),

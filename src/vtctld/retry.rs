@@ -50,6 +50,8 @@ pub enum Verdict {
     RefusedUs,
     /// This server lacks the typed API: use the legacy one with it from now on.
     LacksTypedApi,
+    /// This server is no vtctld (an HTTP 404 from a proxy in its place): leave it out.
+    NotVtctld,
     /// Nothing a retry can fix.
     Stop(FailureKind),
 }
@@ -57,15 +59,17 @@ pub enum Verdict {
 /// Messages of errors vtctld returns as plain Go errors (gRPC code UNKNOWN) that no retry can fix.
 const HOPELESS_MESSAGES: &[&str] = &[
     "node doesn't exist",
+    // A strict GetTablets over a cell whose topology cannot be read.
+    "partial result",
     "no such tablet",
     "invalid tablet alias",
     "must not be nil",
 ];
 
-/// Whether an UNIMPLEMENTED answer says the service or method does not exist, as grpc-go (and a
-/// tonic server, with no message) answers for a service it does not serve.
+/// Whether an UNIMPLEMENTED answer says the service or method does not exist, as grpc-go (which
+/// every Vitess is built on) answers for a service it does not serve.
 fn names_a_missing_service(message: &str) -> bool {
-    message.is_empty() || message.contains("unknown service") || message.contains("unknown method")
+    message.contains("unknown service") || message.contains("unknown method")
 }
 
 /// Classifies a failed attempt: by gRPC code first, by Vitess's well-known messages second.
@@ -92,19 +96,22 @@ pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
         }
         Code::Unauthenticated | Code::PermissionDenied => Verdict::RefusedUs,
         // A vtctld older than the typed API says "unknown service" (grpc-go); anything else
-        // coded UNIMPLEMENTED (an HTTP 404 from a proxy in front of vtctld) is no such proof.
-        Code::Unimplemented
-            if api == ApiKind::Vtctld && names_a_missing_service(status.message()) =>
-        {
-            Verdict::LacksTypedApi
+        // coded UNIMPLEMENTED (an HTTP 404 from a proxy in front of vtctld) is no such proof:
+        // whatever answers there is no vtctld, and the next server may be.
+        Code::Unimplemented if names_a_missing_service(status.message()) => {
+            if api == ApiKind::Vtctld {
+                Verdict::LacksTypedApi
+            } else {
+                Verdict::Stop(FailureKind::VtctldRefused)
+            }
         }
+        Code::Unimplemented => Verdict::NotVtctld,
         Code::Ok
         | Code::InvalidArgument
         | Code::NotFound
         | Code::AlreadyExists
         | Code::FailedPrecondition
         | Code::OutOfRange
-        | Code::Unimplemented
         | Code::DataLoss => Verdict::Stop(FailureKind::VtctldRefused),
     }
 }
@@ -124,6 +131,8 @@ struct ServerState {
     lacks_typed_api: bool,
     /// Refused our certificate or credentials.
     refused_us: bool,
+    /// Answered like something that is no vtctld (an HTTP 404).
+    not_vtctld: bool,
 }
 
 /// One run's conversation with vtctld: the client, the deadline and every attempt made.
@@ -178,11 +187,10 @@ impl Session {
         self.attempts.iter().filter(|a| a.rpc == rpc.name()).count()
     }
 
-    /// Whether the servers that accept us all answered UNIMPLEMENTED on the typed API (a Vitess
-    /// from before it).
+    /// Whether every server answered that it has no typed API (a Vitess from before it); one
+    /// that refused us might have it, so it does not count as lacking.
     pub fn typed_api_missing(&self) -> bool {
-        let accepting = || self.states.iter().filter(|s| !s.refused_us);
-        accepting().next().is_some() && accepting().all(|s| s.lacks_typed_api)
+        self.states.iter().all(|s| s.lacks_typed_api)
     }
 
     fn api_for(&self, index: usize, rpc: Rpc) -> ApiKind {
@@ -200,7 +208,7 @@ impl Session {
         let state = self.states[index];
         let typed_only = !rpc.has_legacy_form() || self.api == Api::Vtctld;
         let lacks_what_it_needs = typed_only && state.lacks_typed_api;
-        !state.refused_us && !lacks_what_it_needs
+        !state.refused_us && !state.not_vtctld && !lacks_what_it_needs
     }
 
     /// Calls `rpc` through `attempt(client, server index, api, budget)`, rotating through the
@@ -263,19 +271,22 @@ impl Session {
                 Err(error) => error,
             };
             let message = error.describe(&server);
-            match classify(&error, api) {
+            let verdict = classify(&error, api);
+            match verdict {
                 Verdict::Stop(kind) => return Err(Failure::new(kind, message)),
                 Verdict::LacksTypedApi => self.states[index].lacks_typed_api = true,
-                Verdict::RefusedUs => {
-                    self.states[index].refused_us = true;
-                    self.next_server = index + 1;
-                }
-                Verdict::Retry => {
+                Verdict::RefusedUs | Verdict::NotVtctld | Verdict::Retry => {
+                    match verdict {
+                        Verdict::RefusedUs => self.states[index].refused_us = true,
+                        Verdict::NotVtctld => self.states[index].not_vtctld = true,
+                        _ => {}
+                    }
                     self.next_server = index + 1;
                     failed_this_round[index] = true;
+                    let usable_left = (0..count).any(|i| self.usable(i, rpc));
                     let round_over =
                         (0..count).all(|i| failed_this_round[i] || !self.usable(i, rpc));
-                    if round_over {
+                    if usable_left && round_over {
                         let remaining = self.deadline.saturating_duration_since(Instant::now());
                         tokio::time::sleep(backoff(rounds).min(remaining)).await;
                         rounds = rounds.saturating_add(1);
@@ -295,6 +306,11 @@ impl Session {
             Failure::new(
                 FailureKind::NotAccepted,
                 format!("no vtctld accepted our TLS certificate or credentials{last}"),
+            )
+        } else if self.states.iter().all(|s| s.refused_us || s.not_vtctld) {
+            Failure::new(
+                FailureKind::VtctldRefused,
+                format!("no server answered as a vtctld{last}"),
             )
         } else {
             let wanted = if rpc.has_legacy_form() {
@@ -429,12 +445,29 @@ mod tests {
                 RefusedUs,
             ),
             (
-                status(Code::Unimplemented, ""),
+                status(Code::Unimplemented, "unknown service vtctlservice.Vtctld"),
                 ApiKind::Vtctld,
                 LacksTypedApi,
             ),
+            (status(Code::Unimplemented, ""), ApiKind::Vtctld, NotVtctld),
             (
-                status(Code::Unimplemented, ""),
+                status(
+                    Code::Unimplemented,
+                    "grpc-status header missing, mapped from HTTP status code 404",
+                ),
+                ApiKind::Vtctld,
+                NotVtctld,
+            ),
+            (
+                status(
+                    Code::Unknown,
+                    "partial result: cell zone2 could not be read",
+                ),
+                ApiKind::Vtctld,
+                Stop(FailureKind::VtctldRefused),
+            ),
+            (
+                status(Code::Unimplemented, "unknown service vtctlservice.Vtctl"),
                 ApiKind::Vtctl,
                 Stop(FailureKind::VtctldRefused),
             ),

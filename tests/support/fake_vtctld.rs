@@ -37,6 +37,9 @@ pub struct Behaviour {
     pub typed: bool,
     /// Serve the legacy Vtctl service (old Vitess); otherwise answer UNIMPLEMENTED.
     pub legacy: bool,
+    /// Answer every call UNIMPLEMENTED without naming a missing service, like something that
+    /// is no vtctld (a proxy's HTTP 404 reaches the client that way).
+    pub not_vtctld: bool,
     /// Codes to answer reparent calls (either API) with, one per call, before answering normally.
     pub script: VecDeque<Code>,
     /// The message of scripted errors, instead of "scripted <code>".
@@ -57,6 +60,7 @@ impl Default for Behaviour {
         Self {
             typed: true,
             legacy: true,
+            not_vtctld: false,
             script: VecDeque::new(),
             script_message: None,
             hang: false,
@@ -276,6 +280,11 @@ impl Service {
             at: Instant::now(),
         });
         let behaviour = lock(&self.behaviour).clone();
+        if behaviour.not_vtctld {
+            return Err(Status::unimplemented(
+                "grpc-status header missing, mapped from HTTP status code 404",
+            ));
+        }
         if behaviour.hang {
             std::future::pending::<()>().await;
         }
