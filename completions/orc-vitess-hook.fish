@@ -61,7 +61,7 @@ json\t'one JSON object a line'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
 false\t'off'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l server -d 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation' -r
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'typed Vtctld API, the legacy Vtctl API where a server answers UNIMPLEMENTED'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'typed Vtctld API, the legacy Vtctl API where a server has no such service'
 vtctld\t'typed Vtctld API only (vtctldclient, current Vitess)'
 vtctl\t'legacy Vtctl API only (vtctlclient, old Vitess)'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l deadline -d 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)' -r

@@ -90,7 +90,7 @@ pub enum LogFormat {
 /// Which vtctld API `--api` calls for the reparent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
-    /// Typed Vtctld API first; the legacy Vtctl API when a server answers UNIMPLEMENTED.
+    /// Typed Vtctld API first; the legacy Vtctl API where a server has no such service.
     Auto,
     /// Typed /vtctlservice.Vtctld/TabletExternallyReparented (vtctldclient, current Vitess).
     Vtctld,
@@ -389,7 +389,7 @@ pub struct ConnectionArgs {
         value_name = "API",
         default_value = "auto",
         value_parser = Choices(&[
-            ("auto", "typed Vtctld API, the legacy Vtctl API where a server answers UNIMPLEMENTED"),
+            ("auto", "typed Vtctld API, the legacy Vtctl API where a server has no such service"),
             ("vtctld", "typed Vtctld API only (vtctldclient, current Vitess)"),
             ("vtctl", "legacy Vtctl API only (vtctlclient, old Vitess)"),
         ])

@@ -164,7 +164,8 @@ Exit status (the run's final record carries it; 64's record is best effort):
   77  no vtctld accepted our TLS certificate or credentials
   78  configuration error: a bad setting (flag or ORC_VITESS_HOOK_* variable), an unreadable
       TLS or credentials file, a bad server address
-  129/130/143  interrupted by SIGHUP/SIGINT/SIGTERM (an `interrupted` record is written)
+  129/130/143  interrupted by SIGHUP/SIGINT/SIGTERM during the run (an `interrupted` record
+      is written)
   134  internal error: a bug, or the process could not start its runtime (an
       `internal-error` record is written)";
 

@@ -72,7 +72,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         ..
     }) = Cli::try_parse_from(["orc-vitess-hook", "reparent"])
     else {
-        crate::output::err(&format!("error: {}", clap_message(error)));
+        crate::output::err(&format!("error: usage: {}", clap_message(error)));
         return ExitStatus::Usage;
     };
     // A dry run writes nothing, even when its command line is broken.
@@ -81,7 +81,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         None => Problems::default().boolean(DRY_RUN, from_env.dry_run.as_deref()),
     };
     if dry_run {
-        crate::output::err(&format!("error: {}", clap_message(error)));
+        crate::output::err(&format!("error: usage: {}", clap_message(error)));
         return ExitStatus::Usage;
     }
     // The settings from the command line where it names them, else from the environment.

@@ -565,7 +565,7 @@ fn planned_text(job: &Job) -> String {
         .collect();
     let method = match job.settings.api {
         Api::Auto => format!(
-            "{} (falling back to {} on UNIMPLEMENTED)",
+            "{} (falling back to {} where a server has no such service)",
             vtctld::TYPED_REPARENT_METHOD,
             vtctld::LEGACY_METHOD
         ),
