@@ -10,7 +10,8 @@ use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
 use support::fake_vtctld::{Behaviour, FakeVtctld, tablet};
 use support::hook::{
-    Run, log_in, records, reparent, run, run_within, silent_server, temp_dir, unused_server,
+    Run, attempt_statuses, log_in, records, reparent, run, run_within, silent_server, temp_dir,
+    unused_server,
 };
 use tonic::Code;
 
@@ -69,23 +70,6 @@ fn statuses(record: &Value) -> Vec<String> {
         .collect()
 }
 
-/// `rpc api:STATUS` of every attempt.
-fn all_statuses(record: &Value) -> Vec<String> {
-    record["attempt_log"]
-        .as_array()
-        .expect("attempt_log")
-        .iter()
-        .map(|a| {
-            format!(
-                "{} {}:{}",
-                a["rpc"].as_str().unwrap(),
-                a["api"].as_str().unwrap(),
-                a["status"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn typed_api_reparents_and_the_record_holds_the_result() {
     let fake = FakeVtctld::start(Behaviour::default());
@@ -113,7 +97,7 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
     assert_eq!(record["server"], fake.server());
     assert_eq!(record["attempts"], 2);
     assert_eq!(
-        all_statuses(&record),
+        attempt_statuses(&record),
         [
             "GetTablets vtctld:OK",
             "TabletExternallyReparented vtctld:OK"
@@ -186,7 +170,7 @@ fn legacy_only_server_is_reached_through_auto_fallback() {
 
     let record = final_record(&log);
     assert_eq!(
-        all_statuses(&record),
+        attempt_statuses(&record),
         [
             "GetTablets vtctld:UNIMPLEMENTED",
             "TabletExternallyReparented vtctl:OK"
@@ -279,7 +263,7 @@ fn neither_api_is_unimplemented_refusal() {
     let log = log_in(&dir);
     run(&mut reparent_101(&log, &[&fake.server()])).assert_code(70);
     assert_eq!(
-        all_statuses(&final_record(&log)),
+        attempt_statuses(&final_record(&log)),
         [
             "GetTablets vtctld:UNIMPLEMENTED",
             "TabletExternallyReparented vtctl:UNIMPLEMENTED"
@@ -296,7 +280,7 @@ fn a_dead_first_server_costs_one_attempt() {
     run(&mut reparent_101(&log, &[&dead, &fake.server()])).assert_code(0);
     let record = final_record(&log);
     assert_eq!(
-        all_statuses(&record),
+        attempt_statuses(&record),
         [
             "GetTablets vtctld:CONNECT_ERROR",
             "GetTablets vtctld:OK",
@@ -363,7 +347,7 @@ fn never_reachable_exits_69_within_the_deadline() {
         "retried: {record}"
     );
     assert!(
-        all_statuses(&record)
+        attempt_statuses(&record)
             .iter()
             .all(|s| s == "GetTablets vtctld:CONNECT_ERROR"),
         "{record}"
@@ -385,7 +369,7 @@ fn server_that_never_answers_exits_75_within_the_deadline() {
     assert!(out.stderr.contains("deadline passed"), "{out:?}");
     let record = final_record(&log);
     assert!(
-        all_statuses(&record)
+        attempt_statuses(&record)
             .iter()
             .all(|s| s == "GetTablets vtctld:TIMEOUT"),
         "{record}"
@@ -734,7 +718,7 @@ fn sigterm_mid_call_writes_an_interrupted_record() {
     assert!(out.stderr.contains("interrupted by SIGTERM"), "{out:?}");
     // The call in flight when the signal came is in the record.
     assert_eq!(
-        all_statuses(&record),
+        attempt_statuses(&record),
         ["GetTablets vtctld:INTERRUPTED"],
         "{record}"
     );

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{log_in, records, reparent, run, run_within, temp_dir, wait_within};
+use support::hook::{
+    attempt_statuses, log_in, records, reparent, run, run_within, temp_dir, wait_within,
+};
 use support::tls::TestPki;
 use tonic::Code;
 
@@ -306,24 +308,13 @@ fn a_server_refusing_our_certificate_moves_the_run_to_the_next() {
         .args(["--tls-ca", ours.path("ca.pem").to_str().unwrap()]);
     run(&mut command).assert_code(0);
     assert_eq!(good.reparented(), ["zone1-0000000101"]);
-    let statuses: Vec<String> = last(&log)["attempt_log"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            format!(
-                "{} {}",
-                a["rpc"].as_str().unwrap(),
-                a["status"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let statuses = attempt_statuses(&last(&log));
     assert_eq!(
         statuses,
         [
-            "GetTablets TLS_ERROR",
-            "GetTablets OK",
-            "TabletExternallyReparented OK"
+            "GetTablets vtctld:TLS_ERROR",
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
         ],
         "the refusing server is left out, not retried"
     );
@@ -534,24 +525,13 @@ fn something_that_is_no_vtctld_costs_one_attempt_not_the_failover() {
     command.args(["--server", &fake.server()]);
     run(&mut command).assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
-    let statuses: Vec<String> = last(&log)["attempt_log"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            format!(
-                "{} {}",
-                a["rpc"].as_str().unwrap(),
-                a["status"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let statuses = attempt_statuses(&last(&log));
     assert_eq!(
         statuses,
         [
-            "GetTablets UNIMPLEMENTED",
-            "GetTablets OK",
-            "TabletExternallyReparented OK"
+            "GetTablets vtctld:UNIMPLEMENTED",
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
         ]
     );
     // Alone, it is no vtctld at all: refused at once, and it never counts as an old Vitess.

@@ -143,3 +143,20 @@ pub fn temp_dir() -> tempfile::TempDir {
 pub fn log_in(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("recovery.log")
 }
+
+/// `rpc api:STATUS` of every attempt a record lists, e.g. `GetTablets vtctld:OK`.
+pub fn attempt_statuses(record: &Value) -> Vec<String> {
+    record["attempt_log"]
+        .as_array()
+        .expect("attempt_log")
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}:{}",
+                a["rpc"].as_str().expect("rpc"),
+                a["api"].as_str().expect("api"),
+                a["status"].as_str().expect("status")
+            )
+        })
+        .collect()
+}
