@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -53,6 +53,28 @@ pub struct Behaviour {
     pub tablets_script: VecDeque<Code>,
     /// End the legacy stream with this status after its event lines.
     pub legacy_stream_error: Option<Code>,
+    /// The shard records' primaries, once a reparent has set them; before that, a shard's first
+    /// PRIMARY tablet.
+    pub shard_primaries: HashMap<(String, String), TabletAlias>,
+}
+
+impl Behaviour {
+    /// The primary the shard record names, as vtctld answers it as `old_primary`.
+    pub fn shard_primary(&self, keyspace: &str, shard: &str) -> Option<TabletAlias> {
+        self.shard_primaries
+            .get(&(keyspace.to_owned(), shard.to_owned()))
+            .cloned()
+            .or_else(|| {
+                self.tablets
+                    .iter()
+                    .find(|t| {
+                        t.keyspace == keyspace
+                            && t.shard == shard
+                            && t.r#type == TabletType::Primary as i32
+                    })
+                    .and_then(|t| t.alias.clone())
+            })
+    }
 }
 
 impl Default for Behaviour {
@@ -68,6 +90,7 @@ impl Default for Behaviour {
             tablets: demo_tablets(),
             tablets_script: VecDeque::new(),
             legacy_stream_error: None,
+            shard_primaries: HashMap::new(),
         }
     }
 }
@@ -321,35 +344,30 @@ impl Service {
         }
     }
 
-    /// Makes `new` the primary of its shard, as vtctld does whatever its type: the shard's
-    /// previous primary becomes a REPLICA and is answered as `old_primary`.
+    /// What vtctld v0.24 does (tests/interop pins it): whatever the tablet's type, it becomes
+    /// PRIMARY and the shard record's primary; the old primary's record is left as it is (its
+    /// vttablet is dead), and GetTablets then reports it as UNKNOWN. A tablet already PRIMARY in
+    /// its record is a no-op. The answer's `old_primary` is the shard record's primary.
     fn reparent(&self, new: &TabletAlias) -> Result<(String, String, Option<TabletAlias>), Status> {
         let mut behaviour = lock(&self.behaviour);
-        let (keyspace, shard) = behaviour
+        let tablet = behaviour
             .tablets
-            .iter()
+            .iter_mut()
             .find(|t| t.alias.as_ref() == Some(new))
-            .map(|t| (t.keyspace.clone(), t.shard.clone()))
             .ok_or_else(|| {
-                Status::not_found(format!(
+                Status::unknown(format!(
                     "node doesn't exist: tablets/{}-{:010}/Tablet",
                     new.cell, new.uid
                 ))
             })?;
-        let mut old = None;
-        for tablet in &mut behaviour.tablets {
-            if tablet.keyspace != keyspace || tablet.shard != shard {
-                continue;
-            }
-            if tablet.alias.as_ref() == Some(new) {
-                if tablet.r#type == TabletType::Primary as i32 {
-                    old = tablet.alias.clone();
-                }
-                tablet.r#type = TabletType::Primary as i32;
-            } else if tablet.r#type == TabletType::Primary as i32 {
-                old = tablet.alias.clone();
-                tablet.r#type = TabletType::Replica as i32;
-            }
+        let (keyspace, shard) = (tablet.keyspace.clone(), tablet.shard.clone());
+        let already = tablet.r#type == TabletType::Primary as i32;
+        tablet.r#type = TabletType::Primary as i32;
+        let old = behaviour.shard_primary(&keyspace, &shard);
+        if !already {
+            behaviour
+                .shard_primaries
+                .insert((keyspace.clone(), shard.clone()), new.clone());
         }
         Ok((keyspace, shard, old))
     }
@@ -397,7 +415,14 @@ impl Vtctld for Service {
             .tablets
             .into_iter()
             .find(|t| t.alias.is_some() && t.alias == wanted)
-            .ok_or_else(|| Status::not_found("tablet not found"))?;
+            .ok_or_else(|| {
+                let (cell, uid) = wanted
+                    .as_ref()
+                    .map_or(("", 0), |a| (a.cell.as_str(), a.uid));
+                Status::unknown(format!(
+                    "node doesn't exist: tablets/{cell}-{uid:010}/Tablet"
+                ))
+            })?;
         Ok(Response::new(GetTabletResponse {
             tablet: Some(tablet),
         }))
@@ -436,13 +461,26 @@ impl Vtctld for Service {
                 .any(|t| t.keyspace == filter.keyspace && t.shard == filter.shard)
         {
             return Err(Status::unknown(format!(
-                "node doesn't exist: keyspaces/{}/shards/{}/Shard",
-                filter.keyspace, filter.shard
+                "GetTabletMapForShard({}, {}) failed: node doesn't exist: keyspaces/{}/shards/{}/Shard",
+                filter.keyspace, filter.shard, filter.keyspace, filter.shard
             )));
         }
+        // A PRIMARY that is not its shard record's primary any more is a stale one: vtctld
+        // reports it as UNKNOWN.
+        let stale = |t: &Tablet| {
+            t.r#type == TabletType::Primary as i32
+                && behaviour.shard_primary(&t.keyspace, &t.shard) != t.alias
+        };
         let tablets = behaviour
             .tablets
-            .into_iter()
+            .iter()
+            .cloned()
+            .map(|mut t| {
+                if stale(&t) {
+                    t.r#type = TabletType::Unknown as i32;
+                }
+                t
+            })
             .filter(|t| filter.keyspace.is_empty() || t.keyspace == filter.keyspace)
             .filter(|t| filter.shard.is_empty() || t.shard == filter.shard)
             .filter(|t| {

@@ -5,5 +5,6 @@
 
 pub mod fake_vtctld;
 pub mod hook;
+pub mod interop;
 pub mod orchestrator;
 pub mod tls;

@@ -1,0 +1,489 @@
+//! The built hook against Vitess's own vtctld server code (tests/interop: vitess.io/vitess
+//! v0.24.4, grpcvtctldserver and grpcvtctlserver over the in-memory topology, tablets reached
+//! through Vitess's gRPC tablet-manager client), and what that vtctld really answers.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use orc_vitess_hook::proto::topodata::TabletType;
+use orc_vitess_hook::proto::vtctldata::GetTabletsRequest;
+use serde_json::{Value, json};
+use support::hook::{attempt_statuses, log_in, records, reparent, run, run_within, temp_dir};
+use support::interop::{RealVtctld, demo_fleet, fleet, tablet};
+use support::tls::TestPki;
+use tonic::Code;
+
+fn demo() -> RealVtctld {
+    RealVtctld::start(&fleet(demo_fleet()), &[])
+}
+
+/// A DeadMaster of `failed` promoting `successor` (hosts on port 3306), from the environment.
+fn failover(log: &Path, server: &str, failed: &str, successor: &str) -> Command {
+    let mut command = reparent(log);
+    command
+        .args(["--output", "json", "--server", server])
+        .env("ORC_FAILURE_TYPE", "DeadMaster")
+        .env("ORC_RECOVERY_UID", "r-interop")
+        .env("ORC_FAILED_HOST", failed)
+        .env("ORC_FAILED_PORT", "3306")
+        .env("ORC_SUCCESSOR_HOST", successor)
+        .env("ORC_SUCCESSOR_PORT", "3306");
+    command
+}
+
+fn last(log: &Path) -> Value {
+    records(log).pop().expect("a record")
+}
+
+// What vtctld really answers (the README's table is written from these).
+
+#[test]
+fn vtctld_answers_a_reparent_with_keyspace_shard_and_both_primaries() {
+    let vtctld = demo();
+    let answer = vtctld.reparent(101).expect("TER");
+    assert_eq!(
+        (answer.keyspace.as_str(), answer.shard.as_str()),
+        ("commerce", "0")
+    );
+    assert_eq!(answer.new_primary.map(|a| a.uid), Some(101));
+    assert_eq!(answer.old_primary.map(|a| a.uid), Some(100));
+    assert_eq!(vtctld.type_of(101), TabletType::Primary as i32);
+    // The old primary's record is left PRIMARY (its vttablet, dead, never hears of it), and
+    // GetTablets reports such a stale primary as UNKNOWN.
+    assert_eq!(vtctld.type_of(100), TabletType::Unknown as i32);
+
+    // Again: a no-op, and the old primary is now the new one (from the shard record).
+    let again = vtctld.reparent(101).expect("TER again");
+    assert_eq!(again.old_primary.map(|a| a.uid), Some(101));
+}
+
+#[test]
+fn vtctld_answers_unknown_tablets_and_shards_with_unknown_node_doesnt_exist() {
+    let vtctld = demo();
+    let unknown = vtctld.reparent(999).expect_err("no such tablet");
+    assert_eq!(unknown.code(), Code::Unknown);
+    assert_eq!(
+        unknown.message(),
+        "node doesn't exist: tablets/zone1-0000000999/Tablet"
+    );
+
+    let unknown = vtctld.get_tablet(999).expect_err("no such tablet");
+    assert_eq!(unknown.code(), Code::Unknown);
+    assert_eq!(
+        unknown.message(),
+        "node doesn't exist: tablets/zone1-0000000999/Tablet"
+    );
+
+    let shard = vtctld
+        .call(async |mut c| {
+            c.get_tablets(GetTabletsRequest {
+                keyspace: "commerce".into(),
+                shard: "nope".into(),
+                ..GetTabletsRequest::default()
+            })
+            .await
+        })
+        .expect_err("no such shard");
+    assert_eq!(shard.code(), Code::Unknown);
+    assert_eq!(
+        shard.message(),
+        "GetTabletMapForShard(commerce, nope) failed: node doesn't exist: \
+         keyspaces/commerce/shards/nope/Shard"
+    );
+}
+
+#[test]
+fn vtctld_filters_gettablets_by_keyspace_and_shard_strict_or_not() {
+    let vtctld = demo();
+    for strict in [false, true] {
+        let listed = |keyspace: &str, shard: &str| {
+            vtctld
+                .call(async |mut c| {
+                    c.get_tablets(GetTabletsRequest {
+                        keyspace: keyspace.into(),
+                        shard: shard.into(),
+                        strict,
+                        ..GetTabletsRequest::default()
+                    })
+                    .await
+                })
+                .expect("GetTablets")
+                .into_inner()
+                .tablets
+                .len()
+        };
+        assert_eq!(listed("", ""), 6, "strict={strict}");
+        assert_eq!(listed("commerce", "0"), 3, "strict={strict}");
+        assert_eq!(listed("customer", ""), 3, "strict={strict}");
+    }
+}
+
+// The hook against it.
+
+#[test]
+fn the_hook_reparents_through_the_typed_api() {
+    let vtctld = demo();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut failover(
+        &log,
+        &vtctld.addr,
+        "db1.example.com",
+        "db2.example.com",
+    ));
+    out.assert_code(0);
+    let record = last(&log);
+    assert_eq!(record["new_primary"], "zone1-0000000101");
+    assert_eq!(record["old_primary"], "zone1-0000000100");
+    assert_eq!(
+        (record["keyspace"].as_str(), record["shard"].as_str()),
+        (Some("commerce"), Some("0"))
+    );
+    assert_eq!(
+        attempt_statuses(&record),
+        [
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
+        ]
+    );
+    assert_eq!(vtctld.type_of(101), TabletType::Primary as i32);
+
+    // Orchestrator runs the hook again for the same failover: the real vtctld confirms.
+    let out = run(&mut failover(
+        &log,
+        &vtctld.addr,
+        "db1.example.com",
+        "db2.example.com",
+    ));
+    out.assert_code(0);
+    assert!(
+        out.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("(already was)"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn the_hook_reparents_through_the_legacy_api() {
+    let vtctld = demo();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(
+        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
+            .args(["--api", "vtctl", "-v"]),
+    );
+    out.assert_code(0);
+    assert_eq!(
+        attempt_statuses(&last(&log)),
+        [
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctl:OK"
+        ]
+    );
+    assert_eq!(vtctld.type_of(101), TabletType::Primary as i32);
+}
+
+#[test]
+fn the_look_up_works_on_real_records_old_ones_included() {
+    // An old record: no mysql_hostname/mysql_port, the MySQL port only in port_map, the host
+    // in `hostname`.
+    let mut tablets = demo_fleet();
+    let mut old = tablet(103, "commerce", "0", "REPLICA", "");
+    old["mysql_port"] = json!(0);
+    old["hostname"] = json!("legacy-db.example.com");
+    old["port_map"] = json!({"mysql": 17100});
+    // Its tablet manager listens on 127.0.0.1 anyway (the peer dials `hostname`): it only
+    // needs to be found here, which is the point.
+    tablets.push(old);
+    let vtctld = RealVtctld::start(&fleet(tablets), &[]);
+    let listed = vtctld.tablets();
+    let record = listed
+        .iter()
+        .find(|t| t.alias.as_ref().is_some_and(|a| a.uid == 103))
+        .unwrap();
+    assert_eq!((record.mysql_hostname.as_str(), record.mysql_port), ("", 0));
+    assert_eq!(record.port_map.get("mysql"), Some(&17100));
+
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(failover(&log, &vtctld.addr, "db1.example.com", "legacy-db")
+        .env("ORC_SUCCESSOR_PORT", "17100")
+        .args(["--deadline", "3s"]));
+    // Found as the failed shard's REPLICA; vtctld then cannot reach its tablet manager at
+    // legacy-db.example.com, which is this test's name, not a host: retried until the deadline.
+    let record = last(&log);
+    assert_eq!(record["alias"], "zone1-0000000103", "{out:?}");
+    assert_eq!(
+        record["tablet"],
+        "zone1-0000000103 (REPLICA, mysql legacy-db.example.com:17100, commerce/0)"
+    );
+    assert_eq!(out.code, 75, "{out:?}");
+}
+
+#[test]
+fn the_safety_rules_hold_on_real_records() {
+    let vtctld = demo();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // Another keyspace's replica, an RDONLY, a DRAINED: refused, nothing sent.
+    for (failed, successor, why) in [
+        (
+            "db1.example.com",
+            "db2.other.net",
+            "no tablet of commerce/0 has MySQL at db2.other.net:3306",
+        ),
+        (
+            "db1.example.com",
+            "db3.example.com",
+            "is RDONLY, not a REPLICA",
+        ),
+        (
+            "db4.example.com",
+            "db6.example.com",
+            "is DRAINED, not a REPLICA",
+        ),
+        (
+            "db1.example.com",
+            "db1.example.com",
+            "is the failed primary itself",
+        ),
+    ] {
+        let out = run(&mut failover(&log, &vtctld.addr, failed, successor));
+        out.assert_code(65);
+        assert!(out.stderr.contains(why), "{out:?}");
+        assert_eq!(last(&log)["outcome"], "rejected");
+    }
+    // Nothing changed in vtctld.
+    assert_eq!(vtctld.type_of(100), TabletType::Primary as i32);
+    assert_eq!(vtctld.type_of(200), TabletType::Primary as i32);
+    assert_eq!(vtctld.type_of(102), TabletType::Rdonly as i32);
+}
+
+#[test]
+fn a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_back_to_the_fleet() {
+    let vtctld = demo();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(failover(&log, &vtctld.addr, "db4.example.com", "db2")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+    .assert_code(0);
+    assert_eq!(vtctld.type_of(201), TabletType::Primary as i32);
+    let record = last(&log);
+    assert_eq!(
+        attempt_statuses(&record),
+        [
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
+        ],
+        "one filtered call"
+    );
+
+    // An alias shaped like keyspace.shard that real vtctld cannot list (UNKNOWN "node doesn't
+    // exist"): set aside, the fleet asked, the reparent done.
+    let vtctld = demo();
+    run(
+        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
+            .env("ORC_FAILURE_CLUSTER_ALIAS", "orders.primary"),
+    )
+    .assert_code(0);
+    let record = last(&log);
+    assert_eq!(
+        attempt_statuses(&record),
+        [
+            "GetTablets vtctld:UNKNOWN",
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
+        ]
+    );
+    assert!(
+        record["notes"].to_string().contains("node doesn't exist"),
+        "{record}"
+    );
+}
+
+#[test]
+fn a_tablet_whose_vttablet_is_down_or_slow_is_retried_until_the_deadline() {
+    let mut tablets = demo_fleet();
+    for (uid, host, mode) in [
+        (103, "db7.example.com", "down"),
+        (104, "db8.example.com", "slow"),
+    ] {
+        let mut t = tablet(uid, "commerce", "0", "REPLICA", host);
+        t["tablet_manager"] = json!(mode);
+        tablets.push(t);
+    }
+    let vtctld = RealVtctld::start(&fleet(tablets), &[]);
+    for successor in ["db7.example.com", "db8.example.com"] {
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        let out = run_within(
+            failover(&log, &vtctld.addr, "db1.example.com", successor).args([
+                "--deadline",
+                "2s",
+                "--attempt-timeout",
+                "700ms",
+            ]),
+            Duration::from_secs(30),
+        );
+        out.assert_code(75);
+        let statuses = attempt_statuses(&last(&log));
+        assert_eq!(statuses[0], "GetTablets vtctld:OK");
+        assert!(statuses.len() >= 3, "retried: {statuses:?}");
+        // vtctld waits for the tablet manager as long as the call may last, so the attempt
+        // times out here (or, when vtctld gives up at the same moment, its cancelled call ends
+        // the stream): never a refusal, always retried.
+        let reparents = &statuses[1..];
+        assert!(
+            reparents.iter().all(|s| s.starts_with("TabletExternallyReparented vtctld:")
+                && !s.ends_with(":OK")),
+            "{statuses:?}"
+        );
+        assert!(
+            reparents.iter().any(|s| s.ends_with(":TIMEOUT")),
+            "{statuses:?}"
+        );
+    }
+    assert_eq!(
+        vtctld.type_of(100),
+        TabletType::Primary as i32,
+        "nothing changed"
+    );
+}
+
+fn static_auth(dir: &Path) -> Vec<String> {
+    let users = dir.join("users.json");
+    std::fs::write(&users, r#"[{"Username": "orc", "Password": "s3cret"}]"#).unwrap();
+    vec![
+        "--grpc-auth-mode=static".into(),
+        format!("--grpc-auth-static-password-file={}", users.display()),
+    ]
+}
+
+fn creds(dir: &Path, password: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(format!("creds-{password}.json"));
+    std::fs::write(
+        &path,
+        format!(r#"{{"Username": "orc", "Password": "{password}"}}"#),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn vitess_static_auth_right_missing_and_wrong_credentials() {
+    let dir = temp_dir();
+    let vtctld = RealVtctld::start(&fleet(demo_fleet()), &static_auth(dir.path()));
+    let log = log_in(&dir);
+
+    let out = run(&mut failover(
+        &log,
+        &vtctld.addr,
+        "db1.example.com",
+        "db2.example.com",
+    ));
+    out.assert_code(77);
+    assert!(
+        out.stderr
+            .contains("UNAUTHENTICATED: username and password must be provided"),
+        "{out:?}"
+    );
+
+    let out = run(
+        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
+            .args(["--auth-static-creds", &creds(dir.path(), "wrong")]),
+    );
+    out.assert_code(77);
+    assert!(
+        out.stderr.contains(
+            r#"PERMISSION_DENIED: auth failure: caller "orc" provided invalid credentials"#
+        ),
+        "{out:?}"
+    );
+
+    run(
+        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
+            .args(["--auth-static-creds", &creds(dir.path(), "s3cret")]),
+    )
+    .assert_code(0);
+}
+
+fn tls_flags(pki: &TestPki, mutual: bool) -> Vec<String> {
+    let server = pki.server(mutual);
+    let cert = pki.write("server.pem", &server.cert_pem);
+    let key = pki.write("server.key", &server.key_pem);
+    let mut flags = vec![
+        format!("--tls-cert={}", cert.display()),
+        format!("--tls-key={}", key.display()),
+    ];
+    if mutual {
+        flags.push(format!("--tls-ca={}", pki.path("ca.pem").display()));
+    }
+    flags
+}
+
+#[test]
+fn vitess_tls_right_ca_wrong_ca_and_plain_text() {
+    let pki = TestPki::new();
+    let vtctld = RealVtctld::start(&fleet(demo_fleet()), &tls_flags(&pki, false));
+    let port = vtctld.addr.rsplit_once(':').unwrap().1.to_owned();
+    let server = format!("localhost:{port}");
+    let dir = temp_dir();
+    let log = log_in(&dir);
+
+    let out = run(
+        failover(&log, &server, "db1.example.com", "db2.example.com")
+            .args(["--tls-ca", pki.path("other-ca.pem").to_str().unwrap()]),
+    );
+    out.assert_code(77);
+    assert!(out.stderr.contains("invalid peer certificate"), "{out:?}");
+
+    let out = run(
+        failover(&log, &server, "db1.example.com", "db2.example.com").args(["--deadline", "1s"]),
+    );
+    out.assert_code(69);
+
+    run(
+        failover(&log, &server, "db1.example.com", "db2.example.com")
+            .args(["--tls-ca", pki.path("ca.pem").to_str().unwrap()]),
+    )
+    .assert_code(0);
+}
+
+#[test]
+fn vitess_mutual_tls() {
+    let pki = TestPki::new();
+    let vtctld = RealVtctld::start(&fleet(demo_fleet()), &tls_flags(&pki, true));
+    let port = vtctld.addr.rsplit_once(':').unwrap().1.to_owned();
+    let server = format!("localhost:{port}");
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let ca = pki.path("ca.pem");
+    // Without a client certificate the handshake is refused; tonic sees a dead connection.
+    let out = run(
+        failover(&log, &server, "db1.example.com", "db2.example.com").args([
+            "--deadline",
+            "1s",
+            "--tls-ca",
+            ca.to_str().unwrap(),
+        ]),
+    );
+    out.assert_code(69);
+    run(
+        failover(&log, &server, "db1.example.com", "db2.example.com").args([
+            "--tls-ca",
+            ca.to_str().unwrap(),
+            "--tls-cert",
+            pki.path("client.pem").to_str().unwrap(),
+            "--tls-key",
+            pki.path("client.key").to_str().unwrap(),
+        ]),
+    )
+    .assert_code(0);
+}
