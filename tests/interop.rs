@@ -41,7 +41,7 @@ fn last(log: &Path) -> Value {
 // What vtctld really answers (the README's table is written from these).
 
 #[test]
-fn vtctld_answers_a_reparent_with_keyspace_shard_and_both_primaries() {
+fn interop_vtctld_answers_a_reparent_with_keyspace_shard_and_both_primaries() {
     let vtctld = demo();
     let answer = vtctld.reparent(101).expect("TER");
     assert_eq!(
@@ -61,7 +61,7 @@ fn vtctld_answers_a_reparent_with_keyspace_shard_and_both_primaries() {
 }
 
 #[test]
-fn vtctld_answers_unknown_tablets_and_shards_with_unknown_node_doesnt_exist() {
+fn interop_vtctld_answers_unknown_tablets_and_shards_with_unknown_node_doesnt_exist() {
     let vtctld = demo();
     let unknown = vtctld.reparent(999).expect_err("no such tablet");
     assert_eq!(unknown.code(), Code::Unknown);
@@ -96,7 +96,27 @@ fn vtctld_answers_unknown_tablets_and_shards_with_unknown_node_doesnt_exist() {
 }
 
 #[test]
-fn vtctld_filters_gettablets_by_keyspace_and_shard_strict_or_not() {
+fn interop_the_legacy_api_is_still_served_and_answers_like_vtctlclient() {
+    let vtctld = demo();
+    let (lines, ended) = vtctld.legacy(&["TabletExternallyReparented", "zone1-0000000101"]);
+    ended.expect("legacy TER");
+    assert!(lines.is_empty(), "v0.24 streams no lines for it: {lines:?}");
+    assert_eq!(vtctld.type_of(101), TabletType::Primary as i32);
+
+    let (lines, ended) = vtctld.legacy(&["TabletExternallyReparented", "zone1-0000000999"]);
+    let status = ended.expect_err("no such tablet");
+    assert!(lines.is_empty(), "{lines:?}");
+    assert_eq!(status.code(), Code::Unknown);
+    assert!(
+        status
+            .message()
+            .contains("node doesn't exist: tablets/zone1-0000000999/Tablet"),
+        "{status:?}"
+    );
+}
+
+#[test]
+fn interop_vtctld_filters_gettablets_by_keyspace_and_shard_strict_or_not() {
     let vtctld = demo();
     for strict in [false, true] {
         let listed = |keyspace: &str, shard: &str| {
@@ -124,7 +144,7 @@ fn vtctld_filters_gettablets_by_keyspace_and_shard_strict_or_not() {
 // The hook against it.
 
 #[test]
-fn the_hook_reparents_through_the_typed_api() {
+fn interop_the_hook_reparents_through_the_typed_api() {
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
@@ -169,7 +189,7 @@ fn the_hook_reparents_through_the_typed_api() {
 }
 
 #[test]
-fn the_hook_reparents_through_the_legacy_api() {
+fn interop_the_hook_reparents_through_the_legacy_api() {
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
@@ -189,7 +209,7 @@ fn the_hook_reparents_through_the_legacy_api() {
 }
 
 #[test]
-fn the_look_up_works_on_real_records_old_ones_included() {
+fn interop_the_look_up_works_on_real_records_old_ones_included() {
     // An old record: no mysql_hostname/mysql_port, the MySQL port only in port_map, the host
     // in `hostname`.
     let mut tablets = demo_fleet();
@@ -226,7 +246,7 @@ fn the_look_up_works_on_real_records_old_ones_included() {
 }
 
 #[test]
-fn the_safety_rules_hold_on_real_records() {
+fn interop_the_safety_rules_hold_on_real_records() {
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
@@ -265,7 +285,7 @@ fn the_safety_rules_hold_on_real_records() {
 }
 
 #[test]
-fn a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_back_to_the_fleet() {
+fn interop_a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_back_to_the_fleet() {
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
@@ -307,7 +327,7 @@ fn a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_back_to_th
 }
 
 #[test]
-fn a_tablet_whose_vttablet_is_down_or_slow_is_retried_until_the_deadline() {
+fn interop_a_tablet_whose_vttablet_is_down_or_slow_is_retried_until_the_deadline() {
     let mut tablets = demo_fleet();
     for (uid, host, mode) in [
         (103, "db7.example.com", "down"),
@@ -377,7 +397,7 @@ fn creds(dir: &Path, password: &str) -> String {
 }
 
 #[test]
-fn vitess_static_auth_right_missing_and_wrong_credentials() {
+fn interop_vitess_static_auth_right_missing_and_wrong_credentials() {
     let dir = temp_dir();
     let vtctld = RealVtctld::start(&fleet(demo_fleet()), &static_auth(dir.path()));
     let log = log_in(&dir);
@@ -429,7 +449,7 @@ fn tls_flags(pki: &TestPki, mutual: bool) -> Vec<String> {
 }
 
 #[test]
-fn vitess_tls_right_ca_wrong_ca_and_plain_text() {
+fn interop_vitess_tls_right_ca_wrong_ca_and_plain_text() {
     let pki = TestPki::new();
     let vtctld = RealVtctld::start(&fleet(demo_fleet()), &tls_flags(&pki, false));
     let port = vtctld.addr.rsplit_once(':').unwrap().1.to_owned();
@@ -457,7 +477,7 @@ fn vitess_tls_right_ca_wrong_ca_and_plain_text() {
 }
 
 #[test]
-fn vitess_mutual_tls() {
+fn interop_vitess_mutual_tls() {
     let pki = TestPki::new();
     let vtctld = RealVtctld::start(&fleet(demo_fleet()), &tls_flags(&pki, true));
     let port = vtctld.addr.rsplit_once(':').unwrap().1.to_owned();

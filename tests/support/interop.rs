@@ -10,9 +10,10 @@ use std::sync::OnceLock;
 
 use orc_vitess_hook::proto::topodata::{Tablet, TabletAlias};
 use orc_vitess_hook::proto::vtctldata::{
-    GetTabletRequest, GetTabletsRequest, TabletExternallyReparentedRequest,
-    TabletExternallyReparentedResponse,
+    ExecuteVtctlCommandRequest, GetTabletRequest, GetTabletsRequest,
+    TabletExternallyReparentedRequest, TabletExternallyReparentedResponse,
 };
+use orc_vitess_hook::proto::vtctlservice::vtctl_client::VtctlClient;
 use orc_vitess_hook::proto::vtctlservice::vtctld_client::VtctldClient;
 use serde_json::{Value, json};
 use tonic::{Request, Status};
@@ -29,7 +30,7 @@ pub fn binary() -> &'static Path {
         let module = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
         let output = binary_path();
         let status = Command::new("go")
-            .args(["build", "-o"])
+            .args(["build", "-buildvcs=false", "-o"])
             .arg(&output)
             .arg(".")
             .current_dir(&module)
@@ -138,6 +139,43 @@ impl RealVtctld {
         .map(tonic::Response::into_inner)
     }
 
+    /// The legacy `Vtctl/ExecuteVtctlCommand`: the streamed lines, and how the stream ended.
+    pub fn legacy(&self, args: &[&str]) -> (Vec<String>, Result<(), Status>) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", self.addr))
+                .expect("endpoint")
+                .timeout(std::time::Duration::from_secs(3))
+                .connect()
+                .await
+                .expect("connect to vtctld-interop");
+            let request = ExecuteVtctlCommandRequest {
+                args: args.iter().map(|a| (*a).to_owned()).collect(),
+                action_timeout: 3_000_000_000,
+            };
+            let mut lines = Vec::new();
+            let mut stream = match VtctlClient::new(channel)
+                .execute_vtctl_command(request)
+                .await
+            {
+                Ok(response) => response.into_inner(),
+                Err(status) => return (lines, Err(status)),
+            };
+            loop {
+                match stream.message().await {
+                    Ok(Some(response)) => {
+                        lines.extend(response.event.map(|e| e.value));
+                    }
+                    Ok(None) => return (lines, Ok(())),
+                    Err(status) => return (lines, Err(status)),
+                }
+            }
+        })
+    }
+
     pub fn get_tablet(&self, uid: u32) -> Result<Tablet, Status> {
         self.call(async |mut c| {
             c.get_tablet(Request::new(GetTabletRequest {
@@ -146,6 +184,18 @@ impl RealVtctld {
             .await
         })
         .map(|r| r.into_inner().tablet.unwrap_or_default())
+    }
+}
+
+impl RealVtctld {
+    /// vtctld's own log (warnings and errors), for a failing test's message.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("vtctld.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| !line.contains(r#""level":"INFO""#))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
