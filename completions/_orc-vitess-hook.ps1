@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('reparent', 'reparent', [CompletionResultType]::ParameterValue, 'Record a failover and make its successor the shard primary in Vitess')
+            [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record an Orchestrator event in the recovery log, from any other hook; no network')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -81,12 +82,55 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'orc-vitess-hook;record' {
+            [CompletionResult]::new('--hook', '--hook', [CompletionResultType]::ParameterName, 'The Orchestrator hook list this runs from, without "Processes" (e.g. PreFailover)')
+            [CompletionResult]::new('--failure-type', '--failure-type', [CompletionResultType]::ParameterName, 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})')
+            [CompletionResult]::new('--instance-type', '--instance-type', [CompletionResultType]::ParameterName, 'master, co-master or intermediate-master ({instanceType})')
+            [CompletionResult]::new('--is-master', '--is-master', [CompletionResultType]::ParameterName, 'Whether the failed instance was a master: true or false ({isMaster})')
+            [CompletionResult]::new('--is-co-master', '--is-co-master', [CompletionResultType]::ParameterName, 'Whether the failed instance was a co-master: true or false ({isCoMaster})')
+            [CompletionResult]::new('--failure-description', '--failure-description', [CompletionResultType]::ParameterName, 'Free-text description of the failure ({failureDescription})')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Command hint: graceful-master-takeover, force-master-failover, ... ({command})')
+            [CompletionResult]::new('--failed-host', '--failed-host', [CompletionResultType]::ParameterName, 'Host of the failed instance ({failedHost})')
+            [CompletionResult]::new('--failed-port', '--failed-port', [CompletionResultType]::ParameterName, 'Port of the failed instance, 1-65535 ({failedPort})')
+            [CompletionResult]::new('--failure-cluster', '--failure-cluster', [CompletionResultType]::ParameterName, 'Cluster name ({failureCluster})')
+            [CompletionResult]::new('--failure-cluster-alias', '--failure-cluster-alias', [CompletionResultType]::ParameterName, 'Cluster alias; keyspace.shard in Vitess ({failureClusterAlias})')
+            [CompletionResult]::new('--failure-cluster-domain', '--failure-cluster-domain', [CompletionResultType]::ParameterName, 'Cluster domain ({failureClusterDomain})')
+            [CompletionResult]::new('--count-replicas', '--count-replicas', [CompletionResultType]::ParameterName, 'Number of replicas of the failed instance ({countReplicas})')
+            [CompletionResult]::new('--count-lost-replicas', '--count-lost-replicas', [CompletionResultType]::ParameterName, 'Number of replicas lost in the recovery ({countLostReplicas}; no variable)')
+            [CompletionResult]::new('--is-downtimed', '--is-downtimed', [CompletionResultType]::ParameterName, 'Whether the failed instance was downtimed: true or false ({isDowntimed})')
+            [CompletionResult]::new('--auto-master-recovery', '--auto-master-recovery', [CompletionResultType]::ParameterName, 'Whether automated master recovery was on: true or false ({autoMasterRecovery})')
+            [CompletionResult]::new('--auto-intermediate-master-recovery', '--auto-intermediate-master-recovery', [CompletionResultType]::ParameterName, 'Whether automated intermediate-master recovery was on ({autoIntermediateMasterRecovery})')
+            [CompletionResult]::new('--orchestrator-host', '--orchestrator-host', [CompletionResultType]::ParameterName, 'Host running Orchestrator ({orchestratorHost})')
+            [CompletionResult]::new('--recovery-uid', '--recovery-uid', [CompletionResultType]::ParameterName, 'Unique id of this recovery ({recoveryUID})')
+            [CompletionResult]::new('--is-successful', '--is-successful', [CompletionResultType]::ParameterName, 'Whether a successor was promoted: true or false ({isSuccessful})')
+            [CompletionResult]::new('--lost-replicas', '--lost-replicas', [CompletionResultType]::ParameterName, 'Comma-separated host:port list of lost replicas ({lostReplicas})')
+            [CompletionResult]::new('--replica-hosts', '--replica-hosts', [CompletionResultType]::ParameterName, 'Comma-separated host:port list of the replicas ({replicaHosts})')
+            [CompletionResult]::new('--successor-host', '--successor-host', [CompletionResultType]::ParameterName, 'Host of the promoted instance ({successorHost})')
+            [CompletionResult]::new('--successor-port', '--successor-port', [CompletionResultType]::ParameterName, 'MySQL port of the promoted instance, 1-65535 ({successorPort})')
+            [CompletionResult]::new('--successor-alias', '--successor-alias', [CompletionResultType]::ParameterName, 'Tablet alias of the promoted instance, e.g. zone1-0000000101 ({successorAlias})')
+            [CompletionResult]::new('--successor-binlog-coordinates', '--successor-binlog-coordinates', [CompletionResultType]::ParameterName, 'Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'File the records are appended to; its directory is created 0750 if missing')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Record format')
+            [CompletionResult]::new('--fsync', '--fsync', [CompletionResultType]::ParameterName, 'fsync the log after each record')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'How long the record may wait for the log''s lock, 10ms to 1h')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit with the usual statuses (65, 74, 78) instead of always 0')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'orc-vitess-hook;help' {
             [CompletionResult]::new('reparent', 'reparent', [CompletionResultType]::ParameterValue, 'Record a failover and make its successor the shard primary in Vitess')
+            [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record an Orchestrator event in the recovery log, from any other hook; no network')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'orc-vitess-hook;help;reparent' {
+            break
+        }
+        'orc-vitess-hook;help;record' {
             break
         }
         'orc-vitess-hook;help;help' {

@@ -24,6 +24,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand reparent 'Record a failover and make its successor the shard primary in Vitess'
+            cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;reparent'= {
@@ -76,11 +77,52 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'orc-vitess-hook;record'= {
+            cand --hook 'The Orchestrator hook list this runs from, without "Processes" (e.g. PreFailover)'
+            cand --failure-type 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})'
+            cand --instance-type 'master, co-master or intermediate-master ({instanceType})'
+            cand --is-master 'Whether the failed instance was a master: true or false ({isMaster})'
+            cand --is-co-master 'Whether the failed instance was a co-master: true or false ({isCoMaster})'
+            cand --failure-description 'Free-text description of the failure ({failureDescription})'
+            cand --command 'Command hint: graceful-master-takeover, force-master-failover, ... ({command})'
+            cand --failed-host 'Host of the failed instance ({failedHost})'
+            cand --failed-port 'Port of the failed instance, 1-65535 ({failedPort})'
+            cand --failure-cluster 'Cluster name ({failureCluster})'
+            cand --failure-cluster-alias 'Cluster alias; keyspace.shard in Vitess ({failureClusterAlias})'
+            cand --failure-cluster-domain 'Cluster domain ({failureClusterDomain})'
+            cand --count-replicas 'Number of replicas of the failed instance ({countReplicas})'
+            cand --count-lost-replicas 'Number of replicas lost in the recovery ({countLostReplicas}; no variable)'
+            cand --is-downtimed 'Whether the failed instance was downtimed: true or false ({isDowntimed})'
+            cand --auto-master-recovery 'Whether automated master recovery was on: true or false ({autoMasterRecovery})'
+            cand --auto-intermediate-master-recovery 'Whether automated intermediate-master recovery was on ({autoIntermediateMasterRecovery})'
+            cand --orchestrator-host 'Host running Orchestrator ({orchestratorHost})'
+            cand --recovery-uid 'Unique id of this recovery ({recoveryUID})'
+            cand --is-successful 'Whether a successor was promoted: true or false ({isSuccessful})'
+            cand --lost-replicas 'Comma-separated host:port list of lost replicas ({lostReplicas})'
+            cand --replica-hosts 'Comma-separated host:port list of the replicas ({replicaHosts})'
+            cand --successor-host 'Host of the promoted instance ({successorHost})'
+            cand --successor-port 'MySQL port of the promoted instance, 1-65535 ({successorPort})'
+            cand --successor-alias 'Tablet alias of the promoted instance, e.g. zone1-0000000101 ({successorAlias})'
+            cand --successor-binlog-coordinates 'Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})'
+            cand --log-file 'File the records are appended to; its directory is created 0750 if missing'
+            cand --log-format 'Record format'
+            cand --fsync 'fsync the log after each record'
+            cand --lock-wait 'How long the record may wait for the log''s lock, 10ms to 1h'
+            cand --strict 'Exit with the usual statuses (65, 74, 78) instead of always 0'
+            cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'orc-vitess-hook;help'= {
             cand reparent 'Record a failover and make its successor the shard primary in Vitess'
+            cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;help;reparent'= {
+        }
+        &'orc-vitess-hook;help;record'= {
         }
         &'orc-vitess-hook;help;help'= {
         }

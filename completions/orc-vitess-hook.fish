@@ -29,6 +29,7 @@ json\t'One JSON object on stdout'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -s V -l version -d 'Print version'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "record" -d 'Record an Orchestrator event in the recovery log, from any other hook; no network'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-type -d 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l instance-type -d 'master, co-master or intermediate-master ({instanceType})' -r
@@ -87,5 +88,51 @@ json\t'One JSON object on stdout'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s v -l verbose -d 'Also print the log lines vtctld streams back (legacy API)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s V -l version -d 'Print version'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l hook -d 'The Orchestrator hook list this runs from, without "Processes" (e.g. PreFailover)' -r -f -a "OnFailureDetection\t'a failure was detected'
+PreFailover\t'before a recovery; a non-zero exit would abort it'
+PostFailover\t'after any recovery'
+PostUnsuccessfulFailover\t'after a recovery that failed'
+PostMasterFailover\t'after a master recovery (reparent records it already)'
+PostIntermediateMasterFailover\t'after an intermediate-master recovery'
+PreGracefulTakeover\t'before a graceful takeover; a non-zero exit would abort it'
+PostGracefulTakeover\t'after a graceful takeover'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l failure-type -d 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l instance-type -d 'master, co-master or intermediate-master ({instanceType})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l is-master -d 'Whether the failed instance was a master: true or false ({isMaster})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l is-co-master -d 'Whether the failed instance was a co-master: true or false ({isCoMaster})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l failure-description -d 'Free-text description of the failure ({failureDescription})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l command -d 'Command hint: graceful-master-takeover, force-master-failover, ... ({command})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l failed-host -d 'Host of the failed instance ({failedHost})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l failed-port -d 'Port of the failed instance, 1-65535 ({failedPort})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l failure-cluster -d 'Cluster name ({failureCluster})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l failure-cluster-alias -d 'Cluster alias; keyspace.shard in Vitess ({failureClusterAlias})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l failure-cluster-domain -d 'Cluster domain ({failureClusterDomain})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l count-replicas -d 'Number of replicas of the failed instance ({countReplicas})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l count-lost-replicas -d 'Number of replicas lost in the recovery ({countLostReplicas}; no variable)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l is-downtimed -d 'Whether the failed instance was downtimed: true or false ({isDowntimed})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l auto-master-recovery -d 'Whether automated master recovery was on: true or false ({autoMasterRecovery})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l auto-intermediate-master-recovery -d 'Whether automated intermediate-master recovery was on ({autoIntermediateMasterRecovery})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l orchestrator-host -d 'Host running Orchestrator ({orchestratorHost})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l recovery-uid -d 'Unique id of this recovery ({recoveryUID})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l is-successful -d 'Whether a successor was promoted: true or false ({isSuccessful})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l lost-replicas -d 'Comma-separated host:port list of lost replicas ({lostReplicas})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l replica-hosts -d 'Comma-separated host:port list of the replicas ({replicaHosts})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l successor-host -d 'Host of the promoted instance ({successorHost})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l successor-port -d 'MySQL port of the promoted instance, 1-65535 ({successorPort})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l successor-alias -d 'Tablet alias of the promoted instance, e.g. zone1-0000000101 ({successorAlias})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l successor-binlog-coordinates -d 'Binary log coordinates of the successor, file:pos ({successorBinlogCoordinates})' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l log-file -d 'File the records are appended to; its directory is created 0750 if missing' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l log-format -d 'Record format' -r -f -a "logfmt\t'key=value pairs, quoted where needed'
+json\t'one JSON object a line'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
+false\t'off'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l lock-wait -d 'How long the record may wait for the log\'s lock, 10ms to 1h' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l strict -d 'Exit with the usual statuses (65, 74, 78) instead of always 0' -r -f -a "true\t'on'
+false\t'off'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
+json\t'One JSON object on stdout'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -s V -l version -d 'Print version'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record help" -f -a "record" -d 'Record an Orchestrator event in the recovery log, from any other hook; no network'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -69,7 +69,47 @@ pub enum Command {
         after_help = EXIT_STATUS_HELP
     )]
     Reparent(Box<ReparentArgs>),
+
+    /// Record an Orchestrator event in the recovery log, from any other hook; no network.
+    #[command(
+        long_about = "Record an Orchestrator event in the recovery log: one `recorded` record with the \
+            hook's name and every ORC_* value, locked and appended like reparent's records, with \
+            no network.\n\n\
+            For every hook list but PostMasterFailoverProcesses (which runs `reparent`):\n\n    \
+            \"PreFailoverProcesses\": [\"orc-vitess-hook record --hook PreFailover\"]\n\n\
+            A non-zero exit of a Pre* hook aborts Orchestrator's recovery, so `record` exits 0 \
+            whatever happens (log unwritable, unknown hook name, bad value): the problem goes to \
+            stderr, and into the record where it can be written. --strict gives the usual exit \
+            statuses instead.",
+        after_help = EXIT_STATUS_HELP
+    )]
+    Record(Box<RecordArgs>),
 }
+
+/// The Orchestrator hook lists `record` is meant for (`reparent` serves
+/// PostMasterFailoverProcesses), as `--hook` names them: the list's name without `Processes`.
+pub const HOOKS: &[(&str, &str)] = &[
+    ("OnFailureDetection", "a failure was detected"),
+    (
+        "PreFailover",
+        "before a recovery; a non-zero exit would abort it",
+    ),
+    ("PostFailover", "after any recovery"),
+    ("PostUnsuccessfulFailover", "after a recovery that failed"),
+    (
+        "PostMasterFailover",
+        "after a master recovery (reparent records it already)",
+    ),
+    (
+        "PostIntermediateMasterFailover",
+        "after an intermediate-master recovery",
+    ),
+    (
+        "PreGracefulTakeover",
+        "before a graceful takeover; a non-zero exit would abort it",
+    ),
+    ("PostGracefulTakeover", "after a graceful takeover"),
+];
 
 /// Output formats of `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,6 +371,45 @@ pub struct EventArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The Orchestrator hook list this runs from, without "Processes" (e.g. PreFailover).
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_HOOK",
+        value_name = "NAME",
+        value_parser = Choices(HOOKS)
+    )]
+    pub hook: Option<OsString>,
+
+    #[command(flatten)]
+    pub event: EventArgs,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    /// How long the record may wait for the log's lock, 10ms to 1h.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_LOCK_WAIT",
+        value_name = "DURATION",
+        default_value = "2s"
+    )]
+    pub lock_wait: OsString,
+
+    /// Exit with the usual statuses (65, 74, 78) instead of always 0.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_STRICT",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BOOLEAN
+    )]
+    pub strict: Option<OsString>,
+}
+
+#[derive(Debug, Args)]
 #[command(next_help_heading = "Recovery log")]
 pub struct LogArgs {
     /// File the records are appended to; its directory is created 0750 if missing.
@@ -564,7 +643,9 @@ mod tests {
             .map(Into::into),
         ))
         .unwrap();
-        let Command::Reparent(args) = parsed.command;
+        let Command::Reparent(args) = parsed.command else {
+            panic!("the line names reparent");
+        };
         assert_eq!(args.connection.servers, ["a:1"]);
         assert_eq!(
             args.connection.auth_static_creds,

@@ -27,6 +27,8 @@ pub enum Outcome {
     Interrupted,
     /// A bug: the process panicked.
     InternalError,
+    /// `record`: an Orchestrator hook's event, written down.
+    Recorded,
 }
 
 impl Outcome {
@@ -39,6 +41,7 @@ impl Outcome {
             Self::Rejected => "rejected",
             Self::Interrupted => "interrupted",
             Self::InternalError => "internal-error",
+            Self::Recorded => "recorded",
         }
     }
 }
@@ -136,6 +139,9 @@ pub struct Record<'a> {
     pub ts: String,
     pub outcome: Outcome,
     pub pid: u32,
+    /// The Orchestrator hook list that ran `record` (`PreFailover`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hook: Option<&'a str>,
     #[serde(flatten)]
     pub event: &'a FailoverEvent,
     /// Values that did not parse, as given, under their own field names.
@@ -161,6 +167,7 @@ impl<'a> Record<'a> {
             ts: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
             outcome,
             pid: std::process::id(),
+            hook: None,
             event,
             invalid,
             details,
@@ -249,6 +256,7 @@ mod tests {
             Outcome::Rejected,
             Outcome::Interrupted,
             Outcome::InternalError,
+            Outcome::Recorded,
         ] {
             assert_eq!(serde_json::to_value(outcome).unwrap(), outcome.as_str());
         }

@@ -230,6 +230,8 @@ pub struct Recorder {
     learnt: Details,
     /// Whether a panic writes a record: not in a dry run, which writes nothing.
     records_a_panic: bool,
+    /// The Orchestrator hook list the records belong to (`record --hook`).
+    hook: Option<String>,
 }
 
 /// How long the `interrupted` record waits for the lock: the process should end soon.
@@ -249,6 +251,7 @@ impl Recorder {
             ends,
             learnt: Details::default(),
             records_a_panic: true,
+            hook: None,
         };
         recorder.update_crash_context();
         recorder
@@ -307,7 +310,14 @@ impl Recorder {
     }
 
     fn record<'a>(&'a self, outcome: Outcome, details: &'a Details) -> Record<'a> {
-        Record::new(outcome, &self.event, &self.invalid, details, &self.notes)
+        let mut record = Record::new(outcome, &self.event, &self.invalid, details, &self.notes);
+        record.hook = self.hook.as_deref();
+        record
+    }
+
+    /// Names the Orchestrator hook list every record of the run belongs to.
+    pub fn set_hook(&mut self, hook: impl Into<String>) {
+        self.hook = Some(hook.into());
     }
 
     /// The final record of `conclusion` and the exit status it states: the conclusion's, or 74

@@ -1,5 +1,6 @@
 //! One module per subcommand; each is a short story told with the library's modules.
 
+mod record;
 mod reparent;
 
 use std::ffi::{OsStr, OsString};
@@ -34,20 +35,35 @@ fn start_recording(
     started: Instant,
     problems: &mut Problems,
 ) -> (Recorder, Budget) {
+    let deadline = connection::deadline_of(connection).unwrap_or(FALLBACK_DEADLINE);
+    let budget = Budget::new(started, deadline);
+    (
+        recorder_for(log, output, read, problems, budget.ends()),
+        budget,
+    )
+}
+
+/// The recorder of a run whose records may wait for the log's lock until `ends`.
+pub(super) fn recorder_for(
+    log: &LogArgs,
+    output: &OsStr,
+    read: ReadEvent,
+    problems: &mut Problems,
+    ends: Instant,
+) -> Recorder {
     for warning in &read.warnings {
         crate::output::err(&format!("warning: {warning}"));
     }
     let output = recorder::output_format(output, problems);
     let log = LogSettings::from_args(log, problems);
-    let deadline = connection::deadline_of(connection).unwrap_or(FALLBACK_DEADLINE);
-    let budget = Budget::new(started, deadline);
-    (Recorder::new(log, output, read, budget.ends()), budget)
+    Recorder::new(log, output, read, ends)
 }
 
 /// Runs the parsed command line and says how it ended.
 pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Reparent(args) => reparent::run(*args, &cli.output),
+        Command::Record(args) => record::run(*args, &cli.output),
     }
 }
 
@@ -56,6 +72,9 @@ pub fn run(cli: Cli) -> ExitStatus {
 /// failover is still recorded, best effort: the event from the environment, the log's settings
 /// and the output format from the command line where it names them. A dry run writes nothing.
 pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
+    if args.iter().skip(1).any(|a| a == "record") {
+        return record::usage_error(&clap_message(error, "record"), args);
+    }
     let for_a_failover = args.iter().skip(1).any(|a| a == "reparent")
         || std::env::vars_os().any(|(name, _)| {
             name.to_str()
@@ -72,7 +91,10 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         ..
     }) = Cli::try_parse_from(["orc-vitess-hook", "reparent"])
     else {
-        crate::output::err(&format!("error: usage: {}", clap_message(error)));
+        crate::output::err(&format!(
+            "error: usage: {}",
+            clap_message(error, "reparent")
+        ));
         return ExitStatus::Usage;
     };
     // A dry run writes nothing, even when its command line is broken.
@@ -81,7 +103,10 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         None => Problems::default().boolean(DRY_RUN, from_env.dry_run.as_deref()),
     };
     if dry_run {
-        crate::output::err(&format!("error: usage: {}", clap_message(error)));
+        crate::output::err(&format!(
+            "error: usage: {}",
+            clap_message(error, "reparent")
+        ));
         return ExitStatus::Usage;
     }
     // The settings from the command line where it names them, else from the environment.
@@ -107,7 +132,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         Instant::now(),
         &mut problems,
     );
-    let message = format!("usage: {}", clap_message(error));
+    let message = format!("usage: {}", clap_message(error, "reparent"));
     recorder.finish(Conclusion::failure(
         FailureKind::Usage,
         message,
@@ -130,7 +155,7 @@ fn dry_run_argument(args: &[OsString]) -> Option<OsString> {
 
 /// clap's error as one line: its first line, without the `error: ` prefix, and a pointer to
 /// `--help` (clap's full text spans several lines).
-fn clap_message(error: &clap::Error) -> String {
+fn clap_message(error: &clap::Error, command: &str) -> String {
     let rendered = error.render().to_string();
     let first = rendered
         .lines()
@@ -138,16 +163,16 @@ fn clap_message(error: &clap::Error) -> String {
         .unwrap_or("malformed command line")
         .trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    format!("{first} (see orc-vitess-hook reparent --help)")
+    format!("{first} (see orc-vitess-hook {command} --help)")
 }
 
-fn from_env_output() -> OsString {
+pub(super) fn from_env_output() -> OsString {
     std::env::var_os("ORC_VITESS_HOOK_OUTPUT").unwrap_or_else(|| "text".into())
 }
 
 /// The value of long flag `name` on a command line (`--name value`, `--name=value`, or with one
 /// dash), the last one given.
-fn argument_value(args: &[OsString], name: &str) -> Option<OsString> {
+pub(super) fn argument_value(args: &[OsString], name: &str) -> Option<OsString> {
     let mut found = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {

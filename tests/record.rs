@@ -1,0 +1,168 @@
+//! `record`: one record for every other Orchestrator hook, exit 0 whatever happens unless
+//! `--strict`, and a whole recovery recorded in order, run as Orchestrator runs hooks.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use support::fake_vtctld::{Behaviour, FakeVtctld};
+use support::hook::{hook, log_in, records, run, temp_dir};
+use support::orchestrator::Recovery;
+
+fn record(log: &Path, hook_name: &str) -> Command {
+    let mut command = hook();
+    command
+        .args([
+            "record",
+            "--hook",
+            hook_name,
+            "--log-format",
+            "json",
+            "--log-file",
+        ])
+        .arg(log)
+        .env("ORC_RECOVERY_UID", "r-7")
+        .env("ORC_FAILURE_TYPE", "DeadMaster")
+        .env("ORC_FAILED_HOST", "db1.example.com")
+        .env("ORC_FAILED_PORT", "3306");
+    command
+}
+
+fn last(log: &Path) -> Value {
+    records(log).pop().expect("a record")
+}
+
+#[test]
+fn one_recorded_record_with_the_hook_and_every_value() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut record(&log, "PreFailover"));
+    out.assert_code(0);
+    assert_eq!(out.stdout.trim(), "recorded PreFailover of recovery r-7");
+    assert!(out.stderr.is_empty(), "{out:?}");
+    let all = records(&log);
+    assert_eq!(all.len(), 1);
+    let record = &all[0];
+    assert_eq!(record["outcome"], "recorded");
+    assert_eq!(record["hook"], "PreFailover");
+    assert_eq!(record["recovery_uid"], "r-7");
+    assert_eq!(record["failed_port"], 3306);
+    assert_eq!(record["exit_status"], 0);
+}
+
+#[test]
+fn a_problem_never_fails_the_hook_unless_strict() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // An unknown hook name and a bad value: told, recorded, exit 0.
+    let out = run(record(&log, "PreFailovr").env("ORC_FAILED_PORT", "99999"));
+    out.assert_code(0);
+    assert!(
+        out.stderr
+            .contains(r#"--hook / ORC_VITESS_HOOK_HOOK: "PreFailovr""#),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains(r#"failed_port (--failed-port / ORC_FAILED_PORT): "99999""#),
+        "{out:?}"
+    );
+    let written = last(&log);
+    assert_eq!(written["hook"], "PreFailovr", "kept as given");
+    assert_eq!(written["failed_port"], "99999", "kept as given");
+    assert_eq!(written["exit_status"], 0);
+    assert!(written["notes"].to_string().contains("PreFailovr"));
+
+    // With --strict, the usual statuses.
+    let out = run(record(&log, "PreFailover")
+        .env("ORC_FAILED_PORT", "99999")
+        .arg("--strict"));
+    out.assert_code(65);
+    assert_eq!(last(&log)["exit_status"], 65);
+    let out = run(record(&log, "PreFailovr").arg("--strict"));
+    out.assert_code(78);
+}
+
+#[test]
+fn an_unwritable_log_never_fails_the_hook_unless_strict() {
+    let dir = temp_dir();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let log = file.join("recovery.log");
+    let out = run(&mut record(&log, "PreFailover"));
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("recovery record not written"),
+        "{out:?}"
+    );
+    let out = run(record(&log, "PreFailover").arg("--strict"));
+    out.assert_code(74);
+}
+
+#[test]
+fn a_broken_record_line_still_records_and_exits_0() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(record(&log, "PreFailover").arg("--no-such-flag"));
+    out.assert_code(0);
+    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    assert!(out.stderr.contains("--no-such-flag"), "{out:?}");
+    let written = last(&log);
+    assert_eq!(written["hook"], "PreFailover");
+    assert_eq!(written["recovery_uid"], "r-7");
+    assert!(written["notes"].to_string().contains("--no-such-flag"));
+
+    let out = run(record(&log, "PreFailover").args(["--no-such-flag", "--strict"]));
+    out.assert_code(64);
+}
+
+#[test]
+fn a_whole_recovery_is_recorded_in_order_in_one_log() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let recovery = Recovery::dead_master("db2.example.com", 3306, "");
+    let env = [
+        ("ORC_VITESS_HOOK_LOG_FILE", log.to_str().unwrap()),
+        ("ORC_VITESS_HOOK_LOG_FORMAT", "json"),
+    ];
+    // The hook lists Orchestrator runs for a dead master, in its order.
+    for line in [
+        "orc-vitess-hook record --hook OnFailureDetection".to_owned(),
+        "orc-vitess-hook record --hook PreFailover".to_owned(),
+        format!("orc-vitess-hook reparent --server {}", fake.server()),
+        "orc-vitess-hook record --hook PostFailover".to_owned(),
+    ] {
+        let hook_run = recovery.run_hook(&line, &env);
+        assert_eq!(hook_run.code, 0, "{line}: {hook_run:?}");
+    }
+    let all = records(&log);
+    let sequence: Vec<String> = all
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["outcome"].as_str().unwrap(),
+                r["hook"].as_str().unwrap_or("reparent")
+            )
+        })
+        .collect();
+    assert_eq!(
+        sequence,
+        [
+            "recorded OnFailureDetection",
+            "recorded PreFailover",
+            "received reparent",
+            "ok reparent",
+            "recorded PostFailover"
+        ]
+    );
+    assert!(
+        all.iter()
+            .all(|r| r["recovery_uid"] == "1795643468510176998:bccd466e8bd3")
+    );
+}
