@@ -19,6 +19,9 @@ _orc__vitess__hook() {
             orc__vitess__hook,help)
                 cmd="orc__vitess__hook__subcmd__help"
                 ;;
+            orc__vitess__hook,orchestrator-config)
+                cmd="orc__vitess__hook__subcmd__orchestrator__subcmd__config"
+                ;;
             orc__vitess__hook,record)
                 cmd="orc__vitess__hook__subcmd__record"
                 ;;
@@ -27,6 +30,9 @@ _orc__vitess__hook() {
                 ;;
             orc__vitess__hook__subcmd__help,help)
                 cmd="orc__vitess__hook__subcmd__help__subcmd__help"
+                ;;
+            orc__vitess__hook__subcmd__help,orchestrator-config)
+                cmd="orc__vitess__hook__subcmd__help__subcmd__orchestrator__subcmd__config"
                 ;;
             orc__vitess__hook__subcmd__help,record)
                 cmd="orc__vitess__hook__subcmd__help__subcmd__record"
@@ -41,7 +47,7 @@ _orc__vitess__hook() {
 
     case "${cmd}" in
         orc__vitess__hook)
-            opts="-h -V --output --help --version reparent record help"
+            opts="-h -V --output --help --version reparent record orchestrator-config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -59,7 +65,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__subcmd__vitess__subcmd__hook__subcmd__help)
-            opts="reparent record help"
+            opts="reparent record orchestrator-config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -73,6 +79,20 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__orchestrator__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -107,6 +127,88 @@ _orc__vitess__hook() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orc__subcmd__vitess__subcmd__hook__subcmd__orchestrator__subcmd__config)
+            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --all-hooks --legacy-metadata-queries --mysql-flavor --merge --binary --output --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -W "auto vtctld vtctl" -- "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-static-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "logfmt json" -- "${cur}"))
+                    return 0
+                    ;;
+                --fsync)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --mysql-flavor)
+                    COMPREPLY=($(compgen -W "mysql mariadb" -- "${cur}"))
+                    return 0
+                    ;;
+                --merge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

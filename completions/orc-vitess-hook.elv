@@ -25,6 +25,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand --version 'Print version'
             cand reparent 'Record a failover and make its successor the shard primary in Vitess'
             cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
+            cand orchestrator-config 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;reparent'= {
@@ -115,14 +116,42 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'orc-vitess-hook;orchestrator-config'= {
+            cand --server 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation'
+            cand --api 'Which vtctld API to call'
+            cand --deadline 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)'
+            cand --attempt-timeout 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout'
+            cand --connect-timeout 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS'
+            cand --tls-ca 'PEM file of the CA that signed vtctld''s certificate (turns TLS on)'
+            cand --tls-cert 'PEM client certificate for mutual TLS (with --tls-key)'
+            cand --tls-key 'PEM private key of the client certificate (with --tls-cert)'
+            cand --tls-server-name 'Server name expected in vtctld''s certificate (turns TLS on)'
+            cand --auth-static-creds 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others'
+            cand --log-file 'File the records are appended to; its directory is created 0750 if missing'
+            cand --log-format 'Record format'
+            cand --fsync 'fsync the log after each record'
+            cand --mysql-flavor 'The MySQL the fleet runs, for DetectSemiSyncEnforcedQuery'
+            cand --merge 'Print this orchestrator.conf.json with the keys merged in'
+            cand --binary 'The path Orchestrator runs the hook by (default: this binary''s absolute path)'
+            cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
+            cand --all-hooks 'Also record every other hook list''s events (`record --hook NAME`)'
+            cand --legacy-metadata-queries 'Also emit the Detect*Query keys reading _vt.local_metadata (Vitess before v16 only)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'orc-vitess-hook;help'= {
             cand reparent 'Record a failover and make its successor the shard primary in Vitess'
             cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
+            cand orchestrator-config 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;help;reparent'= {
         }
         &'orc-vitess-hook;help;record'= {
+        }
+        &'orc-vitess-hook;help;orchestrator-config'= {
         }
         &'orc-vitess-hook;help;help'= {
         }

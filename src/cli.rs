@@ -84,6 +84,23 @@ pub enum Command {
         after_help = EXIT_STATUS_HELP
     )]
     Record(Box<RecordArgs>),
+
+    /// Print the orchestrator.conf.json keys that run this tool, or merge them into a file.
+    #[command(
+        name = "orchestrator-config",
+        long_about = "Print a JSON object to merge into orchestrator.conf.json: \
+            PostMasterFailoverProcesses running this binary's `reparent` with the connection and \
+            log settings given here (no placeholders: the ORC_* variables carry the values; paths \
+            made absolute and quoted for bash), and a DetectSemiSyncEnforcedQuery that works on \
+            MySQL 8.0, MySQL 8.4 and MariaDB.\n\n\
+            --all-hooks adds `record --hook NAME` to every other hook list. \
+            --legacy-metadata-queries adds Vitess's _vt.local_metadata queries, for Vitess before \
+            v16 only (later Vitess no longer fills that table). --merge FILE prints FILE with \
+            these keys merged in, keeping the operator's keys and hook lines in their order; \
+            merging its own output again changes nothing.",
+        after_help = EXIT_STATUS_HELP
+    )]
+    OrchestratorConfig(Box<OrchestratorConfigArgs>),
 }
 
 /// The Orchestrator hook lists `record` is meant for (`reparent` serves
@@ -368,6 +385,44 @@ pub struct EventArgs {
         value_name = "FILE:POS"
     )]
     pub successor_binlog_coordinates: Option<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct OrchestratorConfigArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    /// Also record every other hook list's events (`record --hook NAME`).
+    #[arg(long)]
+    pub all_hooks: bool,
+
+    /// Also emit the Detect*Query keys reading _vt.local_metadata (Vitess before v16 only).
+    #[arg(long)]
+    pub legacy_metadata_queries: bool,
+
+    /// The MySQL the fleet runs, for DetectSemiSyncEnforcedQuery.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_MYSQL_FLAVOR",
+        value_name = "FLAVOR",
+        default_value = "mysql",
+        value_parser = Choices(&[
+            ("mysql", "MySQL 8.0 and 8.4 (performance_schema.global_variables)"),
+            ("mariadb", "MariaDB (information_schema.GLOBAL_VARIABLES)"),
+        ])
+    )]
+    pub mysql_flavor: OsString,
+
+    /// Print this orchestrator.conf.json with the keys merged in.
+    #[arg(long, value_name = "FILE", value_parser = any_path())]
+    pub merge: Option<PathBuf>,
+
+    /// The path Orchestrator runs the hook by (default: this binary's absolute path).
+    #[arg(long, value_name = "PATH", value_parser = any_path())]
+    pub binary: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -17,3 +17,8 @@ pub fn out(line: &str) {
 pub fn err(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{}", one_line(line));
 }
+
+/// A document (generated configuration) on stdout as it is, several lines: not a message.
+pub fn document(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}

@@ -1,5 +1,6 @@
 //! One module per subcommand; each is a short story told with the library's modules.
 
+mod orchestrator_config;
 mod record;
 mod reparent;
 
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Reparent(args) => reparent::run(*args, &cli.output),
         Command::Record(args) => record::run(*args, &cli.output),
+        Command::OrchestratorConfig(args) => orchestrator_config::run(*args),
     }
 }
 
