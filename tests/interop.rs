@@ -210,15 +210,13 @@ fn interop_the_hook_reparents_through_the_legacy_api() {
 
 #[test]
 fn interop_the_look_up_works_on_real_records_old_ones_included() {
-    // An old record: no mysql_hostname/mysql_port, the MySQL port only in port_map, the host
-    // in `hostname`.
+    // An old record: no mysql_hostname/mysql_port, the host in `hostname` (where its tablet
+    // manager listens too), the MySQL port only in port_map.
     let mut tablets = demo_fleet();
     let mut old = tablet(103, "commerce", "0", "REPLICA", "");
     old["mysql_port"] = json!(0);
-    old["hostname"] = json!("legacy-db.example.com");
+    old["hostname"] = json!("127.0.0.1");
     old["port_map"] = json!({"mysql": 17100});
-    // Its tablet manager listens on 127.0.0.1 anyway (the peer dials `hostname`): it only
-    // needs to be found here, which is the point.
     tablets.push(old);
     let vtctld = RealVtctld::start(&fleet(tablets), &[]);
     let listed = vtctld.tablets();
@@ -231,18 +229,16 @@ fn interop_the_look_up_works_on_real_records_old_ones_included() {
 
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(failover(&log, &vtctld.addr, "db1.example.com", "legacy-db")
-        .env("ORC_SUCCESSOR_PORT", "17100")
-        .args(["--deadline", "3s"]));
-    // Found as the failed shard's REPLICA; vtctld then cannot reach its tablet manager at
-    // legacy-db.example.com, which is this test's name, not a host: retried until the deadline.
+    run(failover(&log, &vtctld.addr, "db1.example.com", "127.0.0.1")
+        .env("ORC_SUCCESSOR_PORT", "17100"))
+    .assert_code(0);
     let record = last(&log);
-    assert_eq!(record["alias"], "zone1-0000000103", "{out:?}");
+    assert_eq!(record["alias"], "zone1-0000000103");
     assert_eq!(
         record["tablet"],
-        "zone1-0000000103 (REPLICA, mysql legacy-db.example.com:17100, commerce/0)"
+        "zone1-0000000103 (REPLICA, mysql 127.0.0.1:17100, commerce/0)"
     );
-    assert_eq!(out.code, 75, "{out:?}");
+    assert_eq!(vtctld.type_of(103), TabletType::Primary as i32);
 }
 
 #[test]
@@ -271,6 +267,12 @@ fn interop_the_safety_rules_hold_on_real_records() {
             "db1.example.com",
             "db1.example.com",
             "is the failed primary itself",
+        ),
+        // Orchestrator names an RDONLY as the failed primary: commerce/0's live PRIMARY stays.
+        (
+            "db3.example.com",
+            "db2.example.com",
+            "not the shard's PRIMARY",
         ),
     ] {
         let out = run(&mut failover(&log, &vtctld.addr, failed, successor));
@@ -453,7 +455,7 @@ fn interop_vitess_tls_right_ca_wrong_ca_and_plain_text() {
     let pki = TestPki::new();
     let vtctld = RealVtctld::start(&fleet(demo_fleet()), &tls_flags(&pki, false));
     let port = vtctld.addr.rsplit_once(':').unwrap().1.to_owned();
-    let server = format!("localhost:{port}");
+    let server = format!("127.0.0.1:{port}");
     let dir = temp_dir();
     let log = log_in(&dir);
 
@@ -481,7 +483,7 @@ fn interop_vitess_mutual_tls() {
     let pki = TestPki::new();
     let vtctld = RealVtctld::start(&fleet(demo_fleet()), &tls_flags(&pki, true));
     let port = vtctld.addr.rsplit_once(':').unwrap().1.to_owned();
-    let server = format!("localhost:{port}");
+    let server = format!("127.0.0.1:{port}");
     let dir = temp_dir();
     let log = log_in(&dir);
     let ca = pki.path("ca.pem");
@@ -506,4 +508,123 @@ fn interop_vitess_mutual_tls() {
         ]),
     )
     .assert_code(0);
+}
+
+#[test]
+fn interop_a_transient_tablet_manager_failure_is_retried_until_it_succeeds() {
+    let mut tablets = demo_fleet();
+    let mut flaky = tablet(105, "commerce", "0", "REPLICA", "db5.example.com");
+    flaky["tablet_manager"] = json!("fail:2");
+    tablets.push(flaky);
+    let vtctld = RealVtctld::start(&fleet(tablets.clone()), &[]);
+    // What vtctld answers while vttablet fails: its error, as a plain Go error.
+    let answer = vtctld.reparent(105).expect_err("the tablet manager fails");
+    assert_eq!(answer.code(), Code::Unknown);
+    assert_eq!(
+        answer.message(),
+        "rpc error: code = Unavailable desc = TabletManager.ChangeType on zone1-0000000105: \
+         mysqld is not reachable"
+    );
+
+    let vtctld = RealVtctld::start(&fleet(tablets), &[]);
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    run(&mut failover(
+        &log,
+        &vtctld.addr,
+        "db1.example.com",
+        "db5.example.com",
+    ))
+    .assert_code(0);
+    assert_eq!(
+        attempt_statuses(&last(&log)),
+        [
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:UNKNOWN",
+            "TabletExternallyReparented vtctld:UNKNOWN",
+            "TabletExternallyReparented vtctld:OK"
+        ]
+    );
+    assert_eq!(vtctld.type_of(105), TabletType::Primary as i32);
+}
+
+#[test]
+fn interop_a_shard_listing_over_an_unreadable_cell() {
+    let mut tablets = demo_fleet();
+    tablets.push(support::interop::tablet_in_cell(
+        "zone2",
+        300,
+        "commerce",
+        "0",
+        "REPLICA",
+        "db9.example.com",
+    ));
+    let mut f = fleet(tablets);
+    f["cells"] = json!(["zone1", "zone2"]);
+    f["unreadable_cells"] = json!(["zone2"]);
+    let vtctld = RealVtctld::start(&f, &[]);
+    let shard = |strict: bool| {
+        vtctld
+            .call(async |mut c| {
+                c.get_tablets(GetTabletsRequest {
+                    keyspace: "commerce".into(),
+                    shard: "0".into(),
+                    strict,
+                    ..GetTabletsRequest::default()
+                })
+                .await
+            })
+            .map(|r| r.into_inner().tablets.len())
+    };
+    // Not strict: what can be read, silently without zone2's tablet.
+    assert_eq!(shard(false).expect("partial list"), 3);
+    // Strict: the failure, as a plain Go error.
+    let refused = shard(true).expect_err("strict");
+    assert_eq!(refused.code(), Code::Unknown);
+    assert_eq!(
+        refused.message(),
+        "GetTabletMapForShard(commerce, 0) failed: partial result: zone2"
+    );
+}
+
+#[test]
+fn interop_auto_falls_back_on_a_legacy_only_vtctld_and_a_typed_only_one_refuses_legacy() {
+    let legacy_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctl".to_owned()]);
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // Old Vitess: no GetTablets; Orchestrator's alias (from its metadata) is used, unverified.
+    run(failover(
+        &log,
+        &legacy_only.addr,
+        "db1.example.com",
+        "db2.example.com",
+    )
+    .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000101"))
+    .assert_code(0);
+    let record = last(&log);
+    assert_eq!(record["verification"], "unverified");
+    assert_eq!(
+        attempt_statuses(&record),
+        [
+            "GetTablets vtctld:UNIMPLEMENTED",
+            "TabletExternallyReparented vtctl:OK"
+        ]
+    );
+
+    let typed_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctld".to_owned()]);
+    let (_, ended) = typed_only.legacy(&["TabletExternallyReparented", "zone1-0000000101"]);
+    let status = ended.expect_err("no legacy service");
+    assert_eq!(
+        (status.code(), status.message()),
+        (Code::Unimplemented, "unknown service vtctlservice.Vtctl")
+    );
+    let out = run(
+        failover(&log, &typed_only.addr, "db1.example.com", "db2.example.com")
+            .args(["--api", "vtctl"]),
+    );
+    out.assert_code(70);
+    assert!(
+        out.stderr.contains("unknown service vtctlservice.Vtctl"),
+        "{out:?}"
+    );
 }

@@ -424,7 +424,7 @@ fn a_go_error_saying_node_doesnt_exist_ends_the_run_though_coded_unknown() {
     // Any other UNKNOWN (a tablet manager that did not answer) is transient and retried.
     let fake = FakeVtctld::start(Behaviour {
         script: [Code::Unknown].into(),
-        script_message: Some("rpc error: code = Unavailable desc = tablet manager".into()),
+        script_message: Some("rpc error: code = Unavailable desc = TabletManager.ChangeType on zone1-0000000101: mysqld is not reachable".into()),
         ..Behaviour::default()
     });
     let log = dir.path().join("second.log");

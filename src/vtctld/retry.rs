@@ -59,8 +59,11 @@ pub enum Verdict {
 /// Messages of errors vtctld returns as plain Go errors (gRPC code UNKNOWN) that no retry can fix.
 const HOPELESS_MESSAGES: &[&str] = &[
     "node doesn't exist",
-    // A strict GetTablets over a cell whose topology cannot be read.
+    // A strict GetTablets that cannot read a cell's topology: "partial result" when listing a
+    // shard (tests/interop pins it), "GetTabletsByCell(zone) failed" when listing every cell
+    // (read in Vitess's source). Retrying within the failover will not bring the cell back.
     "partial result",
+    "GetTabletsByCell(",
     "no such tablet",
     "invalid tablet alias",
     "must not be nil",

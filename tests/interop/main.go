@@ -17,13 +17,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -34,13 +38,17 @@ import (
 	"vitess.io/vitess/go/vt/proto/tabletmanagerdata"
 	"vitess.io/vitess/go/vt/proto/tabletmanagerservice"
 	topodatapb "vitess.io/vitess/go/vt/proto/topodata"
+	vtrpcpb "vitess.io/vitess/go/vt/proto/vtrpc"
+	"vitess.io/vitess/go/vt/proto/vttime"
 	"vitess.io/vitess/go/vt/servenv"
 	"vitess.io/vitess/go/vt/topo"
 	"vitess.io/vitess/go/vt/topo/memorytopo"
 	"vitess.io/vitess/go/vt/topo/topoproto"
+	"vitess.io/vitess/go/vt/topotools"
 	"vitess.io/vitess/go/vt/vtctl/grpcvtctldserver"
 	"vitess.io/vitess/go/vt/vtctl/grpcvtctlserver"
 	"vitess.io/vitess/go/vt/vtenv"
+	"vitess.io/vitess/go/vt/vterrors"
 	"vitess.io/vitess/go/vt/vttls"
 
 	// Vitess's real gRPC tablet-manager client, which vtctld uses to reach the tablets.
@@ -60,13 +68,16 @@ type fleetTablet struct {
 	PortMap map[string]int32 `json:"port_map"`
 	// The tablet's own host name; 127.0.0.1 (where its tablet manager listens) by default.
 	Hostname string `json:"hostname"`
-	// The tablet manager: "ok" (default), "down" (nothing listens), "slow" (ChangeType hangs).
+	// The tablet manager: "ok" (default), "down" (nothing listens), "slow" (ChangeType hangs),
+	// "fail:N" (the first N ChangeType calls fail as vttablet fails when its MySQL is away).
 	TabletManager string `json:"tablet_manager"`
 }
 
 type fleet struct {
 	Cells   []string      `json:"cells"`
 	Tablets []fleetTablet `json:"tablets"`
+	// Cells whose tablet records cannot be read (a topology server that is down).
+	UnreadableCells []string `json:"unreadable_cells"`
 }
 
 var (
@@ -74,6 +85,7 @@ var (
 	tlsCert   string
 	tlsKey    string
 	tlsCA     string
+	services  string
 )
 
 func main() {
@@ -82,6 +94,7 @@ func main() {
 		fs.StringVar(&tlsCert, "tls-cert", "", "server certificate (turns TLS on)")
 		fs.StringVar(&tlsKey, "tls-key", "", "server key")
 		fs.StringVar(&tlsCA, "tls-ca", "", "CA that client certificates must be signed by (mutual TLS)")
+		fs.StringVar(&services, "services", "both", "vtctld (typed only, current Vitess), vtctl (legacy only, old Vitess) or both")
 	})
 	servenv.RegisterGRPCServerAuthFlags()
 	servenv.ParseFlags("vtctld-interop")
@@ -105,9 +118,13 @@ func run() error {
 	if len(f.Cells) == 0 {
 		f.Cells = []string{"zone1"}
 	}
-	ts := memorytopo.NewServer(ctx, f.Cells...)
+	ts, factory := memorytopo.NewServerAndFactory(ctx, f.Cells...)
 	if err := populate(ctx, ts, f); err != nil {
 		return err
+	}
+	for _, cell := range f.UnreadableCells {
+		factory.AddOperationError(memorytopo.Get, "^tablets/"+regexp.QuoteMeta(cell)+"-",
+			fmt.Errorf("topology server of cell %s unreachable", cell))
 	}
 
 	var options []grpc.ServerOption
@@ -132,17 +149,29 @@ func run() error {
 				return handler(ctx, req)
 			}),
 			grpc.StreamInterceptor(func(srv any, stream grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-				if _, err := authenticator.Authenticate(stream.Context(), info.FullMethod); err != nil {
+				ctx, err := authenticator.Authenticate(stream.Context(), info.FullMethod)
+				if err != nil {
 					return err
 				}
-				return handler(srv, stream)
+				wrapped := servenv.WrapServerStream(stream)
+				wrapped.WrappedContext = ctx
+				return handler(srv, wrapped)
 			}),
 		)
 	}
 	server := grpc.NewServer(options...)
 	env := vtenv.NewTestEnv()
-	grpcvtctldserver.StartServer(server, env, ts)
-	grpcvtctlserver.StartServer(server, env, ts)
+	switch services {
+	case "both":
+		grpcvtctldserver.StartServer(server, env, ts)
+		grpcvtctlserver.StartServer(server, env, ts)
+	case "vtctld":
+		grpcvtctldserver.StartServer(server, env, ts)
+	case "vtctl":
+		grpcvtctlserver.StartServer(server, env, ts)
+	default:
+		return fmt.Errorf("--services %q: expected vtctld, vtctl or both", services)
+	}
 
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -150,8 +179,9 @@ func run() error {
 	}
 	fmt.Printf("listening on %s\n", listener.Addr())
 	go func() {
-		// Serve until whoever started us goes away.
-		_, _ = bufio.NewReader(os.Stdin).ReadString(0)
+		// Serve until whoever started us goes away: a test that dies closes our stdin, so no
+		// peer outlives its test.
+		_, _ = io.Copy(io.Discard, os.Stdin)
 		os.Exit(0)
 	}()
 	return server.Serve(listener)
@@ -239,6 +269,9 @@ type tabletManager struct {
 	ts    *topo.Server
 	alias *topodatapb.TabletAlias
 	slow  bool
+	mu    sync.Mutex
+	// ChangeType calls still to fail.
+	failures int
 }
 
 func (tm *tabletManager) Ping(ctx context.Context, req *tabletmanagerdata.PingRequest) (*tabletmanagerdata.PingResponse, error) {
@@ -250,22 +283,32 @@ func (tm *tabletManager) ChangeType(ctx context.Context, req *tabletmanagerdata.
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
-	updated, err := tm.ts.UpdateTabletFields(ctx, tm.alias, func(t *topodatapb.Tablet) error {
-		t.Type = req.TabletType
-		if req.TabletType == topodatapb.TabletType_PRIMARY {
-			t.PrimaryTermStartTime = protoutil.TimeToProto(time.Now())
-		} else {
-			t.PrimaryTermStartTime = nil
-		}
-		return nil
-	})
+	// vttablet answers its RPCs' errors as vterrors wrapped with the call and the tablet.
+	wrap := func(err error) error {
+		return vterrors.ToGRPC(vterrors.Wrapf(err, "TabletManager.ChangeType on %s", topoproto.TabletAliasString(tm.alias)))
+	}
+	tm.mu.Lock()
+	fail := tm.failures > 0
+	if fail {
+		tm.failures--
+	}
+	tm.mu.Unlock()
+	if fail {
+		return nil, wrap(vterrors.New(vtrpcpb.Code_UNAVAILABLE, "mysqld is not reachable"))
+	}
+	var term *vttime.Time
+	if req.TabletType == topodatapb.TabletType_PRIMARY {
+		term = protoutil.TimeToProto(time.Now())
+	}
+	updated, err := topotools.ChangeType(ctx, tm.ts, tm.alias, req.TabletType, term)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
 	if req.TabletType == topodatapb.TabletType_PRIMARY {
-		// vttablet's shard sync records a new primary in the shard record.
+		// vttablet's shard sync records the new primary in the shard record; it does so
+		// shortly after, in the background, where this peer does it at once.
 		if err := makeShardPrimary(ctx, tm.ts, updated); err != nil {
-			return nil, err
+			return nil, wrap(err)
 		}
 	}
 	return &tabletmanagerdata.ChangeTypeResponse{}, nil
@@ -279,15 +322,24 @@ func startTabletManager(ts *topo.Server, alias *topodatapb.TabletAlias, mode str
 		return 0, err
 	}
 	port := int32(listener.Addr().(*net.TCPAddr).Port)
-	switch mode {
-	case "", "ok", "slow":
-	case "down":
+	tm := &tabletManager{ts: ts, alias: alias, slow: mode == "slow"}
+	switch {
+	case mode == "", mode == "ok", mode == "slow":
+	case mode == "down":
+		// Closed again at once: nothing answers there. (Another process could bind the port
+		// in between; the tests start nothing that listens on chosen ports.)
 		return port, listener.Close()
+	case strings.HasPrefix(mode, "fail:"):
+		n, err := strconv.Atoi(strings.TrimPrefix(mode, "fail:"))
+		if err != nil {
+			return 0, fmt.Errorf("tablet %s: tablet_manager %q: expected fail:N", topoproto.TabletAliasString(alias), mode)
+		}
+		tm.failures = n
 	default:
-		return 0, fmt.Errorf("tablet %s: tablet_manager %q: expected ok, down or slow", topoproto.TabletAliasString(alias), mode)
+		return 0, fmt.Errorf("tablet %s: tablet_manager %q: expected ok, down, slow or fail:N", topoproto.TabletAliasString(alias), mode)
 	}
 	server := grpc.NewServer()
-	tabletmanagerservice.RegisterTabletManagerServer(server, &tabletManager{ts: ts, alias: alias, slow: mode == "slow"})
+	tabletmanagerservice.RegisterTabletManagerServer(server, tm)
 	go func() { _ = server.Serve(listener) }()
 	return port, nil
 }

@@ -56,6 +56,8 @@ pub struct Behaviour {
     /// The shard records' primaries, once a reparent has set them; before that, a shard's first
     /// PRIMARY tablet.
     pub shard_primaries: HashMap<(String, String), TabletAlias>,
+    /// Primary terms started by reparents, in order (tablets PRIMARY from the start have 0).
+    pub primary_terms: HashMap<(String, u32), u64>,
 }
 
 impl Behaviour {
@@ -91,6 +93,7 @@ impl Default for Behaviour {
             tablets_script: VecDeque::new(),
             legacy_stream_error: None,
             shard_primaries: HashMap::new(),
+            primary_terms: HashMap::new(),
         }
     }
 }
@@ -345,9 +348,10 @@ impl Service {
     }
 
     /// What vtctld v0.24 does (tests/interop pins it): whatever the tablet's type, it becomes
-    /// PRIMARY and the shard record's primary; the old primary's record is left as it is (its
-    /// vttablet is dead), and GetTablets then reports it as UNKNOWN. A tablet already PRIMARY in
-    /// its record is a no-op. The answer's `old_primary` is the shard record's primary.
+    /// PRIMARY with a new primary term and the shard record's primary; the old primary's record
+    /// is left as it is (its vttablet is dead), and GetTablets then reports it as UNKNOWN, its
+    /// term being older. A tablet already PRIMARY in its record is a no-op. The answer's
+    /// `old_primary` is the shard record's primary.
     fn reparent(&self, new: &TabletAlias) -> Result<(String, String, Option<TabletAlias>), Status> {
         let mut behaviour = lock(&self.behaviour);
         let tablet = behaviour
@@ -368,6 +372,10 @@ impl Service {
             behaviour
                 .shard_primaries
                 .insert((keyspace.clone(), shard.clone()), new.clone());
+            let term = behaviour.primary_terms.values().max().copied().unwrap_or(0) + 1;
+            behaviour
+                .primary_terms
+                .insert((new.cell.clone(), new.uid), term);
         }
         Ok((keyspace, shard, old))
     }
@@ -449,9 +457,15 @@ impl Vtctld for Service {
         {
             return Err(Status::new(code, format!("scripted {code:?}")));
         }
-        if filter.keyspace.is_empty() && !filter.shard.is_empty() {
-            return Err(Status::invalid_argument("shard requires keyspace"));
-        }
+        // Like vtctld, a shard without a keyspace is ignored: everything is listed.
+        let filter = GetTabletsRequest {
+            shard: if filter.keyspace.is_empty() {
+                String::new()
+            } else {
+                filter.shard
+            },
+            ..filter
+        };
         // vtctld reads a shard's tablet map from the shard record; a shard that does not exist
         // is the topology's NoNode error, which vtctld passes on as a plain Go error (UNKNOWN).
         if !filter.shard.is_empty()
@@ -465,11 +479,23 @@ impl Vtctld for Service {
                 filter.keyspace, filter.shard, filter.keyspace, filter.shard
             )));
         }
-        // A PRIMARY that is not its shard record's primary any more is a stale one: vtctld
-        // reports it as UNKNOWN.
+        // A PRIMARY whose term started before another PRIMARY's of the same shard is a stale
+        // one: vtctld reports it as UNKNOWN.
+        let term = |t: &Tablet| {
+            t.alias
+                .as_ref()
+                .and_then(|a| behaviour.primary_terms.get(&(a.cell.clone(), a.uid)))
+                .copied()
+                .unwrap_or(0)
+        };
         let stale = |t: &Tablet| {
             t.r#type == TabletType::Primary as i32
-                && behaviour.shard_primary(&t.keyspace, &t.shard) != t.alias
+                && behaviour.tablets.iter().any(|other| {
+                    other.keyspace == t.keyspace
+                        && other.shard == t.shard
+                        && other.r#type == TabletType::Primary as i32
+                        && term(other) > term(t)
+                })
         };
         let tablets = behaviour
             .tablets

@@ -18,32 +18,44 @@ use orc_vitess_hook::proto::vtctlservice::vtctld_client::VtctldClient;
 use serde_json::{Value, json};
 use tonic::{Request, Status};
 
-/// Where the interop program is built, inside Cargo's target directory.
+/// Where the interop program is built: Cargo's directory for integration tests' files.
 fn binary_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/interop/vtctld-interop")
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("vtctld-interop")
 }
 
-/// Builds the interop program once; a missing Go toolchain fails the test with what to install.
+/// Builds the interop program once per test binary (Go caches the build); a missing Go
+/// toolchain fails every interop test with what to install, a failed build with its output.
 pub fn binary() -> &'static Path {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
         let module = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
         let output = binary_path();
-        let status = Command::new("go")
+        let built = Command::new("go")
             .args(["build", "-buildvcs=false", "-o"])
             .arg(&output)
             .arg(".")
             .current_dir(&module)
-            .status()
-            .unwrap_or_else(|e| {
-                panic!(
+            .output()
+            .map_err(|e| {
+                format!(
                     "the interop tests run Vitess's own vtctld, built with Go 1.26.8 or newer \
                      (`go` on PATH; Debian: golang, or https://go.dev/dl): cannot run go: {e}"
                 )
-            });
-        assert!(status.success(), "go build in {} failed", module.display());
-        output
-    })
+            })?;
+        if built.status.success() {
+            Ok(output)
+        } else {
+            Err(format!(
+                "go build in {} failed:\n{}",
+                module.display(),
+                String::from_utf8_lossy(&built.stderr)
+            ))
+        }
+    });
+    match built {
+        Ok(path) => path,
+        Err(why) => panic!("{why}"),
+    }
 }
 
 /// A running real vtctld. Dropping it stops it.
@@ -52,6 +64,8 @@ pub struct RealVtctld {
     child: Child,
     pub addr: String,
     _dir: tempfile::TempDir,
+    /// Kept open: a peer that writes to a closed stdout would die of SIGPIPE.
+    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl RealVtctld {
@@ -70,9 +84,9 @@ impl RealVtctld {
             .stderr(log)
             .spawn()
             .expect("start vtctld-interop");
-        let stdout = child.stdout.take().expect("stdout");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
-        BufReader::new(stdout)
+        stdout
             .read_line(&mut line)
             .expect("read the listening line");
         let addr = line
@@ -88,6 +102,7 @@ impl RealVtctld {
             child,
             addr,
             _dir: dir,
+            _stdout: stdout,
         }
     }
 
@@ -213,10 +228,21 @@ pub fn alias(uid: u32) -> TabletAlias {
     }
 }
 
-/// One tablet of a fleet file.
+/// One tablet of a fleet file, in zone1.
 pub fn tablet(uid: u32, keyspace: &str, shard: &str, kind: &str, mysql_host: &str) -> Value {
+    tablet_in_cell("zone1", uid, keyspace, shard, kind, mysql_host)
+}
+
+pub fn tablet_in_cell(
+    cell: &str,
+    uid: u32,
+    keyspace: &str,
+    shard: &str,
+    kind: &str,
+    mysql_host: &str,
+) -> Value {
     json!({
-        "alias": format!("zone1-{uid}"),
+        "alias": format!("{cell}-{uid}"),
         "keyspace": keyspace,
         "shard": shard,
         "type": kind,
