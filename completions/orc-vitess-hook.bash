@@ -16,6 +16,9 @@ _orc__vitess__hook() {
             ",$1")
                 cmd="orc__vitess__hook"
                 ;;
+            orc__vitess__hook,check)
+                cmd="orc__vitess__hook__subcmd__check"
+                ;;
             orc__vitess__hook,help)
                 cmd="orc__vitess__hook__subcmd__help"
                 ;;
@@ -27,6 +30,9 @@ _orc__vitess__hook() {
                 ;;
             orc__vitess__hook,reparent)
                 cmd="orc__vitess__hook__subcmd__reparent"
+                ;;
+            orc__vitess__hook__subcmd__help,check)
+                cmd="orc__vitess__hook__subcmd__help__subcmd__check"
                 ;;
             orc__vitess__hook__subcmd__help,help)
                 cmd="orc__vitess__hook__subcmd__help__subcmd__help"
@@ -47,7 +53,7 @@ _orc__vitess__hook() {
 
     case "${cmd}" in
         orc__vitess__hook)
-            opts="-h -V --output --help --version reparent record orchestrator-config help"
+            opts="-h -V --output --help --version reparent record orchestrator-config check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -64,9 +70,101 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help)
-            opts="reparent record orchestrator-config help"
+        orc__subcmd__vitess__subcmd__hook__subcmd__check)
+            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --allow-type --tablet --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -W "auto vtctld vtctl" -- "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-static-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "logfmt json" -- "${cur}"))
+                    return 0
+                    ;;
+                --fsync)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-type)
+                    COMPREPLY=($(compgen -W "RDONLY SPARE EXPERIMENTAL BACKUP RESTORE DRAINED" -- "${cur}"))
+                    return 0
+                    ;;
+                --tablet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orc__subcmd__vitess__subcmd__hook__subcmd__help)
+            opts="reparent record orchestrator-config check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

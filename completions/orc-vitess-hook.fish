@@ -31,6 +31,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -s V -l ve
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "record" -d 'Record an Orchestrator event in the recovery log, from any other hook; no network'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "orchestrator-config" -d 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "check" -d 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-type -d 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l instance-type -d 'master, co-master or intermediate-master ({instanceType})' -r
@@ -161,7 +162,36 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestr
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l legacy-metadata-queries -d 'Also emit the Detect*Query keys reading _vt.local_metadata (Vitess before v16 only)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -s V -l version -d 'Print version'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config help" -f -a "record" -d 'Record an Orchestrator event in the recovery log, from any other hook; no network'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config help" -f -a "orchestrator-config" -d 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l server -d 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'typed Vtctld API, the legacy Vtctl API where a server has no such service'
+vtctld\t'typed Vtctld API only (vtctldclient, current Vitess)'
+vtctl\t'legacy Vtctl API only (vtctlclient, old Vitess)'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l deadline -d 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l attempt-timeout -d 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l connect-timeout -d 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tls-ca -d 'PEM file of the CA that signed vtctld\'s certificate (turns TLS on)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tls-cert -d 'PEM client certificate for mutual TLS (with --tls-key)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tls-key -d 'PEM private key of the client certificate (with --tls-cert)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tls-server-name -d 'Server name expected in vtctld\'s certificate (turns TLS on)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l auth-static-creds -d 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l log-file -d 'File the records are appended to; its directory is created 0750 if missing' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l log-format -d 'Record format' -r -f -a "logfmt\t'key=value pairs, quoted where needed'
+json\t'one JSON object a line'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
+false\t'off'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l allow-type -d 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate' -r -f -a "RDONLY\t'also spelt BATCH'
+SPARE\t''
+EXPERIMENTAL\t''
+BACKUP\t''
+RESTORE\t''
+DRAINED\t''"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tablet -d 'Also read this tablet and say whether the safety rules let it become primary' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
+json\t'One JSON object on stdout'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -s V -l version -d 'Print version'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check help" -f -a "record" -d 'Record an Orchestrator event in the recovery log, from any other hook; no network'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check help" -f -a "orchestrator-config" -d 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check help" -f -a "check" -d 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -101,6 +101,19 @@ pub enum Command {
         after_help = EXIT_STATUS_HELP
     )]
     OrchestratorConfig(Box<OrchestratorConfigArgs>),
+
+    /// Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log.
+    #[command(
+        long_about = "Preflight for operators and their deployment's CI: validates the settings; \
+            for each server, connects (TLS, auth) and reports which vtctld APIs answer and the round \
+            trip of a harmless call (GetCellInfoNames); with --tablet, reads the tablet and shows \
+            keyspace, shard, type, MySQL host:port and whether the safety rules let it become \
+            primary; checks that the recovery log can be opened and locked for append, writing \
+            nothing. Exits 0 only when every check passes, otherwise with the status of the first \
+            failing class in this order: 69 unreachable, 77 auth, 78 config, 74 log, 65 tablet.",
+        after_help = EXIT_STATUS_HELP
+    )]
+    Check(Box<CheckArgs>),
 }
 
 /// The Orchestrator hook lists `record` is meant for (`reparent` serves
@@ -210,23 +223,8 @@ pub struct ReparentArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate.
-    #[arg(
-        long = "allow-type",
-        env = "ORC_VITESS_HOOK_ALLOW_TYPES",
-        value_name = "TYPE",
-        value_delimiter = ',',
-        value_parser = Choices(&[
-            ("RDONLY", "also spelt BATCH"),
-            ("SPARE", ""),
-            ("EXPERIMENTAL", ""),
-            ("BACKUP", ""),
-            ("RESTORE", ""),
-            ("DRAINED", ""),
-        ]),
-        help_heading = "Safety"
-    )]
-    pub allow_types: Vec<OsString>,
+    #[command(flatten)]
+    pub safety: SafetyArgs,
 
     /// Accepted for old command lines; the successor is always verified now.
     #[arg(
@@ -385,6 +383,44 @@ pub struct EventArgs {
         value_name = "FILE:POS"
     )]
     pub successor_binlog_coordinates: Option<OsString>,
+}
+
+/// Which tablets may become primary: shared by `reparent` and `check`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Safety")]
+pub struct SafetyArgs {
+    /// Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate.
+    #[arg(
+        long = "allow-type",
+        env = "ORC_VITESS_HOOK_ALLOW_TYPES",
+        value_name = "TYPE",
+        value_delimiter = ',',
+        value_parser = Choices(&[
+            ("RDONLY", "also spelt BATCH"),
+            ("SPARE", ""),
+            ("EXPERIMENTAL", ""),
+            ("BACKUP", ""),
+            ("RESTORE", ""),
+            ("DRAINED", ""),
+        ])
+    )]
+    pub allow_types: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+
+    /// Also read this tablet and say whether the safety rules let it become primary.
+    #[arg(long, value_name = "ALIAS")]
+    pub tablet: Option<OsString>,
 }
 
 #[derive(Debug, Args)]

@@ -195,6 +195,29 @@ impl RecoveryLog {
         })
     }
 
+    /// For `check`: [`Self::check_appendable`], and the lock taken and released at once when the
+    /// file exists. Writes nothing, creates nothing.
+    pub fn check_lock(path: &Path) -> Result<()> {
+        Self::check_appendable(path)?;
+        let absolute = absolute(path)?;
+        if !check_chain(path, &absolute)?.file_exists {
+            return Ok(());
+        }
+        let file = open_append(path, &absolute, false)?;
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = file.unlock();
+                Ok(())
+            }
+            Err(TryLockError::WouldBlock) => bail!(
+                "recovery log {}: another process holds its lock right now",
+                path.display()
+            ),
+            Err(TryLockError::Error(e)) => Err(anyhow::Error::new(e)
+                .context(format!("cannot lock recovery log {}", path.display()))),
+        }
+    }
+
     /// Appends `line` and a newline as one `write` under an exclusive lock, waiting for the lock
     /// until `lock_until` at the latest (one try even when it has passed).
     ///

@@ -4,12 +4,14 @@
 //! `hostname` and `port_map["mysql"]` for older records; Orchestrator may know a host by its
 //! short name where the tablet record holds the FQDN, or the other way round.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::net::IpAddr;
 
 use crate::alias::TabletAlias;
 use crate::event::HostPort;
 use crate::proto::topodata::{Tablet, TabletType};
+use crate::settings::{Problems, Setting};
 
 /// A keyspace and one of its shards, shown as Vitess shows it: `commerce/0`, `customer/-80`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -91,6 +93,31 @@ impl Promotable {
             .ok()
             .filter(|t| *t < 32 && *t != TabletType::Unknown as u32)
             .is_some_and(|t| self.0 & (1 << t) != 0)
+    }
+
+    /// REPLICA and PRIMARY, and the types `--allow-type` names; a name that is no type is a
+    /// problem.
+    pub fn from_settings(raw: &[OsString], problems: &mut Problems) -> Self {
+        const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
+        let mut promotable = Self::only_replicas();
+        for value in raw {
+            let Some(text) = problems.text(ALLOW_TYPE, value) else {
+                continue;
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            match parse_type(text) {
+                Some(kind) if kind != TabletType::Unknown => promotable.allow(kind),
+                _ => problems.push(
+                    ALLOW_TYPE,
+                    value,
+                    "expected a tablet type: RDONLY (BATCH), SPARE, EXPERIMENTAL, BACKUP, RESTORE \
+                     or DRAINED",
+                ),
+            }
+        }
+        promotable
     }
 
     /// The allowed types beyond REPLICA and PRIMARY, for records and messages.

@@ -628,3 +628,40 @@ fn interop_auto_falls_back_on_a_legacy_only_vtctld_and_a_typed_only_one_refuses_
         "{out:?}"
     );
 }
+
+#[test]
+fn interop_check_reads_the_real_vtctld() {
+    let vtctld = demo();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(support::hook::hook()
+        .args([
+            "check",
+            "--server",
+            &vtctld.addr,
+            "--tablet",
+            "zone1-202",
+            "--log-file",
+        ])
+        .arg(&log));
+    out.assert_code(65);
+    assert!(
+        out.stdout.contains("typed Vtctld API") && out.stdout.contains("legacy Vtctl API"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout
+            .contains("customer/-80 DRAINED, mysql db6.example.com:3306"),
+        "{out:?}"
+    );
+
+    let legacy_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctl".to_owned()]);
+    let out = run(support::hook::hook()
+        .args(["check", "--server", &legacy_only.addr, "--log-file"])
+        .arg(&log));
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains("legacy Vtctl API") && !out.stdout.contains("typed"),
+        "{out:?}"
+    );
+}

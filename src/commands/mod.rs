@@ -1,5 +1,6 @@
 //! One module per subcommand; each is a short story told with the library's modules.
 
+mod check;
 mod orchestrator_config;
 mod record;
 mod reparent;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Reparent(args) => reparent::run(*args, &cli.output),
         Command::Record(args) => record::run(*args, &cli.output),
         Command::OrchestratorConfig(args) => orchestrator_config::run(*args),
+        Command::Check(args) => check::run(*args, &cli.output),
     }
 }
 

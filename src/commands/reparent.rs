@@ -1,7 +1,7 @@
 //! `reparent`: record the failover, prove that the successor is the failed shard's own
 //! promotable tablet, tell vtctld, and record what vtctld answered.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -15,14 +15,13 @@ use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::plan::{self, Decision};
 use crate::proto::topodata::Tablet;
-use crate::proto::topodata::TabletType;
 use crate::proto::vtctldata::GetTabletsRequest;
 use crate::record::{Details, Outcome};
 use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 use crate::signals;
 use crate::successor::{self, Question, Resolution, Scope, ShardBasis};
-use crate::tablet::{self, Promotable, Shard};
+use crate::tablet::{Promotable, Shard};
 use crate::vtctld::client::{legacy_args, millis};
 use crate::vtctld::retry::plural;
 use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
@@ -33,7 +32,6 @@ use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
 const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
 
 const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
-const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
 
 /// A reparent that validation cleared to go to vtctld.
 #[derive(Debug)]
@@ -57,7 +55,7 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         event,
         log,
         connection,
-        allow_types,
+        safety,
         verify_alias,
         dry_run,
         verbose,
@@ -85,7 +83,7 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     if let Some(message) = ignored.into_message() {
         crate::output::err(&format!("warning: {message}; the flag does nothing anyway"));
     }
-    let promotable = promotable_types(&allow_types, &mut problems);
+    let promotable = Promotable::from_settings(&safety.allow_types, &mut problems);
     let connection = ConnectionSettings::from_args(&connection);
     let event_problems = recorder.problems().to_vec();
     let plan = make_plan(
@@ -210,30 +208,6 @@ fn make_plan(
 
 fn conclude_failure(kind: FailureKind, message: impl Into<String>, details: Details) -> Plan {
     Plan::Conclude(Box::new(Conclusion::failure(kind, message, details)))
-}
-
-fn promotable_types(raw: &[OsString], problems: &mut Problems) -> Promotable {
-    let mut promotable = Promotable::only_replicas();
-    for value in raw {
-        let Some(text) = problems.text(ALLOW_TYPE, value) else {
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        match tablet::parse_type(text) {
-            Some(kind) if kind != TabletType::Unknown => {
-                promotable.allow(kind);
-            }
-            _ => problems.push(
-                ALLOW_TYPE,
-                value,
-                "expected a tablet type: RDONLY (BATCH), SPARE, EXPERIMENTAL, BACKUP, RESTORE or \
-                 DRAINED",
-            ),
-        }
-    }
-    promotable
 }
 
 /// How the conversation with vtctld ended.

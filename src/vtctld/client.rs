@@ -12,7 +12,8 @@ use crate::alias::TabletAlias;
 use crate::connection::{ConnectionSettings, ServerAddr, TlsSettings};
 use crate::proto::topodata::Tablet;
 use crate::proto::vtctldata::{
-    ExecuteVtctlCommandRequest, GetTabletsRequest, TabletExternallyReparentedRequest,
+    ExecuteVtctlCommandRequest, GetCellInfoNamesRequest, GetTabletRequest, GetTabletsRequest,
+    TabletExternallyReparentedRequest,
 };
 use crate::proto::vtctlservice::vtctl_client::VtctlClient;
 use crate::proto::vtctlservice::vtctld_client::VtctldClient;
@@ -281,6 +282,66 @@ impl Client {
             .await
             .map_err(status_error)?;
         Ok(response.into_inner().tablets)
+    }
+
+    /// Typed `Vtctld/GetCellInfoNames`: a harmless read, to see that the typed API answers.
+    pub async fn get_cell_info_names(
+        &mut self,
+        index: usize,
+        budget: Duration,
+    ) -> Result<Vec<String>, CallError> {
+        let (channel, budget) = self.connected(index, budget).await?;
+        let request = self.request(GetCellInfoNamesRequest {}, budget);
+        let response = VtctldClient::new(channel)
+            .get_cell_info_names(request)
+            .await
+            .map_err(status_error)?;
+        Ok(response.into_inner().names)
+    }
+
+    /// Legacy `Vtctl/ExecuteVtctlCommand ["GetCellInfoNames"]`: the same harmless read through
+    /// the legacy API; its lines are the cell names.
+    pub async fn legacy_cell_info_names(
+        &mut self,
+        index: usize,
+        budget: Duration,
+    ) -> Result<Vec<String>, CallError> {
+        let (channel, budget) = self.connected(index, budget).await?;
+        let message = ExecuteVtctlCommandRequest {
+            args: vec!["GetCellInfoNames".to_owned()],
+            action_timeout: i64::try_from(budget.as_nanos()).unwrap_or(i64::MAX),
+        };
+        let mut stream = VtctlClient::new(channel)
+            .execute_vtctl_command(self.request(message, budget))
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        let mut lines = Vec::new();
+        while let Some(response) = stream.message().await.map_err(status_error)? {
+            lines.extend(response.event.map(|e| e.value.trim_end().to_owned()));
+        }
+        Ok(lines)
+    }
+
+    /// Typed `Vtctld/GetTablet`.
+    pub async fn get_tablet(
+        &mut self,
+        index: usize,
+        alias: &TabletAlias,
+        budget: Duration,
+    ) -> Result<Tablet, CallError> {
+        let (channel, budget) = self.connected(index, budget).await?;
+        let request = self.request(
+            GetTabletRequest {
+                tablet_alias: Some(alias.to_proto()),
+            },
+            budget,
+        );
+        let response = VtctldClient::new(channel)
+            .get_tablet(request)
+            .await
+            .map_err(status_error)?;
+        Ok(response.into_inner().tablet.unwrap_or_default())
     }
 
     /// Typed `Vtctld/TabletExternallyReparented`.
