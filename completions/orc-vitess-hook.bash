@@ -71,7 +71,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__subcmd__vitess__subcmd__hook__subcmd__check)
-            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --allow-type --tablet --output --help --version"
+            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --allow-type --tablet --orc-api-url --orc-api-user --orc-api-password-file --orc-api-tls-ca --orc-timeout --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +134,26 @@ _orc__vitess__hook() {
                     return 0
                     ;;
                 --tablet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -186,6 +186,11 @@ BACKUP\t''
 RESTORE\t''
 DRAINED\t''"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tablet -d 'Also read this tablet and say whether the safety rules let it become primary' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-api-url -d 'Orchestrator\'s API root, e.g. http://orchestrator:3000/api/' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-api-user -d 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-api-password-file -d 'File holding the basic auth password (one line)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-api-tls-ca -d 'PEM file of the CA that signed Orchestrator\'s certificate (https URLs)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-timeout -d 'Bound on one call to the API, 10ms to 1h' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -421,6 +421,40 @@ pub struct CheckArgs {
     /// Also read this tablet and say whether the safety rules let it become primary.
     #[arg(long, value_name = "ALIAS")]
     pub tablet: Option<OsString>,
+
+    #[command(flatten)]
+    pub orchestrator: OrchestratorApiArgs,
+}
+
+/// How to reach Orchestrator's HTTP API: shared by the commands that call it.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Orchestrator API")]
+pub struct OrchestratorApiArgs {
+    /// Orchestrator's API root, e.g. http://orchestrator:3000/api/.
+    #[arg(long, env = "ORC_VITESS_HOOK_ORC_API_URL", value_name = "URL")]
+    pub orc_api_url: Option<OsString>,
+
+    /// Basic auth user (the password from --orc-api-password-file or
+    /// ORC_VITESS_HOOK_ORC_API_PASSWORD).
+    #[arg(long, env = "ORC_VITESS_HOOK_ORC_API_USER", value_name = "USER")]
+    pub orc_api_user: Option<OsString>,
+
+    /// File holding the basic auth password (one line).
+    #[arg(long, env = "ORC_VITESS_HOOK_ORC_API_PASSWORD_FILE", value_name = "FILE", value_parser = any_path())]
+    pub orc_api_password_file: Option<PathBuf>,
+
+    /// PEM file of the CA that signed Orchestrator's certificate (https URLs).
+    #[arg(long, env = "ORC_VITESS_HOOK_ORC_API_TLS_CA", value_name = "FILE", value_parser = any_path())]
+    pub orc_api_tls_ca: Option<PathBuf>,
+
+    /// Bound on one call to the API, 10ms to 1h.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_ORC_TIMEOUT",
+        value_name = "DURATION",
+        default_value = "30s"
+    )]
+    pub orc_timeout: OsString,
 }
 
 #[derive(Debug, Args)]

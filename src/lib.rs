@@ -14,6 +14,7 @@ pub mod commands;
 pub mod connection;
 pub mod event;
 pub mod exit;
+pub mod orchestrator_api;
 pub mod output;
 pub mod plan;
 pub mod record;

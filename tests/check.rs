@@ -109,3 +109,63 @@ fn credentials_refused_are_77_and_json_is_one_object() {
         "{report}"
     );
 }
+
+#[test]
+fn orchestrator_must_answer_and_know_the_tablets() {
+    use support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let known = |hosts: &[&str]| OrchestratorState {
+        instances: hosts.iter().map(|h| ((*h).to_owned(), 3306)).collect(),
+        ..OrchestratorState::default()
+    };
+    let commerce = ["db1.example.com", "db2.example.com", "db3.example.com"];
+    let orchestrator = FakeOrchestrator::start(known(&commerce));
+    let out = run(check(&log, &[&fake.server()]).args(["--orc-api-url", &orchestrator.url]));
+    out.assert_code(65);
+    assert!(out.stdout.contains("knows 3 instances"), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("3 of 6 tablets' MySQL unknown to Orchestrator (db4.example.com:3306"),
+        "{out:?}"
+    );
+    assert_eq!(orchestrator.seen()[0].target, "/api/all-instances");
+
+    let everyone = [
+        "db1.example.com",
+        "db2.example.com",
+        "db3.example.com",
+        "db4.example.com",
+        "db2.other.net",
+        "db6.example.com",
+    ];
+    let orchestrator = FakeOrchestrator::start(known(&everyone));
+    run(check(&log, &[&fake.server()]).args(["--orc-api-url", &orchestrator.url])).assert_code(0);
+
+    // Behind basic auth: the password from a file, sent; a wrong one is 77.
+    let mut guarded = known(&everyone);
+    guarded.authorization = Some("Basic b3JjOnMzY3JldA==".into()); // orc:s3cret
+    let orchestrator = FakeOrchestrator::start(guarded);
+    let password = dir.path().join("password");
+    std::fs::write(&password, "s3cret\n").unwrap();
+    run(check(&log, &[&fake.server()])
+        .args([
+            "--orc-api-url",
+            &orchestrator.url,
+            "--orc-api-user",
+            "orc",
+            "--orc-api-password-file",
+        ])
+        .arg(&password))
+    .assert_code(0);
+    let out = run(check(&log, &[&fake.server()])
+        .args(["--orc-api-url", &orchestrator.url, "--orc-api-user", "orc"])
+        .env("ORC_VITESS_HOOK_ORC_API_PASSWORD", "wrong"));
+    out.assert_code(77);
+    assert!(!out.stdout.contains("wrong") && !out.stderr.contains("wrong"));
+
+    // Nobody there: 69.
+    let url = format!("http://{}/api/", unused_server());
+    run(check(&log, &[&fake.server()]).args(["--orc-api-url", &url])).assert_code(69);
+}

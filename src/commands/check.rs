@@ -14,7 +14,10 @@ use crate::cli::CheckArgs;
 use crate::cli::OutputFormat;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, FailureKind};
+use crate::orchestrator_api::{self, ApiError, OrchestratorApi};
 use crate::output;
+use crate::proto::topodata::Tablet;
+use crate::proto::vtctldata::GetTabletsRequest;
 use crate::recorder::{self, LogSettings};
 use crate::recovery_log::RecoveryLog;
 use crate::settings::Problems;
@@ -66,6 +69,7 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     let format = recorder::output_format(output, &mut problems);
     let log = LogSettings::from_args(&args.log, &mut problems);
     let promotable = Promotable::from_settings(&args.safety.allow_types, &mut problems);
+    let api = OrchestratorApi::from_args(&args.orchestrator, &mut problems);
     let alias = args.tablet.as_deref().map(|raw| {
         raw.to_str()
             .unwrap_or("")
@@ -93,8 +97,15 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
             settings.ok()
         }
     };
+    let mut tablets = None;
     if let Some(settings) = &settings {
-        checks.extend(check_servers(settings, alias.as_ref(), promotable));
+        let (server_checks, listed) =
+            check_servers(settings, alias.as_ref(), promotable, api.is_some());
+        checks.extend(server_checks);
+        tablets = listed;
+    }
+    if let Some(api) = &api {
+        checks.extend(check_orchestrator(api, tablets.as_deref()));
     }
     if let Some(Err(why)) = &alias {
         checks.push(Check::fail(
@@ -121,15 +132,13 @@ fn check_servers(
     settings: &ConnectionSettings,
     alias: Option<&Result<TabletAlias, String>>,
     promotable: Promotable,
-) -> Vec<Check> {
+    list_tablets: bool,
+) -> (Vec<Check>, Option<Vec<Tablet>>) {
     let client = match Client::new(settings, false) {
         Ok(client) => client,
         Err(e) => {
-            return vec![Check::fail(
-                "settings",
-                FailureKind::Config,
-                format!("{e:#}"),
-            )];
+            let failed = Check::fail("settings", FailureKind::Config, format!("{e:#}"));
+            return (vec![failed], None);
         }
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -139,7 +148,10 @@ fn check_servers(
         Ok(runtime) => runtime,
         Err(e) => {
             let message = format!("cannot start the async runtime: {e}");
-            return vec![Check::fail("runtime", FailureKind::Internal, message)];
+            return (
+                vec![Check::fail("runtime", FailureKind::Internal, message)],
+                None,
+            );
         }
     };
     let budget = settings.attempt_timeout.min(settings.deadline);
@@ -174,6 +186,13 @@ fn check_servers(
                 Check::pass(name, served.join("; "))
             });
         }
+        let mut tablets = None;
+        if let (true, Some(index)) = (list_tablets, typed_server) {
+            tablets = client
+                .get_tablets(index, GetTabletsRequest::default(), budget)
+                .await
+                .ok();
+        }
         if let Some(Ok(alias)) = alias {
             checks.push(match typed_server {
                 None => Check::fail(
@@ -191,9 +210,73 @@ fn check_servers(
                 },
             });
         }
-        checks
+        (checks, tablets)
     });
     runtime.shutdown_timeout(Duration::from_millis(10));
+    checks
+}
+
+/// Orchestrator's API answers, and knows every tablet's MySQL (what `discover` registers).
+fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<Check> {
+    let name = format!("orchestrator {}", api.root());
+    let started = Instant::now();
+    let instances = match api.get(&["all-instances"], &[]) {
+        Ok(answer) => orchestrator_api::instance_keys(&answer),
+        Err(e) => {
+            let kind = match &e {
+                ApiError::Unreachable(_) => FailureKind::Unreachable,
+                ApiError::Http(401 | 403, _) => FailureKind::NotAccepted,
+                _ => FailureKind::VtctldRefused,
+            };
+            return vec![Check::fail(name, kind, e.to_string())];
+        }
+    };
+    let mut checks = vec![Check::pass(
+        name,
+        format!(
+            "answers in {} ms; knows {} instance{}",
+            millis(started.elapsed()),
+            instances.len(),
+            crate::vtctld::retry::plural(instances.len())
+        ),
+    )];
+    let Some(tablets) = tablets else {
+        return checks;
+    };
+    let missing: Vec<String> = tablets
+        .iter()
+        .filter_map(|t| {
+            let (host, port) = tablet::mysql_endpoint(t);
+            let port = u16::try_from(port).ok().filter(|p| *p != 0)?;
+            let known = instances
+                .iter()
+                .any(|(h, p)| *p == port && h.eq_ignore_ascii_case(host));
+            (!known).then(|| format!("{host}:{port}"))
+        })
+        .collect();
+    checks.push(if missing.is_empty() {
+        Check::pass(
+            "orchestrator knows the tablets",
+            format!("all {} MySQL instances", tablets.len()),
+        )
+    } else {
+        let shown: Vec<&str> = missing.iter().take(10).map(String::as_str).collect();
+        Check::fail(
+            "orchestrator knows the tablets",
+            FailureKind::InvalidInput,
+            format!(
+                "{} of {} tablets' MySQL unknown to Orchestrator ({}{}); `discover` registers them",
+                missing.len(),
+                tablets.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            ),
+        )
+    });
     checks
 }
 
@@ -214,11 +297,7 @@ fn kind_of(error: &CallError) -> FailureKind {
     }
 }
 
-fn tablet_check(
-    alias: &TabletAlias,
-    found: &crate::proto::topodata::Tablet,
-    promotable: Promotable,
-) -> Check {
+fn tablet_check(alias: &TabletAlias, found: &Tablet, promotable: Promotable) -> Check {
     let (host, port) = tablet::mysql_endpoint(found);
     let kind = tablet::type_name(found.r#type);
     let described = format!(

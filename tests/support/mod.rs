@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod fake_orchestrator;
 pub mod fake_vtctld;
 pub mod hook;
 pub mod interop;
