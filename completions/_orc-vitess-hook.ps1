@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record an Orchestrator event in the recovery log, from any other hook; no network')
             [CompletionResult]::new('orchestrator-config', 'orchestrator-config', [CompletionResultType]::ParameterValue, 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -177,11 +178,44 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'orc-vitess-hook;discover' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Which vtctld API to call')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)')
+            [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'PEM file of the CA that signed vtctld''s certificate (turns TLS on)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM client certificate for mutual TLS (with --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key of the client certificate (with --tls-cert)')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Server name expected in vtctld''s certificate (turns TLS on)')
+            [CompletionResult]::new('--auth-static-creds', '--auth-static-creds', [CompletionResultType]::ParameterName, 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others')
+            [CompletionResult]::new('--orc-api-url', '--orc-api-url', [CompletionResultType]::ParameterName, 'Orchestrator''s API root, e.g. http://orchestrator:3000/api/')
+            [CompletionResult]::new('--orc-api-user', '--orc-api-user', [CompletionResultType]::ParameterName, 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)')
+            [CompletionResult]::new('--orc-api-password-file', '--orc-api-password-file', [CompletionResultType]::ParameterName, 'File holding the basic auth password (one line)')
+            [CompletionResult]::new('--orc-api-tls-ca', '--orc-api-tls-ca', [CompletionResultType]::ParameterName, 'PEM file of the CA that signed Orchestrator''s certificate (https URLs)')
+            [CompletionResult]::new('--orc-timeout', '--orc-timeout', [CompletionResultType]::ParameterName, 'Bound on one call to the API, 10ms to 1h')
+            [CompletionResult]::new('--keyspace', '--keyspace', [CompletionResultType]::ParameterName, 'Only this keyspace''s tablets')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Only this shard''s tablets (with --keyspace)')
+            [CompletionResult]::new('--cell', '--cell', [CompletionResultType]::ParameterName, 'Only tablets of these cells; repeat or comma-separate')
+            [CompletionResult]::new('--promotion-rule', '--promotion-rule', [CompletionResultType]::ParameterName, 'A tablet type''s promotion rule (prefer, neutral, prefer_not, must_not), e.g. REPLICA=prefer; repeat or comma-separate')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls to Orchestrator at once, 1 to 256')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes')
+            [CompletionResult]::new('--candidate-expiry', '--candidate-expiry', [CompletionResultType]::ParameterName, 'Orchestrator''s CandidateInstanceExpireMinutes, as a duration: a longer interval lets promotion rules expire, and is warned about')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
+            [CompletionResult]::new('--forget-missing', '--forget-missing', [CompletionResultType]::ParameterName, 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster''s last instance)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List what would be registered (instance, rule, alias); no call to Orchestrator')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'orc-vitess-hook;help' {
             [CompletionResult]::new('reparent', 'reparent', [CompletionResultType]::ParameterValue, 'Record a failover and make its successor the shard primary in Vitess')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record an Orchestrator event in the recovery log, from any other hook; no network')
             [CompletionResult]::new('orchestrator-config', 'orchestrator-config', [CompletionResultType]::ParameterValue, 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -195,6 +229,9 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             break
         }
         'orc-vitess-hook;help;check' {
+            break
+        }
+        'orc-vitess-hook;help;discover' {
             break
         }
         'orc-vitess-hook;help;help' {

@@ -19,6 +19,9 @@ _orc__vitess__hook() {
             orc__vitess__hook,check)
                 cmd="orc__vitess__hook__subcmd__check"
                 ;;
+            orc__vitess__hook,discover)
+                cmd="orc__vitess__hook__subcmd__discover"
+                ;;
             orc__vitess__hook,help)
                 cmd="orc__vitess__hook__subcmd__help"
                 ;;
@@ -33,6 +36,9 @@ _orc__vitess__hook() {
                 ;;
             orc__vitess__hook__subcmd__help,check)
                 cmd="orc__vitess__hook__subcmd__help__subcmd__check"
+                ;;
+            orc__vitess__hook__subcmd__help,discover)
+                cmd="orc__vitess__hook__subcmd__help__subcmd__discover"
                 ;;
             orc__vitess__hook__subcmd__help,help)
                 cmd="orc__vitess__hook__subcmd__help__subcmd__help"
@@ -53,7 +59,7 @@ _orc__vitess__hook() {
 
     case "${cmd}" in
         orc__vitess__hook)
-            opts="-h -V --output --help --version reparent record orchestrator-config check help"
+            opts="-h -V --output --help --version reparent record orchestrator-config check discover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,8 +174,114 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        orc__subcmd__vitess__subcmd__hook__subcmd__discover)
+            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --orc-api-url --orc-api-user --orc-api-password-file --orc-api-tls-ca --orc-timeout --keyspace --shard --cell --promotion-rule --concurrency --interval --candidate-expiry --forget-missing --dry-run --output --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -W "auto vtctld vtctl" -- "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-static-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cell)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --promotion-rule)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --candidate-expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         orc__subcmd__vitess__subcmd__hook__subcmd__help)
-            opts="reparent record orchestrator-config check help"
+            opts="reparent record orchestrator-config check discover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,6 +295,20 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

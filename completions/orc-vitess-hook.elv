@@ -27,6 +27,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
             cand orchestrator-config 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
             cand check 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
+            cand discover 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;reparent'= {
@@ -169,11 +170,43 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'orc-vitess-hook;discover'= {
+            cand --server 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation'
+            cand --api 'Which vtctld API to call'
+            cand --deadline 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)'
+            cand --attempt-timeout 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout'
+            cand --connect-timeout 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS'
+            cand --tls-ca 'PEM file of the CA that signed vtctld''s certificate (turns TLS on)'
+            cand --tls-cert 'PEM client certificate for mutual TLS (with --tls-key)'
+            cand --tls-key 'PEM private key of the client certificate (with --tls-cert)'
+            cand --tls-server-name 'Server name expected in vtctld''s certificate (turns TLS on)'
+            cand --auth-static-creds 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others'
+            cand --orc-api-url 'Orchestrator''s API root, e.g. http://orchestrator:3000/api/'
+            cand --orc-api-user 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)'
+            cand --orc-api-password-file 'File holding the basic auth password (one line)'
+            cand --orc-api-tls-ca 'PEM file of the CA that signed Orchestrator''s certificate (https URLs)'
+            cand --orc-timeout 'Bound on one call to the API, 10ms to 1h'
+            cand --keyspace 'Only this keyspace''s tablets'
+            cand --shard 'Only this shard''s tablets (with --keyspace)'
+            cand --cell 'Only tablets of these cells; repeat or comma-separate'
+            cand --promotion-rule 'A tablet type''s promotion rule (prefer, neutral, prefer_not, must_not), e.g. REPLICA=prefer; repeat or comma-separate'
+            cand --concurrency 'Calls to Orchestrator at once, 1 to 256'
+            cand --interval 'Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes'
+            cand --candidate-expiry 'Orchestrator''s CandidateInstanceExpireMinutes, as a duration: a longer interval lets promotion rules expire, and is warned about'
+            cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
+            cand --forget-missing 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster''s last instance)'
+            cand --dry-run 'List what would be registered (instance, rule, alias); no call to Orchestrator'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'orc-vitess-hook;help'= {
             cand reparent 'Record a failover and make its successor the shard primary in Vitess'
             cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
             cand orchestrator-config 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
             cand check 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
+            cand discover 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;help;reparent'= {
@@ -183,6 +216,8 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
         &'orc-vitess-hook;help;orchestrator-config'= {
         }
         &'orc-vitess-hook;help;check'= {
+        }
+        &'orc-vitess-hook;help;discover'= {
         }
         &'orc-vitess-hook;help;help'= {
         }

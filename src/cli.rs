@@ -114,6 +114,21 @@ pub enum Command {
         after_help = EXIT_STATUS_HELP
     )]
     Check(Box<CheckArgs>),
+
+    /// Register vtctld's tablets with Orchestrator: instances, promotion rules, cluster aliases.
+    #[command(
+        long_about = "Give Orchestrator what Vitess no longer does (v16 removed the tablets' own \
+            registration and _vt.local_metadata): from vtctld's tablet list, for every tablet with a \
+            MySQL endpoint, discover/<host>/<port>, then register-candidate/<host>/<port>/<rule> \
+            (must_not for RDONLY, BATCH, SPARE, EXPERIMENTAL, BACKUP, RESTORE, DRAINED; neutral for \
+            PRIMARY and REPLICA; --promotion-rule TYPE=RULE overrides), then for each shard \
+            set-cluster-alias/<cluster>?alias=<keyspace>.<shard>, Vitess's own alias format, so \
+            {failureClusterAlias} names the shard again.\n\n\
+            One pass by default (exit 0 when everything registered); --interval repeats it \
+            (varied by ±25 %), logging only changes, until SIGTERM or SIGINT.",
+        after_help = EXIT_STATUS_HELP
+    )]
+    Discover(Box<DiscoverArgs>),
 }
 
 /// The Orchestrator hook lists `record` is meant for (`reparent` serves
@@ -424,6 +439,69 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub orchestrator: OrchestratorApiArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub orchestrator: OrchestratorApiArgs,
+
+    /// Only this keyspace's tablets.
+    #[arg(long, value_name = "KEYSPACE", help_heading = "Which tablets")]
+    pub keyspace: Option<OsString>,
+
+    /// Only this shard's tablets (with --keyspace).
+    #[arg(long, value_name = "SHARD", help_heading = "Which tablets")]
+    pub shard: Option<OsString>,
+
+    /// Only tablets of these cells; repeat or comma-separate.
+    #[arg(
+        long = "cell",
+        value_name = "CELL",
+        value_delimiter = ',',
+        help_heading = "Which tablets"
+    )]
+    pub cells: Vec<OsString>,
+
+    /// A tablet type's promotion rule (prefer, neutral, prefer_not, must_not), e.g. REPLICA=prefer;
+    /// repeat or comma-separate.
+    #[arg(
+        long = "promotion-rule",
+        env = "ORC_VITESS_HOOK_PROMOTION_RULES",
+        value_name = "TYPE=RULE",
+        value_delimiter = ','
+    )]
+    pub promotion_rules: Vec<OsString>,
+
+    /// Calls to Orchestrator at once, 1 to 256.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_CONCURRENCY",
+        value_name = "N",
+        default_value = "8"
+    )]
+    pub concurrency: OsString,
+
+    /// Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes.
+    #[arg(long, env = "ORC_VITESS_HOOK_INTERVAL", value_name = "DURATION")]
+    pub interval: Option<OsString>,
+
+    /// Orchestrator's CandidateInstanceExpireMinutes, as a duration: a longer interval lets
+    /// promotion rules expire, and is warned about.
+    #[arg(long, value_name = "DURATION", default_value = "60m")]
+    pub candidate_expiry: OsString,
+
+    /// Forget instances of clusters carrying our keyspace.shard aliases that are no longer a
+    /// tablet (never a cluster's last instance).
+    #[arg(long)]
+    pub forget_missing: bool,
+
+    /// List what would be registered (instance, rule, alias); no call to Orchestrator.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// How to reach Orchestrator's HTTP API: shared by the commands that call it.

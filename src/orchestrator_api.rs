@@ -23,12 +23,14 @@ const TIMEOUT: Setting = Setting::new("--orc-timeout", "ORC_VITESS_HOOK_ORC_TIME
 /// Listings of a large fleet are large; a bound keeps a wrong URL from feeding us without end.
 const MAX_ANSWER: u64 = 256 * 1024 * 1024;
 
-/// What stays unescaped in a path part: RFC 3986's unreserved characters.
+/// What stays unescaped in a path part: RFC 3986's unreserved characters, and ':' (a cluster
+/// name is `host:port`; a path segment may hold it).
 const PATH_PART: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
-    .remove(b'~');
+    .remove(b'~')
+    .remove(b':');
 
 /// A client of one Orchestrator's API.
 pub struct OrchestratorApi {

@@ -1,6 +1,7 @@
 //! One module per subcommand; each is a short story told with the library's modules.
 
 mod check;
+mod discover;
 mod orchestrator_config;
 mod record;
 mod reparent;
@@ -68,6 +69,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Record(args) => record::run(*args, &cli.output),
         Command::OrchestratorConfig(args) => orchestrator_config::run(*args),
         Command::Check(args) => check::run(*args, &cli.output),
+        Command::Discover(args) => discover::run(*args, &cli.output),
     }
 }
 

@@ -20,11 +20,32 @@ pub struct Seen {
 
 #[derive(Debug, Clone, Default)]
 pub struct OrchestratorState {
-    /// Known instances, `(host, port)`.
+    /// Known instances, `(host, port)`; `discover` adds to them.
     pub instances: Vec<(String, u16)>,
+    /// The cluster each `host:port` belongs to (its primary's `host:port`); by default, itself.
+    pub clusters: std::collections::BTreeMap<String, String>,
     /// Required `Authorization` header value, e.g. `Basic b3JjOnB3`.
     pub authorization: Option<String>,
+    /// `host:port`s whose `discover` answers `Code: ERROR`.
+    pub refuse: Vec<String>,
+    /// Answer nothing, ever (a hung Orchestrator).
+    pub hang: bool,
+    /// Promotion rules registered, `host:port` → rule.
+    pub rules: std::collections::BTreeMap<String, String>,
+    /// Cluster aliases set, cluster name → alias.
+    pub aliases: std::collections::BTreeMap<String, String>,
+    /// `host:port`s forgotten.
+    pub forgotten: Vec<String>,
     pub seen: Vec<Seen>,
+}
+
+impl OrchestratorState {
+    fn cluster_of(&self, key: &str) -> String {
+        self.clusters
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_owned())
+    }
 }
 
 #[derive(Debug)]
@@ -35,7 +56,11 @@ pub struct FakeOrchestrator {
 
 impl FakeOrchestrator {
     pub fn start(state: OrchestratorState) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        Self::start_on("127.0.0.1:0", state)
+    }
+
+    pub fn start_on(bind: &str, state: OrchestratorState) -> Self {
+        let listener = TcpListener::bind(bind).expect("bind");
         let url = format!("http://{}/api/", listener.local_addr().expect("addr"));
         let state = Arc::new(Mutex::new(state));
         let shared = Arc::clone(&state);
@@ -89,7 +114,12 @@ fn serve(stream: TcpStream, state: &Mutex<OrchestratorState>) {
             target: target.clone(),
             authorization: authorization.clone(),
         });
-        answer(&state, &target, authorization.as_deref())
+        if state.hang {
+            drop(state);
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+            return;
+        }
+        answer(&mut state, &target, authorization.as_deref())
     };
     let mut stream = stream;
     let _ = write!(
@@ -99,8 +129,28 @@ fn serve(stream: TcpStream, state: &Mutex<OrchestratorState>) {
     );
 }
 
+fn unescape(part: &str) -> String {
+    let bytes = part.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = part
+                .get(i + 1..i + 3)
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn answer(
-    state: &OrchestratorState,
+    state: &mut OrchestratorState,
     target: &str,
     authorization: Option<&str>,
 ) -> (&'static str, String) {
@@ -109,9 +159,15 @@ fn answer(
     {
         return ("401 Unauthorized", "Unauthorized".to_owned());
     }
-    let path = target.split('?').next().unwrap_or("");
-    let parts: Vec<&str> = path.trim_start_matches("/api/").split('/').collect();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let parts: Vec<String> = path
+        .trim_start_matches("/api/")
+        .split('/')
+        .map(unescape)
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     let ok = |details: Value| json!({"Code": "OK", "Message": "", "Details": details}).to_string();
+    let error = |message: String| json!({"Code": "ERROR", "Message": message}).to_string();
     match parts.as_slice() {
         ["all-instances"] => (
             "200 OK",
@@ -119,18 +175,60 @@ fn answer(
                 state
                     .instances
                     .iter()
-                    .map(|(host, port)| json!({"Key": {"Hostname": host, "Port": port}}))
+                    .map(|(host, port)| {
+                        let key = format!("{host}:{port}");
+                        json!({"Key": {"Hostname": host, "Port": port}, "ClusterName": state.cluster_of(&key)})
+                    })
                     .collect(),
             )
             .to_string(),
         ),
-        ["discover", host, port] => (
-            "200 OK",
-            ok(json!({"Key": {"Hostname": host, "Port": port.parse::<u16>().unwrap_or(0)}})),
-        ),
-        _ => (
-            "200 OK",
-            json!({"Code": "ERROR", "Message": format!("unknown path {path}")}).to_string(),
-        ),
+        ["clusters-info"] => {
+            let names: std::collections::BTreeSet<String> = state
+                .instances
+                .iter()
+                .map(|(h, p)| state.cluster_of(&format!("{h}:{p}")))
+                .collect();
+            let clusters: Vec<Value> = names
+                .into_iter()
+                .map(|name| {
+                    let alias = state.aliases.get(&name).cloned().unwrap_or_else(|| name.clone());
+                    json!({"ClusterName": name, "ClusterAlias": alias})
+                })
+                .collect();
+            ("200 OK", Value::Array(clusters).to_string())
+        }
+        ["discover", host, port] => {
+            let key = format!("{host}:{port}");
+            if state.refuse.contains(&key) {
+                return ("200 OK", error(format!("cannot connect to {key}")));
+            }
+            let port: u16 = port.parse().unwrap_or(0);
+            if !state.instances.iter().any(|(h, p)| h == host && *p == port) {
+                state.instances.push(((*host).to_owned(), port));
+            }
+            let cluster = state.cluster_of(&key);
+            (
+                "200 OK",
+                ok(json!({"Key": {"Hostname": host, "Port": port}, "ClusterName": cluster})),
+            )
+        }
+        ["register-candidate", host, port, rule] => {
+            state.rules.insert(format!("{host}:{port}"), (*rule).to_owned());
+            ("200 OK", ok(Value::Null))
+        }
+        ["set-cluster-alias", cluster] => {
+            let alias = query.strip_prefix("alias=").map(unescape).unwrap_or_default();
+            state.aliases.insert((*cluster).to_owned(), alias);
+            ("200 OK", ok(Value::Null))
+        }
+        ["forget", host, port] => {
+            let key = format!("{host}:{port}");
+            let port: u16 = port.parse().unwrap_or(0);
+            state.instances.retain(|(h, p)| !(h == host && *p == port));
+            state.forgotten.push(key);
+            ("200 OK", ok(Value::Null))
+        }
+        _ => ("200 OK", error(format!("unknown path {path}"))),
     }
 }

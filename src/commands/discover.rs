@@ -1,0 +1,713 @@
+//! `discover`: what Vitess's tablets once told Orchestrator themselves. From vtctld's tablet
+//! list, every MySQL instance is registered (`discover`), given its promotion rule
+//! (`register-candidate`), and every shard's cluster is given its `keyspace.shard` alias
+//! (`set-cluster-alias`). One pass, or one every `--interval` until a signal.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::cli::{DiscoverArgs, OutputFormat};
+use crate::connection::ConnectionSettings;
+use crate::exit::{ExitStatus, Failure, FailureKind};
+use crate::orchestrator_api::{ApiError, OrchestratorApi};
+use crate::output;
+use crate::proto::topodata::{Tablet, TabletType};
+use crate::proto::vtctldata::GetTabletsRequest;
+use crate::recorder;
+use crate::settings::{Problems, Setting};
+use crate::signals;
+use crate::tablet::{self, Shard};
+use crate::vtctld::{Client, Rpc, Session};
+
+const RULES: Setting = Setting::new("--promotion-rule", "ORC_VITESS_HOOK_PROMOTION_RULES");
+const CONCURRENCY: Setting = Setting::new("--concurrency", "ORC_VITESS_HOOK_CONCURRENCY");
+const INTERVAL: Setting = Setting::new("--interval", "ORC_VITESS_HOOK_INTERVAL");
+const EXPIRY: Setting = Setting::new("--candidate-expiry", "(no variable)");
+
+/// Orchestrator's promotion rules.
+const RULE_NAMES: &[&str] = &["prefer", "neutral", "prefer_not", "must_not"];
+
+/// How long a stopping run waits for the calls in flight.
+const STOP_WAIT: Duration = Duration::from_secs(1);
+
+/// One MySQL instance to register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Instance {
+    host: String,
+    port: u16,
+    rule: &'static str,
+    tablet: String,
+    #[serde(skip)]
+    shard: Shard,
+    #[serde(skip)]
+    primary: bool,
+}
+
+impl Instance {
+    fn key(&self) -> String {
+        crate::event::HostPort {
+            host: self.host.clone(),
+            port: self.port,
+        }
+        .to_string()
+    }
+}
+
+/// What one pass is to do.
+#[derive(Debug, Default)]
+struct Plan {
+    instances: Vec<Instance>,
+    /// Tablets without a MySQL endpoint, described.
+    skipped: Vec<String>,
+    /// Every shard, with its primary's instance when it has one.
+    shards: BTreeMap<String, Option<usize>>,
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Serialize)]
+struct Pass {
+    registered: Vec<Instance>,
+    aliases: Vec<Value>,
+    forgotten: Vec<String>,
+    skipped: Vec<String>,
+    failures: Vec<String>,
+    #[serde(skip)]
+    kinds: Vec<FailureKind>,
+}
+
+impl Pass {
+    fn fail(&mut self, kind: FailureKind, message: String) {
+        self.kinds.push(kind);
+        self.failures.push(message);
+    }
+
+    /// The exit status: the first failing class, as `check` orders them.
+    fn status(&self) -> ExitStatus {
+        [
+            FailureKind::Unreachable,
+            FailureKind::NotAccepted,
+            FailureKind::VtctldRefused,
+        ]
+        .iter()
+        .find(|k| self.kinds.contains(k))
+        .or(self.kinds.first())
+        .map_or(ExitStatus::Done, |k| k.status())
+    }
+}
+
+/// Validated settings.
+struct Discover {
+    settings: ConnectionSettings,
+    api: Option<Arc<OrchestratorApi>>,
+    filter: GetTabletsRequest,
+    rules: BTreeMap<i32, &'static str>,
+    concurrency: usize,
+    interval: Option<Duration>,
+    forget_missing: bool,
+    dry_run: bool,
+    format: OutputFormat,
+}
+
+pub fn run(args: DiscoverArgs, output: &OsStr) -> ExitStatus {
+    let discover = match validate(&args, output) {
+        Ok(discover) => discover,
+        Err(failure) => {
+            output::err(&format!("error: {}", failure.message));
+            return failure.kind.status();
+        }
+    };
+    match discover.interval {
+        None => {
+            let pass = discover.pass();
+            discover.report(&pass);
+            pass.status()
+        }
+        Some(interval) => discover.repeat(interval),
+    }
+}
+
+fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
+    let mut problems = Problems::default();
+    let format = recorder::output_format(output, &mut problems);
+    let settings = ConnectionSettings::from_args(&args.connection)
+        .and_then(|s| s.require_servers().map(|()| s));
+    let api = OrchestratorApi::from_args(&args.orchestrator, &mut problems);
+    if api.is_none() && !args.dry_run && args.orchestrator.orc_api_url.is_none() {
+        problems.push_message(
+            "no Orchestrator API given: set --orc-api-url URL or ORC_VITESS_HOOK_ORC_API_URL"
+                .into(),
+        );
+    }
+    let mut rules = default_rules();
+    for raw in &args.promotion_rules {
+        let Some(text) = problems.text(RULES, raw) else {
+            continue;
+        };
+        let parsed = text.split_once('=').and_then(|(kind, rule)| {
+            let kind = tablet::parse_type(kind)?;
+            let rule = RULE_NAMES.iter().find(|r| **r == rule.trim())?;
+            Some((kind as i32, *rule))
+        });
+        match parsed {
+            Some((kind, rule)) => {
+                rules.insert(kind, rule);
+            }
+            None => problems.push(
+                RULES,
+                raw,
+                "expected TYPE=RULE, a tablet type and one of prefer, neutral, prefer_not, must_not",
+            ),
+        }
+    }
+    let concurrency = problems
+        .text(CONCURRENCY, &args.concurrency)
+        .and_then(|t| t.trim().parse::<usize>().ok())
+        .filter(|n| (1..=256).contains(n));
+    if concurrency.is_none() {
+        problems.push(
+            CONCURRENCY,
+            &args.concurrency,
+            "expected a number from 1 to 256",
+        );
+    }
+    let interval = args.interval.as_deref().and_then(|raw| {
+        problems.duration(
+            INTERVAL,
+            raw,
+            Duration::from_secs(1),
+            Duration::from_secs(86_400),
+        )
+    });
+    let expiry = problems.duration(
+        EXPIRY,
+        &args.candidate_expiry,
+        Duration::from_secs(60),
+        Duration::from_secs(30 * 86_400),
+    );
+    let text = |raw: &Option<std::ffi::OsString>, problems: &mut Problems, setting| {
+        raw.as_deref()
+            .and_then(|raw| problems.text(setting, raw))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    let keyspace = text(
+        &args.keyspace,
+        &mut problems,
+        Setting::new("--keyspace", "(no variable)"),
+    );
+    let shard = text(
+        &args.shard,
+        &mut problems,
+        Setting::new("--shard", "(no variable)"),
+    );
+    if keyspace.is_empty() && !shard.is_empty() {
+        problems.push_message("--shard needs --keyspace".into());
+    }
+    let cells = args
+        .cells
+        .iter()
+        .filter_map(|c| problems.text(Setting::new("--cell", "(no variable)"), c))
+        .map(str::to_owned)
+        .collect();
+    let config =
+        |message: String| Failure::new(FailureKind::Config, format!("configuration: {message}"));
+    let settings = match (settings, problems.into_message()) {
+        (Ok(settings), None) => settings,
+        (settings, others) => {
+            let all: Vec<String> = others
+                .into_iter()
+                .chain(settings.err().map(|e| format!("{e:#}")))
+                .collect();
+            return Err(config(all.join("; ")));
+        }
+    };
+    if let (Some(interval), Some(expiry)) = (interval, expiry)
+        && interval > expiry / 2
+    {
+        output::err(&format!(
+            "warning: --interval {} is more than half the candidate expiry ({}): promotion rules \
+             may expire between passes",
+            humantime::format_duration(interval),
+            humantime::format_duration(expiry)
+        ));
+    }
+    Ok(Discover {
+        settings,
+        api: api.map(Arc::new),
+        filter: GetTabletsRequest {
+            keyspace,
+            shard,
+            cells,
+            ..GetTabletsRequest::default()
+        },
+        rules,
+        concurrency: concurrency.unwrap_or(8),
+        interval,
+        forget_missing: args.forget_missing,
+        dry_run: args.dry_run,
+        format,
+    })
+}
+
+/// Vitess's own rules: a type that serves may be promoted, one that does not never.
+fn default_rules() -> BTreeMap<i32, &'static str> {
+    let mut rules = BTreeMap::new();
+    for kind in [TabletType::Primary, TabletType::Replica] {
+        rules.insert(kind as i32, "neutral");
+    }
+    for kind in [
+        TabletType::Unknown,
+        TabletType::Rdonly,
+        TabletType::Spare,
+        TabletType::Experimental,
+        TabletType::Backup,
+        TabletType::Restore,
+        TabletType::Drained,
+    ] {
+        rules.insert(kind as i32, "must_not");
+    }
+    rules
+}
+
+impl Discover {
+    /// vtctld's tablets (through the retry loop, within the deadline).
+    fn tablets(&self) -> Result<Vec<Tablet>, Failure> {
+        let client = Client::new(&self.settings, false)
+            .map_err(|e| Failure::new(FailureKind::Config, format!("configuration: {e:#}")))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::new(FailureKind::Internal, format!("runtime: {e}")))?;
+        let deadline = tokio::time::Instant::now() + self.settings.deadline;
+        let mut session = Session::new(
+            client,
+            self.settings.api,
+            self.settings.attempt_timeout,
+            deadline,
+        );
+        let request = self.filter.clone();
+        let tablets = runtime.block_on(session.call(
+            Rpc::GetTablets,
+            async |client, index, _, budget| {
+                client.get_tablets(index, request.clone(), budget).await
+            },
+        ));
+        runtime.shutdown_background();
+        tablets
+    }
+
+    fn plan(&self, tablets: &[Tablet]) -> Plan {
+        let mut plan = Plan::default();
+        for t in tablets {
+            let shard = Shard::of(t);
+            plan.shards.entry(shard.to_string()).or_insert(None);
+            let (host, port) = tablet::mysql_endpoint(t);
+            let port = u16::try_from(port).ok().filter(|p| *p != 0);
+            let (Some(port), false) = (port, host.is_empty()) else {
+                plan.skipped
+                    .push(format!("{} (no MySQL endpoint)", tablet::describe(t)));
+                continue;
+            };
+            let primary = t.r#type == TabletType::Primary as i32;
+            if primary {
+                plan.shards
+                    .insert(shard.to_string(), Some(plan.instances.len()));
+            }
+            plan.instances.push(Instance {
+                host: host.to_owned(),
+                port,
+                rule: self.rules.get(&t.r#type).copied().unwrap_or("must_not"),
+                tablet: tablet::describe(t),
+                shard,
+                primary,
+            });
+        }
+        plan
+    }
+
+    /// One pass: list, register, alias, forget.
+    fn pass(&self) -> Pass {
+        let mut pass = Pass::default();
+        let tablets = match self.tablets() {
+            Ok(tablets) => tablets,
+            Err(failure) => {
+                pass.fail(failure.kind, format!("vtctld: {}", failure.message));
+                return pass;
+            }
+        };
+        let plan = self.plan(&tablets);
+        pass.skipped = plan.skipped.clone();
+        let Some(api) = self.api.as_ref().filter(|_| !self.dry_run) else {
+            pass.registered = plan.instances.clone();
+            pass.aliases = plan
+                .shards
+                .iter()
+                .map(|(shard, primary)| {
+                    json!({
+                        "alias": shard.replacen('/', ".", 1),
+                        "cluster_of": primary.map(|i| plan.instances[i].key()),
+                    })
+                })
+                .collect();
+            return pass;
+        };
+        let clusters = self.register(api, &plan, &mut pass);
+        for (shard, primary) in &plan.shards {
+            let alias = shard.replacen('/', ".", 1);
+            let Some(cluster) = primary.and_then(|i| clusters.get(&i)) else {
+                pass.fail(
+                    FailureKind::VtctldRefused,
+                    format!(
+                        "{shard}: no cluster name (no PRIMARY registered), alias {alias} not set"
+                    ),
+                );
+                continue;
+            };
+            match api.get(&["set-cluster-alias", cluster], &[("alias", &alias)]) {
+                Ok(_) => pass
+                    .aliases
+                    .push(json!({"alias": alias, "cluster": cluster})),
+                Err(e) => pass.fail(
+                    kind_of(&e),
+                    format!("set-cluster-alias {cluster} {alias}: {e}"),
+                ),
+            }
+        }
+        if self.forget_missing {
+            self.forget(api, &plan, &mut pass);
+        }
+        pass
+    }
+
+    /// `discover` and `register-candidate` for every instance, `concurrency` at a time; the
+    /// cluster names Orchestrator answered for the shards' primaries.
+    fn register(
+        &self,
+        api: &Arc<OrchestratorApi>,
+        plan: &Plan,
+        pass: &mut Pass,
+    ) -> BTreeMap<usize, String> {
+        let queue = Arc::new(Mutex::new((0..plan.instances.len()).collect::<Vec<_>>()));
+        let (sender, results) = mpsc::channel();
+        let shared = Arc::new(plan.instances.clone());
+        for _ in 0..self.concurrency.min(plan.instances.len()) {
+            let (queue, sender, api) = (Arc::clone(&queue), sender.clone(), Arc::clone(api));
+            let instances = Arc::clone(&shared);
+            std::thread::spawn(move || {
+                loop {
+                    let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
+                    let Some(index) = next.filter(|_| signals::caught().is_none()) else {
+                        break;
+                    };
+                    let instance = &instances[index];
+                    let port = instance.port.to_string();
+                    let discovered = api.get(&["discover", &instance.host, &port], &[]);
+                    let registered = discovered.as_ref().map_err(|_| ()).and_then(|_| {
+                        api.get(
+                            &["register-candidate", &instance.host, &port, instance.rule],
+                            &[],
+                        )
+                        .map_err(|_| ())
+                    });
+                    let result = match (discovered, registered) {
+                        (Ok(details), Ok(_)) => Ok(details
+                            .get("ClusterName")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)),
+                        (Err(e), _) => {
+                            Err((kind_of(&e), format!("discover {}: {e}", instance.key())))
+                        }
+                        (Ok(_), Err(())) => Err((
+                            FailureKind::VtctldRefused,
+                            format!(
+                                "register-candidate {} {}: failed",
+                                instance.key(),
+                                instance.rule
+                            ),
+                        )),
+                    };
+                    if sender.send((index, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut clusters = BTreeMap::new();
+        let mut received = 0;
+        let mut stop_at: Option<Instant> = None;
+        while received < plan.instances.len() {
+            // After a signal, the calls in flight get a second, then are abandoned.
+            if stop_at.is_none() && signals::caught().is_some() {
+                stop_at = Some(Instant::now() + STOP_WAIT);
+            }
+            let wait = stop_at.map_or(Duration::from_millis(100), |at| {
+                at.saturating_duration_since(Instant::now())
+            });
+            match results.recv_timeout(wait.max(Duration::from_millis(1))) {
+                Ok((index, result)) => {
+                    received += 1;
+                    match result {
+                        Ok(cluster) => {
+                            pass.registered.push(plan.instances[index].clone());
+                            if let Some(cluster) = cluster {
+                                clusters.insert(index, cluster);
+                            }
+                        }
+                        Err((kind, message)) => pass.fail(kind, message),
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout)
+                    if stop_at.is_some_and(|at| Instant::now() >= at) =>
+                {
+                    pass.fail(
+                        FailureKind::Interrupted(signals::caught().map_or(libc::SIGTERM, |s| s.0)),
+                        format!(
+                            "stopped with {} instance(s) left",
+                            plan.instances.len() - received
+                        ),
+                    );
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    if signals::caught().is_some() {
+                        pass.fail(
+                            FailureKind::Interrupted(
+                                signals::caught().map_or(libc::SIGTERM, |s| s.0),
+                            ),
+                            format!(
+                                "stopped with {} instance(s) left",
+                                plan.instances.len() - received
+                            ),
+                        );
+                    }
+                    break;
+                }
+            }
+        }
+        pass.registered.sort_by_key(Instance::key);
+        clusters
+    }
+
+    /// Forgets instances of clusters carrying one of our shards' aliases that are no longer a
+    /// tablet, never a cluster's last instance.
+    fn forget(&self, api: &OrchestratorApi, plan: &Plan, pass: &mut Pass) {
+        let ours: BTreeSet<String> = plan
+            .shards
+            .keys()
+            .map(|s| s.replacen('/', ".", 1))
+            .collect();
+        let clusters = match api.get(&["clusters-info"], &[]) {
+            Ok(answer) => answer,
+            Err(e) => return pass.fail(kind_of(&e), format!("clusters-info: {e}")),
+        };
+        let ours_by_name: BTreeSet<String> = clusters
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                c.get("ClusterAlias")
+                    .and_then(Value::as_str)
+                    .is_some_and(|a| ours.contains(a))
+            })
+            .filter_map(|c| {
+                c.get("ClusterName")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .collect();
+        let instances = match api.get(&["all-instances"], &[]) {
+            Ok(answer) => answer,
+            Err(e) => return pass.fail(kind_of(&e), format!("all-instances: {e}")),
+        };
+        let tablets: BTreeSet<(String, u16)> = plan
+            .instances
+            .iter()
+            .map(|i| (i.host.to_ascii_lowercase(), i.port))
+            .collect();
+        let mut by_cluster: BTreeMap<String, Vec<(String, u16)>> = BTreeMap::new();
+        for instance in instances.as_array().into_iter().flatten() {
+            let (Some(cluster), Some(key)) = (
+                instance.get("ClusterName").and_then(Value::as_str),
+                instance.get("Key"),
+            ) else {
+                continue;
+            };
+            let host = key
+                .get("Hostname")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let port = key
+                .get("Port")
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok());
+            if let (true, Some(port)) = (ours_by_name.contains(cluster), port) {
+                by_cluster
+                    .entry(cluster.to_owned())
+                    .or_default()
+                    .push((host.to_owned(), port));
+            }
+        }
+        for (cluster, members) in by_cluster {
+            let mut left = members.len();
+            for (host, port) in members {
+                if tablets.contains(&(host.to_ascii_lowercase(), port)) || left <= 1 {
+                    continue;
+                }
+                match api.get(&["forget", &host, &port.to_string()], &[]) {
+                    Ok(_) => {
+                        left -= 1;
+                        pass.forgotten
+                            .push(format!("{host}:{port} (cluster {cluster})"));
+                    }
+                    Err(e) => pass.fail(kind_of(&e), format!("forget {host}:{port}: {e}")),
+                }
+            }
+        }
+    }
+
+    /// Passes until a signal, each after the interval varied by ±25 %, logging only changes.
+    fn repeat(&self, interval: Duration) -> ExitStatus {
+        let mut previous: Option<(BTreeSet<String>, BTreeSet<String>)> = None;
+        loop {
+            let pass = self.pass();
+            let now: BTreeSet<String> = pass
+                .registered
+                .iter()
+                .map(|i| format!("{} {}", i.key(), i.rule))
+                .collect();
+            let failing: BTreeSet<String> = pass.failures.iter().cloned().collect();
+            let (before, failed_before) = previous.take().unwrap_or_default();
+            for line in now.difference(&before) {
+                self.event("registered", line);
+            }
+            for line in failing.difference(&failed_before) {
+                self.event("failing", line);
+            }
+            for line in failed_before.difference(&failing) {
+                self.event("recovered", line);
+            }
+            previous = Some((now, failing));
+            if let Some((number, _)) = signals::caught() {
+                return ExitStatus::Interrupted(number);
+            }
+            let pause = jitter(interval);
+            let until = Instant::now() + pause;
+            while Instant::now() < until {
+                if let Some((number, _)) = signals::caught() {
+                    return ExitStatus::Interrupted(number);
+                }
+                std::thread::sleep(Duration::from_millis(50).min(until - Instant::now()));
+            }
+        }
+    }
+
+    fn event(&self, what: &str, detail: &str) {
+        match self.format {
+            OutputFormat::Text => output::out(&format!("{what}: {detail}")),
+            OutputFormat::Json => {
+                output::out(&json!({"event": what, "detail": detail}).to_string())
+            }
+        }
+    }
+
+    fn report(&self, pass: &Pass) {
+        let status = pass.status();
+        match self.format {
+            OutputFormat::Json => {
+                let mut object = serde_json::to_value(pass).unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut object {
+                    map.insert("dry_run".into(), self.dry_run.into());
+                    map.insert("exit_status".into(), status.code().into());
+                }
+                output::out(&object.to_string());
+            }
+            OutputFormat::Text => {
+                let verb = if self.dry_run {
+                    "would register"
+                } else {
+                    "registered"
+                };
+                for instance in &pass.registered {
+                    output::out(&format!(
+                        "{verb} {} {} ({})",
+                        instance.key(),
+                        instance.rule,
+                        instance.tablet
+                    ));
+                }
+                for alias in &pass.aliases {
+                    output::out(&format!("alias {alias}"));
+                }
+                for forgotten in &pass.forgotten {
+                    output::out(&format!("forgot {forgotten}"));
+                }
+                for skipped in &pass.skipped {
+                    output::out(&format!("skipped {skipped}"));
+                }
+                for failure in &pass.failures {
+                    output::err(&format!("error: {failure}"));
+                }
+                output::out(&format!(
+                    "{} instance{} {verb}, {} alias{}, {} failure{}",
+                    pass.registered.len(),
+                    crate::vtctld::retry::plural(pass.registered.len()),
+                    pass.aliases.len(),
+                    if pass.aliases.len() == 1 { "" } else { "es" },
+                    pass.failures.len(),
+                    crate::vtctld::retry::plural(pass.failures.len())
+                ));
+            }
+        }
+    }
+}
+
+fn kind_of(error: &ApiError) -> FailureKind {
+    match error {
+        ApiError::Unreachable(_) => FailureKind::Unreachable,
+        ApiError::Http(401 | 403, _) => FailureKind::NotAccepted,
+        _ => FailureKind::VtctldRefused,
+    }
+}
+
+/// `interval` varied randomly by up to ±25 %.
+fn jitter(interval: Duration) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u64(interval.as_nanos() as u64);
+    let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
+    interval.mul_f64(0.75 + fraction * 0.5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_a_quarter() {
+        let base = Duration::from_secs(60);
+        for _ in 0..200 {
+            let d = jitter(base);
+            assert!(
+                d >= Duration::from_secs(45) && d <= Duration::from_secs(75),
+                "{d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn vitess_rules_by_default() {
+        let rules = default_rules();
+        assert_eq!(rules[&(TabletType::Replica as i32)], "neutral");
+        assert_eq!(rules[&(TabletType::Primary as i32)], "neutral");
+        assert_eq!(rules[&(TabletType::Rdonly as i32)], "must_not");
+        assert_eq!(rules[&(TabletType::Drained as i32)], "must_not");
+    }
+}
