@@ -202,6 +202,11 @@ fn forget_missing_forgets_old_instances_of_our_clusters_never_the_last() {
         .insert("db9.example.com:3306".into(), "db1.example.com:3306".into());
     // A cluster that is not ours: untouched.
     state.instances.push(("other.example.com".into(), 3306));
+    // An old cluster still carrying customer/-80's alias, with one instance left: never forgotten.
+    state.instances.push(("old.example.com".into(), 3306));
+    state
+        .aliases
+        .insert("old.example.com:3306".into(), "customer.-80".into());
     let orc = FakeOrchestrator::start(state);
     // The first pass sets the aliases; the second forgets.
     run(&mut discover(&fake, &orc.url)).assert_code(0);
