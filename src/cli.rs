@@ -110,7 +110,8 @@ pub enum Command {
             keyspace, shard, type, MySQL host:port and whether the safety rules let it become \
             primary; checks that the recovery log can be opened and locked for append, writing \
             nothing. Exits 0 only when every check passes, otherwise with the status of the first \
-            failing class in this order: 69 unreachable, 77 auth, 78 config, 74 log, 65 tablet.",
+            failing class in this order: 69 unreachable, 77 auth, 78 config, 74 log, 65 tablet, \
+            70 an error answer. --deadline bounds the whole check.",
         after_help = EXIT_STATUS_HELP
     )]
     Check(Box<CheckArgs>),

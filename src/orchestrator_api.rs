@@ -78,11 +78,22 @@ impl OrchestratorApi {
     pub fn from_args(args: &OrchestratorApiArgs, problems: &mut Problems) -> Option<Self> {
         let raw = args.orc_api_url.as_deref()?;
         let url = problems.text(URL, raw)?.trim().to_owned();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        let host = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"))
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""))
+            .map(|authority| authority.rsplit('@').next().unwrap_or(""));
+        let valid_host = host.is_some_and(|h| {
+            !h.is_empty()
+                && !h.starts_with(':')
+                && (!h.starts_with('[') || h.contains(']'))
+                && !h.chars().any(char::is_whitespace)
+        });
+        if !valid_host {
             problems.push(
                 URL,
                 raw,
-                "expected an http:// or https:// URL like http://orchestrator:3000/api/",
+                "expected an http:// or https:// URL with a host, like http://orchestrator:3000/api/",
             );
             return None;
         }
@@ -131,6 +142,9 @@ impl OrchestratorApi {
             ureq::Agent::config_builder()
                 .timeout_global(Some(timeout))
                 .http_status_as_error(false)
+                // A redirect would drop the basic auth; Orchestrator's API does not redirect, so
+                // one means a wrong URL, which is better said than followed.
+                .max_redirects(0)
                 .tls_config(tls.build())
                 .build(),
         );
@@ -161,8 +175,16 @@ impl OrchestratorApi {
         })
     }
 
-    pub fn root(&self) -> &str {
-        &self.root
+    /// The API root as it may be shown: any `user:password@` left out.
+    pub fn root(&self) -> String {
+        match self.root.split_once("://") {
+            Some((scheme, rest)) => {
+                let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+                let host = authority.rsplit('@').next().unwrap_or(authority);
+                format!("{scheme}://{host}/{path}")
+            }
+            None => self.root.clone(),
+        }
     }
 
     /// `GET <api>/<parts…>?<query>`: the answer's JSON, `Details` for a `Code` answer.
@@ -193,6 +215,18 @@ impl OrchestratorApi {
             .limit(MAX_ANSWER)
             .read_to_string()
             .map_err(|e| ApiError::Unreachable(e.to_string()))?;
+        if (300..400).contains(&status) {
+            let to = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("elsewhere")
+                .to_owned();
+            return Err(ApiError::Http(
+                status,
+                format!("redirected to {to}; give that URL"),
+            ));
+        }
         if status != 200 {
             let short: String = body.chars().take(200).collect();
             return Err(ApiError::Http(status, short));
@@ -245,20 +279,18 @@ fn read_small(path: &Path, what: &str) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
 }
 
-/// The `host:port` keys of the instances an `all-instances` answer lists.
-pub fn instance_keys(answer: &Value) -> Vec<(String, u16)> {
-    answer
-        .as_array()
-        .map(|instances| {
-            instances
-                .iter()
-                .filter_map(|i| {
-                    let key = i.get("Key")?;
-                    let host = key.get("Hostname")?.as_str()?.to_owned();
-                    let port = u16::try_from(key.get("Port")?.as_u64()?).ok()?;
-                    Some((host, port))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// The `host:port` keys of the instances an `all-instances` answer lists; `None` when the
+/// answer is not a list.
+pub fn instance_keys(answer: &Value) -> Option<Vec<(String, u16)>> {
+    answer.as_array().map(|instances| {
+        instances
+            .iter()
+            .filter_map(|i| {
+                let key = i.get("Key")?;
+                let host = key.get("Hostname")?.as_str()?.to_owned();
+                let port = u16::try_from(key.get("Port")?.as_u64()?).ok()?;
+                Some((host, port))
+            })
+            .collect()
+    })
 }

@@ -121,16 +121,28 @@ impl Conclusion {
         }
         let attempts = self.details.attempts.unwrap_or(0);
         let reparent = crate::vtctld::Rpc::TabletExternallyReparented.name();
-        let reparent_sent = self.details.attempt_log.iter().any(|a| a.rpc == reparent);
-        let message = format!(
-            "interrupted by {name} after {attempts} call{} to vtctld{}",
-            crate::vtctld::retry::plural(attempts),
-            if reparent_sent {
-                "; vtctld may or may not have applied the reparent"
-            } else {
-                "; no reparent was sent"
-            }
-        );
+        let reparents: Vec<&str> = self
+            .details
+            .attempt_log
+            .iter()
+            .filter(|a| a.rpc == reparent)
+            .map(|a| a.status.as_str())
+            .collect();
+        let calls = if attempts == 0 {
+            String::new()
+        } else {
+            format!(
+                " after {attempts} call{} to vtctld",
+                crate::vtctld::retry::plural(attempts)
+            )
+        };
+        let effect = match reparents.last() {
+            _ if attempts == 0 => "",
+            None => "; no reparent was sent",
+            Some(&"OK") => "; vtctld had applied the reparent",
+            Some(_) => "; vtctld may or may not have applied the reparent",
+        };
+        let message = format!("interrupted by {name}{calls}{effect}");
         let mut details = self.details;
         details.signal = Some(name);
         if self.outcome != Outcome::Received {
@@ -385,18 +397,28 @@ impl Recorder {
         let line = recovery_log::render(&map, self.log.format);
         let signals_before = crate::signals::count();
         if let Err(e) = self.append(&line, lock_until) {
-            output::err(&format!("error: recovery record not written: {e}"));
-            self.write_errors.push(e);
             match crate::signals::caught() {
-                // The wait for the lock ended on a signal.
+                // The wait for the lock ended on a signal: the run is interrupted, and its
+                // `interrupted` record waits its turn, a second at most.
                 Some(signal)
                     if crate::signals::count() != signals_before
                         && conclusion.outcome != Outcome::Interrupted =>
                 {
                     conclusion = conclusion.interrupted(signal);
-                    status = conclusion.status();
+                    let (interrupted, map) = self.settle(&conclusion, false);
+                    status = interrupted;
+                    let line = recovery_log::render(&map, self.log.format);
+                    let until = crate::budget::after(Instant::now(), INTERRUPTED_RECORD_WAIT);
+                    if let Err(e) = self.append(&line, until) {
+                        output::err(&format!("error: recovery record not written: {e}"));
+                        self.write_errors.push(e);
+                    }
                 }
-                _ => status = self.settle(&conclusion, true).0,
+                _ => {
+                    output::err(&format!("error: recovery record not written: {e}"));
+                    self.write_errors.push(e);
+                    status = self.settle(&conclusion, true).0;
+                }
             }
         }
         let map = self.settle(&conclusion, !self.write_errors.is_empty()).1;
@@ -405,8 +427,13 @@ impl Recorder {
         if failed {
             output::err(&format!("error: {}", conclusion.message));
         }
+        let message = if self.write_errors.is_empty() {
+            conclusion.message.clone()
+        } else {
+            format!("{} (its record could not be written)", conclusion.message)
+        };
         match self.output {
-            OutputFormat::Text if !failed => output::out(&conclusion.message),
+            OutputFormat::Text if !failed => output::out(&message),
             OutputFormat::Text => {}
             OutputFormat::Json => output::out(
                 &json!({

@@ -22,6 +22,12 @@ extern "C" fn remember(signal: libc::c_int) {
 /// instead of failing with EINTR; the run notices the signal where it waits.
 #[allow(unsafe_code)]
 pub fn install() {
+    // SAFETY: setting a signal to SIG_IGN has no preconditions. Without it, a file-size limit
+    // (`ulimit -f`) would kill the hook on its record's write; ignored, the write fails with
+    // EFBIG and is rolled back and reported like a full disk.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGTERM] {
         // SAFETY: `action` is zeroed, then given the handler, an empty mask and the flags;
         // `remember` is an `extern "C" fn(c_int)` (no SA_SIGINFO) doing only atomic operations,

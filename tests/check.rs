@@ -169,3 +169,24 @@ fn orchestrator_must_answer_and_know_the_tablets() {
     let url = format!("http://{}/api/", unused_server());
     run(check(&log, &[&fake.server()]).args(["--orc-api-url", &url])).assert_code(69);
 }
+
+#[test]
+fn the_api_password_in_the_url_is_never_shown() {
+    use support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
+    let fake = FakeVtctld::start(Behaviour::default());
+    let orchestrator = FakeOrchestrator::start(OrchestratorState::default());
+    let url = orchestrator
+        .url
+        .replacen("http://", "http://admin:s3cr3t-PW@", 1);
+    let dir = temp_dir();
+    let out = run(check(&log_in(&dir), &[&fake.server()]).args(["--orc-api-url", &url]));
+    assert!(
+        !out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("orchestrator {}", orchestrator.url)),
+        "{out:?}"
+    );
+}

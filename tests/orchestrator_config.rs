@@ -310,3 +310,45 @@ fn the_semi_sync_query_answers_one_row_on_a_real_mariadb() {
         .expect_err("no performance_schema.global_variables in MariaDB");
     assert!(refused.contains("global_variables"), "{refused}");
 }
+
+#[test]
+fn values_a_hook_line_cannot_carry_are_refused() {
+    let out = run(hook().args([
+        "orchestrator-config",
+        "--server",
+        "v:1",
+        "--log-file",
+        "/var/log/rec{failureType}.log",
+    ]));
+    out.assert_code(78);
+    assert!(out.stderr.contains("placeholder"), "{out:?}");
+}
+
+#[test]
+fn the_line_names_the_binary_as_it_was_run_through_a_symbolic_link() {
+    let dir = temp_dir();
+    let link = dir.path().join("orc-vitess-hook");
+    std::os::unix::fs::symlink(support::hook::BIN, &link).unwrap();
+    let out = run(Command::new(&link).args(["orchestrator-config", "--server", "v:1"]));
+    out.assert_code(0);
+    let document: Value = serde_json::from_str(&out.stdout).unwrap();
+    let line = document["PostMasterFailoverProcesses"][0].as_str().unwrap();
+    assert!(
+        line.starts_with(&format!("{} reparent", link.display())),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_broken_command_line_of_another_command_writes_no_failover_record() {
+    let dir = temp_dir();
+    let log = dir.path().join("recovery.log");
+    for command in ["orchestrator-config", "check"] {
+        let out = run(hook()
+            .args([command, "--bogus"])
+            .env("ORC_FAILURE_TYPE", "DeadMaster")
+            .env("ORC_VITESS_HOOK_LOG_FILE", &log));
+        out.assert_code(64);
+        assert!(!log.exists(), "{command}: no record");
+    }
+}

@@ -166,3 +166,62 @@ fn a_whole_recovery_is_recorded_in_order_in_one_log() {
             .all(|r| r["recovery_uid"] == "1795643468510176998:bccd466e8bd3")
     );
 }
+
+#[test]
+fn a_signal_while_waiting_for_the_lock_still_leaves_the_record() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let holder = std::fs::File::create(&log).unwrap();
+    holder.lock().unwrap();
+    let child = record(&log, "PreFailover")
+        .args(["--lock-wait", "10s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    holder.unlock().unwrap();
+    let out = support::hook::wait_within(child, std::time::Duration::from_secs(10));
+    out.assert_code(0);
+    let written = last(&log);
+    assert_eq!(written["outcome"], "interrupted");
+    assert_eq!(written["hook"], "PreFailover");
+}
+
+#[test]
+fn a_file_size_limit_is_a_write_error_not_a_dead_hook() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    std::fs::write(&log, vec![b'x'; 100 * 1024]).unwrap();
+    let out = run(Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 100; exec {} record --hook PreFailover --log-file {}",
+            support::hook::BIN,
+            log.display()
+        ))
+        .env_clear()
+        .env("ORC_RECOVERY_UID", "r-big"));
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("recovery record not written"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("(its record could not be written)"),
+        "{out:?}"
+    );
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().len(),
+        100 * 1024,
+        "rolled back"
+    );
+}

@@ -26,12 +26,13 @@ use crate::vtctld::Client;
 use crate::vtctld::client::{CallError, millis};
 
 /// The order in which a failing class decides the exit status.
-const PRECEDENCE: [FailureKind; 5] = [
+const PRECEDENCE: [FailureKind; 6] = [
     FailureKind::Unreachable,
     FailureKind::NotAccepted,
     FailureKind::Config,
     FailureKind::RecordMissing,
     FailureKind::InvalidInput,
+    FailureKind::VtctldRefused,
 ];
 
 /// One line of the report.
@@ -154,7 +155,15 @@ fn check_servers(
             );
         }
     };
-    let budget = settings.attempt_timeout.min(settings.deadline);
+    // Every call gets the attempt timeout, never beyond what is left of the deadline, which
+    // bounds the whole check.
+    let deadline = Instant::now() + settings.deadline;
+    let budget = move || {
+        settings
+            .attempt_timeout
+            .min(deadline.saturating_duration_since(Instant::now()))
+            .max(Duration::from_millis(1))
+    };
     let checks = runtime.block_on(async move {
         let mut client = client;
         let mut checks = Vec::new();
@@ -162,10 +171,24 @@ fn check_servers(
         for index in 0..client.server_count() {
             let name = format!("server {}", client.server(index));
             let started = Instant::now();
-            let typed = client.get_cell_info_names(index, budget).await;
+            let limit = budget();
+            let typed = client
+                .get_cell_info_names(index, limit)
+                .await
+                .map_err(|e| e.local_timeout_as_timeout(limit));
             let typed_ms = millis(started.elapsed());
             let started = Instant::now();
-            let legacy = client.legacy_cell_info_names(index, budget).await;
+            // A server that did not answer the first call is not asked again.
+            let unresponsive = matches!(
+                typed,
+                Err(CallError::Timeout(_) | CallError::Connect(_) | CallError::Tls(_))
+            );
+            let limit = budget();
+            let legacy = if unresponsive {
+                Err(CallError::Timeout(limit))
+            } else {
+                client.legacy_cell_info_names(index, limit).await
+            };
             let legacy_ms = millis(started.elapsed());
             let mut served = Vec::new();
             if let Ok(cells) = &typed {
@@ -180,7 +203,7 @@ fn check_servers(
             }
             checks.push(if served.is_empty() {
                 // Both failed: the typed API's error says why (unreachable, refused us, …).
-                let error = typed.err().map_or(CallError::Timeout(budget), |e| e);
+                let error = typed.err().map_or(CallError::Timeout(limit), |e| e);
                 Check::fail(name, kind_of(&error), error.describe(client.server(index)))
             } else {
                 Check::pass(name, served.join("; "))
@@ -189,7 +212,7 @@ fn check_servers(
         let mut tablets = None;
         if let (true, Some(index)) = (list_tablets, typed_server) {
             tablets = client
-                .get_tablets(index, GetTabletsRequest::default(), budget)
+                .get_tablets(index, GetTabletsRequest::default(), budget())
                 .await
                 .ok();
         }
@@ -200,7 +223,7 @@ fn check_servers(
                     FailureKind::InvalidInput,
                     "no server serves the typed API, which reads tablets",
                 ),
-                Some(index) => match client.get_tablet(index, alias, budget).await {
+                Some(index) => match client.get_tablet(index, alias, budget()).await {
                     Ok(found) => tablet_check(alias, &found, promotable),
                     Err(e) => Check::fail(
                         format!("tablet {alias}"),
@@ -221,7 +244,13 @@ fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<
     let name = format!("orchestrator {}", api.root());
     let started = Instant::now();
     let instances = match api.get(&["all-instances"], &[]) {
-        Ok(answer) => orchestrator_api::instance_keys(&answer),
+        Ok(answer) => match orchestrator_api::instance_keys(&answer) {
+            Some(keys) => keys,
+            None => {
+                let message = "all-instances did not answer a list of instances".to_owned();
+                return vec![Check::fail(name, FailureKind::VtctldRefused, message)];
+            }
+        },
         Err(e) => {
             let kind = match &e {
                 ApiError::Unreachable(_) => FailureKind::Unreachable,

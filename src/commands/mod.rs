@@ -78,14 +78,27 @@ pub fn run(cli: Cli) -> ExitStatus {
 /// failover is still recorded, best effort: the event from the environment, the log's settings
 /// and the output format from the command line where it names them. A dry run writes nothing.
 pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
-    if args.iter().skip(1).any(|a| a == "record") {
+    let subcommand = args.iter().skip(1).find_map(|a| {
+        [
+            "reparent",
+            "record",
+            "orchestrator-config",
+            "check",
+            "discover",
+        ]
+        .into_iter()
+        .find(|name| a == *name)
+    });
+    if subcommand == Some("record") {
         return record::usage_error(&clap_message(error, "record"), args);
     }
-    let for_a_failover = args.iter().skip(1).any(|a| a == "reparent")
-        || std::env::vars_os().any(|(name, _)| {
-            name.to_str()
-                .is_some_and(|n| n.starts_with("ORC_") && !n.starts_with("ORC_VITESS_HOOK_"))
-        });
+    // Only `reparent` (or a line that names no command, run by Orchestrator) is a failover.
+    let for_a_failover = subcommand == Some("reparent")
+        || (subcommand.is_none()
+            && std::env::vars_os().any(|(name, _)| {
+                name.to_str()
+                    .is_some_and(|n| n.starts_with("ORC_") && !n.starts_with("ORC_VITESS_HOOK_"))
+            }));
     if !for_a_failover {
         // A person at a terminal: clap's full text, with its usage line and hints.
         let _ = error.print();

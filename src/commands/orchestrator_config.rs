@@ -84,13 +84,27 @@ fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
     }
     let binary = match &args.binary {
         Some(path) => absolute(path),
-        None => std::env::current_exe().map_err(|e| {
-            config(format!(
-                "cannot find this binary's path ({e}); give --binary"
-            ))
-        })?,
+        None => invoked_as().map_err(|e| config(format!("{e}; give --binary")))?,
     };
     let common = common_flags(&args.connection, &args.log, &settings);
+    // JSON carries text only, and Orchestrator replaces `{word}` anywhere in a hook line, even
+    // between quotes: a value that is not text, or holds a placeholder, would break the line.
+    for word in std::iter::once(binary.as_os_str())
+        .chain(common.connection.iter().map(OsString::as_os_str))
+        .chain(common.log.iter().map(OsString::as_os_str))
+    {
+        let Some(text) = word.to_str() else {
+            return Err(config(format!(
+                "{:?} is not UTF-8 text, which a JSON hook line cannot carry",
+                word.to_string_lossy()
+            )));
+        };
+        if text.contains('{') && text.contains('}') {
+            return Err(config(format!(
+                "{text:?} holds {{…}}, which Orchestrator would replace as a placeholder"
+            )));
+        }
+    }
     let mut keys = Map::new();
     let line = |words: &[OsString]| {
         let mut all = vec![binary.clone().into_os_string()];
@@ -128,6 +142,12 @@ fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
     let document = match &args.merge {
         None => keys,
         Some(path) => {
+            if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                return Err(config(format!(
+                    "--merge {}: not a regular file",
+                    path.display()
+                )));
+            }
             let text = std::fs::read_to_string(path)
                 .map_err(|e| config(format!("--merge {}: cannot read it: {e}", path.display())))?;
             let Value::Object(existing) = serde_json::from_str(&text)
@@ -138,10 +158,10 @@ fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
                     path.display()
                 )));
             };
-            for warning in warnings(&existing, args.legacy_metadata_queries) {
+            for warning in warnings(&existing, args.legacy_metadata_queries, &binary) {
                 output::err(&format!("warning: {warning}"));
             }
-            merge(existing, keys)
+            merge(existing, keys, &binary)
         }
     };
     serde_json::to_string_pretty(&Value::Object(document))
@@ -211,6 +231,28 @@ fn common_flags(
     }
 }
 
+/// The path this binary was run by, absolute but with symbolic links kept: a line that names
+/// the versioned file a link points to would break at the next upgrade.
+fn invoked_as() -> Result<PathBuf, String> {
+    let argv0 = std::env::args_os()
+        .next()
+        .ok_or_else(|| "cannot find this binary's path".to_owned())?;
+    let argv0 = PathBuf::from(argv0);
+    if argv0.components().count() > 1 {
+        return Ok(absolute(&argv0));
+    }
+    // Run by name: the first match on PATH, as the shell found it.
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .map(|dir| absolute(&dir.join(&argv0)))
+        .find(|candidate| candidate.is_file())
+        .map_or_else(
+            || std::env::current_exe().map_err(|e| format!("cannot find this binary's path ({e})")),
+            Ok,
+        )
+}
+
 /// A path Orchestrator can use from its own working directory.
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
@@ -237,22 +279,93 @@ pub fn bash_line(words: &[OsString]) -> String {
         .join(" ")
 }
 
-/// Whether a hook line runs this tool (any path to a binary named orc-vitess-hook).
-fn is_ours(line: &Value) -> bool {
-    line.as_str()
-        .and_then(|text| text.split_whitespace().next())
-        .is_some_and(|program| program.trim_matches('\'').ends_with("orc-vitess-hook"))
+/// The words of a line as `bash` splits them, for lines without anything but words: `None`
+/// when it holds shell syntax (operators, expansions, redirections), which only an operator
+/// writes.
+fn plain_words(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        inner => word.push(inner),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.push(chars.next()?);
+            }
+            ' ' | '\t' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            ';' | '&' | '|' | '<' | '>' | '`' | '$' | '"' | '(' | ')' | '\n' => return None,
+            other => {
+                in_word = true;
+                word.push(other);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// Whether a hook line is one this command writes: `<orc-vitess-hook binary> reparent|record …`
+/// with nothing but words. A line that does more (a prefix, a `;`, a redirection) is the
+/// operator's, and stays.
+fn is_ours(line: &Value, binary: &Path) -> bool {
+    let Some(words) = line.as_str().and_then(plain_words) else {
+        return false;
+    };
+    let [program, command, ..] = words.as_slice() else {
+        return false;
+    };
+    let program = Path::new(program);
+    let named_so = program == binary
+        || program
+            .file_name()
+            .is_some_and(|name| name == "orc-vitess-hook");
+    named_so && matches!(command.as_str(), "reparent" | "record")
 }
 
 /// `existing` with `ours` merged in: every key and line of the operator's stays, in order; a
 /// hook list's lines that run this tool are replaced by ours where the first of them stood
 /// (appended when there was none); a query key is set. Merging the result again changes nothing.
-pub fn merge(mut existing: Map<String, Value>, ours: Map<String, Value>) -> Map<String, Value> {
+pub fn merge(
+    mut existing: Map<String, Value>,
+    ours: Map<String, Value>,
+    binary: &Path,
+) -> Map<String, Value> {
     for (key, value) in ours {
-        match (existing.get_mut(&key), value) {
+        // Orchestrator reads its file with Go's encoding/json, which matches keys regardless of
+        // case, the last match winning: that key is the one to merge into.
+        let key = existing
+            .keys()
+            .rfind(|k| k.eq_ignore_ascii_case(&key))
+            .cloned()
+            .unwrap_or(key);
+        let slot = existing.get_mut(&key);
+        match (slot, value) {
+            (Some(slot @ Value::String(_)), Value::Array(new)) if key.ends_with("Processes") => {
+                // A single line where a list belongs: kept as the list's first line.
+                let mut lines = vec![slot.take()];
+                lines.extend(new);
+                *slot = Value::Array(lines);
+            }
             (Some(Value::Array(lines)), Value::Array(new)) => {
-                let first_ours = lines.iter().position(is_ours);
-                lines.retain(|line| !is_ours(line));
+                let first_ours = lines.iter().position(|l| is_ours(l, binary));
+                lines.retain(|line| !is_ours(line, binary));
                 let at = first_ours.unwrap_or(lines.len()).min(lines.len());
                 lines.splice(at..at, new);
             }
@@ -266,7 +379,7 @@ pub fn merge(mut existing: Map<String, Value>, ours: Map<String, Value>) -> Map<
 }
 
 /// What in the operator's file still does what this tool replaces.
-fn warnings(existing: &Map<String, Value>, legacy_queries: bool) -> Vec<String> {
+fn warnings(existing: &Map<String, Value>, legacy_queries: bool, binary: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for (key, value) in existing {
         let texts: Vec<&str> = match value {
@@ -275,12 +388,25 @@ fn warnings(existing: &Map<String, Value>, legacy_queries: bool) -> Vec<String> 
             _ => Vec::new(),
         };
         for text in texts {
-            if text.contains("TabletExternallyReparented") {
+            let lower = text.to_ascii_lowercase();
+            if lower.contains("tabletexternallyreparented") {
                 found.push(format!(
                     "{key} still runs \"{text}\": remove it, `orc-vitess-hook reparent` does that job"
                 ));
+            } else if lower.contains("orc-vitess-hook reparent")
+                && !is_ours(&Value::from(text), binary)
+            {
+                found.push(format!(
+                    "{key} runs \"{text}\" besides the line this adds: two reparents; remove one"
+                ));
             }
-            if !legacy_queries && text.contains("_vt.local_metadata") {
+            if key.to_ascii_lowercase().contains("graceful") && lower.contains(" reparent") {
+                found.push(format!(
+                    "{key} runs a reparent: graceful takeovers already run \
+                     PostMasterFailoverProcesses; remove it"
+                ));
+            }
+            if !legacy_queries && lower.replace('`', "").contains("_vt.local_metadata") {
                 found.push(format!(
                     "{key} reads _vt.local_metadata, which Vitess no longer fills (v16+): it fails \
                      on every poll; remove it unless your Vitess is older"
@@ -322,6 +448,45 @@ mod tests {
     }
 
     #[test]
+    fn only_plain_lines_of_ours_are_ours() {
+        let binary = Path::new("/opt/my orc-vitess-hook/bin/orc-vitess-hook-0.1.0");
+        let ours = [
+            "/usr/bin/orc-vitess-hook reparent --server a:1",
+            "'/opt/my orc-vitess-hook/bin/orc-vitess-hook-0.1.0' record --hook PreFailover",
+            "orc-vitess-hook reparent",
+        ];
+        let theirs = [
+            "/usr/local/bin/notify-orc-vitess-hook --slack",
+            "/usr/bin/orc-vitess-hook reparent --server old:1; curl -s http://alert/failover",
+            "timeout 60 /usr/local/bin/orc-vitess-hook reparent",
+            "ORC_VITESS_HOOK_DEADLINE=30s /usr/local/bin/orc-vitess-hook reparent",
+            "/usr/bin/orc-vitess-hook check",
+            "echo orc-vitess-hook reparent",
+            "/usr/bin/orc-vitess-hook reparent > /tmp/out",
+        ];
+        for line in ours {
+            assert!(is_ours(&Value::from(line), binary), "{line}");
+        }
+        for line in theirs {
+            assert!(!is_ours(&Value::from(line), binary), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_key_in_another_case_is_the_key_orchestrator_reads() {
+        let existing = json!({"postMasterFailoverProcesses": ["echo lowercase"]});
+        let ours = json!({"PostMasterFailoverProcesses": ["/b/orc-vitess-hook reparent"]});
+        let (Value::Object(existing), Value::Object(ours)) = (existing, ours) else {
+            panic!("objects");
+        };
+        let merged = merge(existing, ours, Path::new("/b/orc-vitess-hook"));
+        assert_eq!(
+            Value::Object(merged),
+            json!({"postMasterFailoverProcesses": ["echo lowercase", "/b/orc-vitess-hook reparent"]})
+        );
+    }
+
+    #[test]
     fn merging_keeps_the_operators_lines_and_is_idempotent() {
         let existing = json!({
             "Debug": true,
@@ -342,7 +507,8 @@ mod tests {
         let (Value::Object(existing), Value::Object(ours)) = (existing, ours) else {
             panic!("objects");
         };
-        let once = merge(existing, ours.clone());
+        let binary = Path::new("/new/orc-vitess-hook");
+        let once = merge(existing, ours.clone(), binary);
         assert_eq!(
             Value::Object(once.clone()),
             json!({
@@ -359,6 +525,6 @@ mod tests {
         );
         let keys: Vec<&String> = once.keys().collect();
         assert_eq!(keys[0], "Debug", "the operator's order stays");
-        assert_eq!(merge(once.clone(), ours), once, "idempotent");
+        assert_eq!(merge(once.clone(), ours, binary), once, "idempotent");
     }
 }

@@ -84,7 +84,15 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
         .clone()
         .map(|uid| format!(" of recovery {uid}"))
         .unwrap_or_default();
-    let recorded = format!("recorded {}{uid}", hook.unwrap_or("an unnamed hook"));
+    let named = match (hook, &given_hook) {
+        (Some(name), _) => name.to_owned(),
+        (None, Some(given)) => format!(
+            "hook {:?} (not a hook list we know)",
+            given.to_string_lossy()
+        ),
+        (None, None) => "an unnamed hook".to_owned(),
+    };
+    let recorded = format!("recorded {named}{uid}");
     let conclusion = match failure {
         Some((kind, message)) if strict => {
             let mut conclusion = Conclusion::failure(kind, message, Details::default());
@@ -92,8 +100,10 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
             conclusion
         }
         Some((_, message)) => {
-            // Not strict: the problem is told and recorded, and the hook still succeeds.
-            crate::output::err(&format!("warning: {message}"));
+            // Not strict: each problem is told, one a line, and recorded; the hook succeeds.
+            for problem in message.split("; ") {
+                crate::output::err(&format!("warning: {problem}"));
+            }
             recorder.note(message);
             Conclusion::success(Outcome::Recorded, recorded, Details::default())
         }
