@@ -76,7 +76,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__check)
+        orc__vitess__hook__subcmd__check)
             opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --allow-type --tablet --orc-api-url --orc-api-user --orc-api-password-file --orc-api-tls-ca --orc-timeout --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -174,7 +174,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__discover)
+        orc__vitess__hook__subcmd__discover)
             opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --orc-api-url --orc-api-user --orc-api-password-file --orc-api-tls-ca --orc-timeout --keyspace --shard --cell --promotion-rule --concurrency --interval --candidate-expiry --forget-missing --dry-run --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -280,7 +280,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help)
+        orc__vitess__hook__subcmd__help)
             opts="reparent record orchestrator-config check discover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -294,7 +294,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__check)
+        orc__vitess__hook__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -308,7 +308,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__discover)
+        orc__vitess__hook__subcmd__help__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -322,7 +322,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__help)
+        orc__vitess__hook__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -336,7 +336,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__orchestrator__subcmd__config)
+        orc__vitess__hook__subcmd__help__subcmd__orchestrator__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -350,7 +350,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__record)
+        orc__vitess__hook__subcmd__help__subcmd__record)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -364,7 +364,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__help__subcmd__reparent)
+        orc__vitess__hook__subcmd__help__subcmd__reparent)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -378,7 +378,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__orchestrator__subcmd__config)
+        orc__vitess__hook__subcmd__orchestrator__subcmd__config)
             opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --all-hooks --legacy-metadata-queries --mysql-flavor --merge --binary --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -460,7 +460,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__record)
+        orc__vitess__hook__subcmd__record)
             opts="-h -V --hook --failure-type --instance-type --is-master --is-co-master --failure-description --command --failed-host --failed-port --failure-cluster --failure-cluster-alias --failure-cluster-domain --count-replicas --count-lost-replicas --is-downtimed --auto-master-recovery --auto-intermediate-master-recovery --orchestrator-host --recovery-uid --is-successful --lost-replicas --replica-hosts --successor-host --successor-port --successor-alias --successor-binlog-coordinates --log-file --log-format --fsync --lock-wait --strict --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -602,7 +602,7 @@ _orc__vitess__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orc__subcmd__vitess__subcmd__hook__subcmd__reparent)
+        orc__vitess__hook__subcmd__reparent)
             opts="-v -h -V --failure-type --instance-type --is-master --is-co-master --failure-description --command --failed-host --failed-port --failure-cluster --failure-cluster-alias --failure-cluster-domain --count-replicas --count-lost-replicas --is-downtimed --auto-master-recovery --auto-intermediate-master-recovery --orchestrator-host --recovery-uid --is-successful --lost-replicas --replica-hosts --successor-host --successor-port --successor-alias --successor-binlog-coordinates --log-file --log-format --fsync --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --allow-type --verify-alias --dry-run --verbose --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -27,6 +27,9 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         let file = shell.file_name(&name);
         let mut text = Vec::new();
         clap_complete::generate(shell, &mut command, &name, &mut text);
+        if shell == Shell::Bash {
+            text = fix_dashed_bash_names(&text);
+        }
         files.push((root.join("completions").join(file), text));
     }
     let mut command = Cli::command();
@@ -45,6 +48,34 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
+/// clap_complete (4.6) names a dashed binary's subcommand states `orc__vitess__hook__subcmd__…`
+/// where it sets them and `orc__subcmd__vitess__subcmd__hook__subcmd__…` where it matches them,
+/// so bash completed no option of any subcommand. One spelling for both.
+fn fix_dashed_bash_names(script: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(script)
+        .replace("orc__subcmd__vitess__subcmd__hook", "orc__vitess__hook")
+        .into_bytes()
+}
+
+/// The exit-status table's entries: a code and its meaning, continuation lines joined.
+fn exit_statuses() -> Vec<(String, String)> {
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for line in EXIT_STATUS_HELP.lines().skip(1) {
+        let trimmed = line.trim();
+        match entries.last_mut() {
+            Some((_, meaning)) if line.starts_with("      ") => {
+                meaning.push(' ');
+                meaning.push_str(trimmed);
+            }
+            _ => {
+                let (code, meaning) = trimmed.split_once(' ').expect("code and meaning");
+                entries.push((code.to_owned(), meaning.trim().to_owned()));
+            }
+        }
+    }
+    entries
+}
+
 /// clap_mangen's sections, with the exit-status table as a real EXIT STATUS section in place of
 /// the after-help text.
 fn man_page(page: clap::Command) -> Vec<u8> {
@@ -61,11 +92,10 @@ fn man_page(page: clap::Command) -> Vec<u8> {
             .expect("subcommands");
     }
     text.extend_from_slice(b".SH \"EXIT STATUS\"\n");
-    for line in EXIT_STATUS_HELP.lines().skip(1) {
-        let (code, meaning) = line.trim().split_once(' ').expect("code and meaning");
+    for (code, meaning) in exit_statuses() {
         let roff = |s: &str| s.trim().replace('\\', "\\e").replace('-', "\\-");
         text.extend_from_slice(
-            format!(".TP\n\\fB{}\\fR\n{}\n", roff(code), roff(meaning)).as_bytes(),
+            format!(".TP\n\\fB{}\\fR\n{}\n", roff(&code), roff(&meaning)).as_bytes(),
         );
     }
     if page.get_version().is_some() {
@@ -94,4 +124,64 @@ fn completions_and_man_pages_are_current() {
         stale.is_empty(),
         "generated files are out of date: {stale:?}\nrun: UPDATE_GENERATED=1 cargo test --test generated_docs"
     );
+}
+
+/// Completes `words` (the last one being completed) with the committed bash script, in bash.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/orc-vitess-hook.bash");
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let program = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _orc__vitess__hook orc-vitess-hook '{}' '{}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1,
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "-c", &program])
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_options() {
+    let commands = bash_completes(&["orc-vitess-hook", "re"]);
+    assert!(commands.contains(&"reparent".to_owned()), "{commands:?}");
+    assert!(commands.contains(&"record".to_owned()), "{commands:?}");
+    for (subcommand, prefix, expected) in [
+        ("reparent", "--ser", "--server"),
+        ("record", "--ho", "--hook"),
+        ("orchestrator-config", "--all", "--all-hooks"),
+        ("check", "--tab", "--tablet"),
+        ("discover", "--forget", "--forget-missing"),
+    ] {
+        let options = bash_completes(&["orc-vitess-hook", subcommand, prefix]);
+        assert!(options.contains(&expected.to_owned()), "{subcommand}: {options:?}");
+    }
+}
+
+#[test]
+fn man_pages_render_without_warnings() {
+    let Ok(probe) = std::process::Command::new("groff").arg("--version").output() else {
+        eprintln!("skipped: groff is not installed");
+        return;
+    };
+    assert!(probe.status.success());
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("man")).unwrap() {
+        let page = entry.unwrap().path();
+        let out = std::process::Command::new("groff")
+            .args(["-ww", "-man", "-Tutf8", "-z"])
+            .arg(&page)
+            .output()
+            .expect("run groff");
+        let warnings = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && warnings.is_empty(), "{}: {warnings}", page.display());
+    }
 }
