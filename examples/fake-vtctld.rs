@@ -37,6 +37,12 @@ struct Args {
     /// instead of the demo fleet.
     #[arg(long, value_name = "N")]
     large_fleet: Option<u32>,
+    /// Take this long over every call (e.g. 5ms), like a loaded vtctld.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    delay: Option<Duration>,
+    /// Answer every Nth reparent call UNAVAILABLE.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    unavailable_every: u32,
 }
 
 fn main() {
@@ -46,6 +52,8 @@ fn main() {
         legacy: !args.typed_only,
         ..Behaviour::default()
     };
+    behaviour.delay = args.delay.unwrap_or_default();
+    behaviour.unavailable_every = args.unavailable_every;
     if let Some(shards) = args.large_fleet {
         behaviour.tablets = fake_vtctld::large_fleet(shards, 5);
     }

@@ -11,6 +11,7 @@ use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::EXIT_STATUS_HELP;
+use crate::exit_status_help;
 
 /// Where records are appended unless told otherwise.
 pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
@@ -26,6 +27,12 @@ pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
         promotable tablet, and tells vtctld (TabletExternallyReparented over gRPC) which tablet is \
         now the shard primary.",
     after_help = EXIT_STATUS_HELP,
+    long_version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        "\nvtctld APIs: vtctlservice.Vtctld (typed, current Vitess) and vtctlservice.Vtctl \
+         (legacy ExecuteVtctlCommand), over gRPC with TLS and static auth\n\
+         Orchestrator: hook environment (ORC_*) and HTTP API (discover, check)"
+    ),
     propagate_version = true
 )]
 pub struct Cli {
@@ -66,7 +73,21 @@ pub enum Command {
             unsubstituted placeholder such as {successorAlias} counts as absent. The tool never \
             reparents after a failure that was not a master or co-master failure.\n\n\
             Long flags may also be written with one dash (-server), as older vtctlclient lines do.",
-        after_help = EXIT_STATUS_HELP
+        after_help = concat!(
+            "Examples:\n",
+            "  # In PostMasterFailoverProcesses (the event comes from ORC_*):\n",
+            "  orc-vitess-hook reparent --server vtctld-a:15999,vtctld-b:15999\n",
+            "  # Try a hook line first (validates, prints the plan, sends nothing):\n",
+            "  orc-vitess-hook reparent --dry-run --server vtctld:15999 \\\n",
+            "      --failure-type DeadMaster \\\n",
+            "      --failed-host db1 --failed-port 3306 --successor-alias zone1-101\n",
+            "  # By hand, for a failover the hook missed (the successor is still verified):\n",
+            "  orc-vitess-hook reparent --server vtctld:15999 \\\n",
+            "      --failed-host db1 --failed-port 3306 \\\n",
+            "      --successor-host db2 --successor-port 3306\n",
+            "\n",
+            exit_status_help!()
+        )
     )]
     Reparent(Box<ReparentArgs>),
 
@@ -81,7 +102,16 @@ pub enum Command {
             whatever happens (log unwritable, unknown hook name, bad value): the problem goes to \
             stderr, and into the record where it can be written. --strict gives the usual exit \
             statuses instead.",
-        after_help = EXIT_STATUS_HELP
+        after_help = concat!(
+            "Examples:\n",
+            "  # orchestrator.conf.json, PreFailoverProcesses:\n",
+            "  orc-vitess-hook record --hook PreFailover\n",
+            "  # Another log, and a failing status when the record cannot be written:\n",
+            "  orc-vitess-hook record --hook PostUnsuccessfulFailover --strict \\\n",
+            "      --log-file /srv/orc/recovery.log\n",
+            "\n",
+            exit_status_help!()
+        )
     )]
     Record(Box<RecordArgs>),
 
@@ -98,7 +128,16 @@ pub enum Command {
             v16 only (later Vitess no longer fills that table). --merge FILE prints FILE with \
             these keys merged in, keeping the operator's keys and hook lines in their order; \
             merging its own output again changes nothing.",
-        after_help = EXIT_STATUS_HELP
+        after_help = concat!(
+            "Examples:\n",
+            "  # The keys to paste, for two vtctlds:\n",
+            "  orc-vitess-hook orchestrator-config --server vtctld-a:15999,vtctld-b:15999\n",
+            "  # Merged into the current config, every hook recorded (FILE is not changed):\n",
+            "  orc-vitess-hook orchestrator-config --server vtctld:15999 --all-hooks \\\n",
+            "      --merge /etc/orchestrator.conf.json > orchestrator.conf.json.new\n",
+            "\n",
+            exit_status_help!()
+        )
     )]
     OrchestratorConfig(Box<OrchestratorConfigArgs>),
 
@@ -112,7 +151,16 @@ pub enum Command {
             nothing. Exits 0 only when every check passes, otherwise with the status of the first \
             failing class in this order: 69 unreachable, 77 auth, 78 config, 74 log, 65 tablet, \
             70 an error answer. --deadline bounds the whole check.",
-        after_help = EXIT_STATUS_HELP
+        after_help = concat!(
+            "Examples:\n",
+            "  # Every vtctld, the settings and the log, as the Orchestrator user:\n",
+            "  orc-vitess-hook check --server vtctld-a:15999,vtctld-b:15999\n",
+            "  # May zone1-101 become primary? Does Orchestrator know every MySQL?\n",
+            "  orc-vitess-hook check --server vtctld:15999 --tablet zone1-101 \\\n",
+            "      --orc-api-url http://orchestrator:3000/api/\n",
+            "\n",
+            exit_status_help!()
+        )
     )]
     Check(Box<CheckArgs>),
 
@@ -127,7 +175,22 @@ pub enum Command {
             {failureClusterAlias} names the shard again.\n\n\
             One pass by default (exit 0 when everything registered); --interval repeats it \
             (varied by ±25 %), logging only changes, until SIGTERM or SIGINT.",
-        after_help = EXIT_STATUS_HELP
+        after_help = concat!(
+            "Examples:\n",
+            "  # What would be registered, without registering it:\n",
+            "  orc-vitess-hook discover --server vtctld:15999 \\\n",
+            "      --orc-api-url http://orchestrator:3000/api/ --dry-run\n",
+            "  # As a service: every 5 minutes, forgetting tablets vtctld no longer lists:\n",
+            "  orc-vitess-hook discover --server vtctld:15999 \\\n",
+            "      --orc-api-url http://orchestrator:3000/api/ \\\n",
+            "      --interval 5m --forget-missing\n",
+            "  # One keyspace, RDONLY tablets promotable only as a last resort:\n",
+            "  orc-vitess-hook discover --server vtctld:15999 \\\n",
+            "      --orc-api-url http://orchestrator:3000/api/ \\\n",
+            "      --keyspace commerce --promotion-rule RDONLY=prefer_not\n",
+            "\n",
+            exit_status_help!()
+        )
     )]
     Discover(Box<DiscoverArgs>),
 }

@@ -150,8 +150,12 @@ impl fmt::Display for Failure {
     }
 }
 
-/// The table shown by `--help`; README and the man page carry the same text.
-pub const EXIT_STATUS_HELP: &str = "\
+/// The table ending every `--help`; README and the man pages carry the same text. A macro so that
+/// `cli` can put each subcommand's examples before it with `concat!`.
+#[macro_export]
+macro_rules! exit_status_help {
+    () => {
+        "\
 Exit status (the run's final record carries it; 64's record is best effort):
   0   done: reparented, already primary, skipped for safety, or a valid dry run
   64  usage error on the command line (a best-effort `rejected` record is written)
@@ -167,7 +171,12 @@ Exit status (the run's final record carries it; 64's record is best effort):
   129/130/143  interrupted by SIGHUP/SIGINT/SIGTERM during the run (an `interrupted` record
       is written)
   134  internal error: a bug, or the process could not start its runtime (an
-      `internal-error` record is written)";
+      `internal-error` record is written)"
+    };
+}
+
+/// The exit-status table, as [`exit_status_help!`] spells it.
+pub const EXIT_STATUS_HELP: &str = exit_status_help!();
 
 #[cfg(test)]
 mod tests {

@@ -35,15 +35,20 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     let mut command = Cli::command();
     // Building propagates global flags (--output) into the subcommands' pages.
     command.build();
-    let mut pages = vec![(command.get_name().to_owned(), command.clone())];
+    let top = command.get_name().to_owned();
+    let mut pages = vec![(top.clone(), top.clone(), command.clone())];
     for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("{}-{}", command.get_name(), sub.get_name());
+        let name = format!("{top}-{}", sub.get_name());
         // clap names are &'static str without its "string" feature; a test may leak one.
         let page_name: &'static str = Box::leak(name.clone().into_boxed_str());
-        pages.push((name, sub.clone().name(page_name)));
+        let invocation = format!("{top} {}", sub.get_name());
+        pages.push((name, invocation, sub.clone().name(page_name)));
     }
-    for (name, page) in pages {
-        files.push((root.join("man").join(format!("{name}.1")), man_page(page)));
+    for (name, invocation, page) in pages {
+        files.push((
+            root.join("man").join(format!("{name}.1")),
+            man_page(page, &invocation),
+        ));
     }
     files
 }
@@ -76,14 +81,102 @@ fn exit_statuses() -> Vec<(String, String)> {
     entries
 }
 
-/// clap_mangen's sections, with the exit-status table as a real EXIT STATUS section in place of
-/// the after-help text.
-fn man_page(page: clap::Command) -> Vec<u8> {
+/// Text for roff: backslashes and dashes escaped.
+fn roff(text: &str) -> String {
+    text.replace('\\', "\\e").replace('-', "\\-")
+}
+
+/// A SYNOPSIS with each option's value name (`--server HOST:PORT`), which clap_mangen leaves out.
+fn synopsis(page: &clap::Command, invocation: &str) -> String {
+    let mut text = format!(".SH SYNOPSIS\n\\fB{}\\fR", roff(invocation));
+    for arg in page.get_arguments().filter(|a| !a.is_hide_set()) {
+        let flag = match (arg.get_long(), arg.get_short()) {
+            (Some(long), _) => format!("\\-\\-{}", roff(long)),
+            (None, Some(short)) => format!("\\-{short}"),
+            (None, None) => continue,
+        };
+        let value = if arg.get_action().takes_values() {
+            let names = arg.get_value_names().unwrap_or_default();
+            let name = names
+                .first()
+                .map_or_else(|| arg.get_id().as_str().to_uppercase(), |n| n.to_string());
+            format!(" \\fI{}\\fR", roff(&name))
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(" [\\fB{flag}\\fR{value}]"));
+    }
+    if page.get_subcommands().next().is_some() {
+        text.push_str(" \\fISUBCOMMAND\\fR");
+    }
+    text.push('\n');
+    text
+}
+
+/// The examples that end `--help`, as an EXAMPLES section.
+fn examples(page: &clap::Command) -> String {
+    let help = page
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let Some(examples) = help
+        .split("\n\nExit status")
+        .next()
+        .and_then(|h| h.strip_prefix("Examples:\n"))
+    else {
+        return String::new();
+    };
+    let mut text = String::from(".SH EXAMPLES\n");
+    let mut in_command = false;
+    for line in examples.lines() {
+        let line = line.strip_prefix("  ").unwrap_or(line);
+        if let Some(comment) = line.strip_prefix("# ") {
+            if in_command {
+                text.push_str(".fi\n.RE\n");
+                in_command = false;
+            }
+            text.push_str(&format!(".PP\n{}\n", roff(comment)));
+        } else {
+            if !in_command {
+                text.push_str(".RS 4\n.nf\n");
+                in_command = true;
+            }
+            text.push_str(&format!("\\f(CR{}\\fR\n", roff(line)));
+        }
+    }
+    if in_command {
+        text.push_str(".fi\n.RE\n");
+    }
+    text
+}
+
+/// Every variable an option of this page reads, with its option.
+fn environment(page: &clap::Command) -> String {
+    let mut text = String::new();
+    for arg in page.get_arguments().filter(|a| !a.is_hide_set()) {
+        let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else {
+            continue;
+        };
+        text.push_str(&format!(
+            ".TP\n\\fB{}\\fR\nas \\fB\\-\\-{}\\fR (the option wins)\n",
+            roff(&env.to_string_lossy()),
+            roff(long)
+        ));
+    }
+    if text.is_empty() {
+        return text;
+    }
+    format!(".SH ENVIRONMENT\n{text}")
+}
+
+/// clap_mangen's sections, with our own SYNOPSIS, EXAMPLES, ENVIRONMENT and, in place of the
+/// after-help text, a real EXIT STATUS section.
+fn man_page(page: clap::Command, invocation: &str) -> Vec<u8> {
     let man = clap_mangen::Man::new(page.clone()).date(MAN_DATE);
     let mut text = Vec::new();
     man.render_title(&mut text).expect("title");
     man.render_name_section(&mut text).expect("name");
-    man.render_synopsis_section(&mut text).expect("synopsis");
+    text.extend_from_slice(synopsis(&page, invocation).as_bytes());
     man.render_description_section(&mut text)
         .expect("description");
     man.render_options_section(&mut text).expect("options");
@@ -91,11 +184,17 @@ fn man_page(page: clap::Command) -> Vec<u8> {
         man.render_subcommands_section(&mut text)
             .expect("subcommands");
     }
+    text.extend_from_slice(examples(&page).as_bytes());
+    text.extend_from_slice(environment(&page).as_bytes());
     text.extend_from_slice(b".SH \"EXIT STATUS\"\n");
     for (code, meaning) in exit_statuses() {
-        let roff = |s: &str| s.trim().replace('\\', "\\e").replace('-', "\\-");
         text.extend_from_slice(
-            format!(".TP\n\\fB{}\\fR\n{}\n", roff(&code), roff(&meaning)).as_bytes(),
+            format!(
+                ".TP\n\\fB{}\\fR\n{}\n",
+                roff(code.trim()),
+                roff(meaning.trim())
+            )
+            .as_bytes(),
         );
     }
     if page.get_version().is_some() {
@@ -163,13 +262,19 @@ fn bash_completes_subcommands_and_their_options() {
         ("discover", "--forget", "--forget-missing"),
     ] {
         let options = bash_completes(&["orc-vitess-hook", subcommand, prefix]);
-        assert!(options.contains(&expected.to_owned()), "{subcommand}: {options:?}");
+        assert!(
+            options.contains(&expected.to_owned()),
+            "{subcommand}: {options:?}"
+        );
     }
 }
 
 #[test]
 fn man_pages_render_without_warnings() {
-    let Ok(probe) = std::process::Command::new("groff").arg("--version").output() else {
+    let Ok(probe) = std::process::Command::new("groff")
+        .arg("--version")
+        .output()
+    else {
         eprintln!("skipped: groff is not installed");
         return;
     };
@@ -182,6 +287,10 @@ fn man_pages_render_without_warnings() {
             .output()
             .expect("run groff");
         let warnings = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && warnings.is_empty(), "{}: {warnings}", page.display());
+        assert!(
+            out.status.success() && warnings.is_empty(),
+            "{}: {warnings}",
+            page.display()
+        );
     }
 }

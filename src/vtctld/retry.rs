@@ -17,8 +17,11 @@ use crate::exit::{Failure, FailureKind};
 use crate::record::AttemptRecord;
 
 /// First and largest back-off between rounds (full jitter: a random wait up to the cap).
-const BACKOFF_BASE: Duration = Duration::from_millis(100);
-const BACKOFF_MAX: Duration = Duration::from_secs(5);
+/// The back-off starts at 50 ms and doubles to 400 ms: a vtctld that comes back is noticed within
+/// 0.4 s plus one attempt, and a storm of hooks (one per shard of a dead cell) spreads its retries
+/// over the window instead of striking together.
+const BACKOFF_BASE: Duration = Duration::from_millis(50);
+const BACKOFF_MAX: Duration = Duration::from_millis(400);
 
 /// The calls the tool makes, by name; the request itself lives in the caller's closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -360,7 +363,8 @@ impl Session {
     }
 }
 
-/// Exponential back-off with full jitter: a random wait in [0, min(5 s, 100 ms × 2^rounds)].
+/// Exponential back-off with equal jitter: a random wait in [cap/2, cap], cap = min(400 ms,
+/// 50 ms × 2^rounds). Half the cap is always waited, so a round of failures never spins.
 fn backoff(rounds: u32) -> Duration {
     let cap = BACKOFF_BASE
         .saturating_mul(2u32.saturating_pow(rounds))
@@ -369,7 +373,7 @@ fn backoff(rounds: u32) -> Duration {
     let mut hasher = std::hash::RandomState::new().build_hasher();
     hasher.write_u32(rounds);
     let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
-    cap.mul_f64(fraction)
+    cap / 2 + (cap / 2).mul_f64(fraction)
 }
 
 pub fn plural(n: usize) -> &'static str {
@@ -386,7 +390,8 @@ mod tests {
         for rounds in 0..40 {
             let cap = (BACKOFF_BASE * 2u32.saturating_pow(rounds.min(20))).min(BACKOFF_MAX);
             for _ in 0..20 {
-                assert!(backoff(rounds) <= cap, "round {rounds}");
+                let wait = backoff(rounds);
+                assert!(wait <= cap && wait >= cap / 2, "round {rounds}: {wait:?}");
             }
         }
         let spread: std::collections::HashSet<u128> =

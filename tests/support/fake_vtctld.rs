@@ -58,6 +58,12 @@ pub struct Behaviour {
     pub shard_primaries: HashMap<(String, String), TabletAlias>,
     /// Primary terms started by reparents, in order (tablets PRIMARY from the start have 0).
     pub primary_terms: HashMap<(String, u32), u64>,
+    /// How long every call takes before it is answered (the benchmark's loaded vtctld).
+    pub delay: Duration,
+    /// Every Nth reparent call (either API) answers UNAVAILABLE; 0 never does.
+    pub unavailable_every: u32,
+    /// Reparent calls received so far, for `unavailable_every`.
+    pub reparent_calls: u32,
 }
 
 impl Behaviour {
@@ -94,6 +100,9 @@ impl Default for Behaviour {
             legacy_stream_error: None,
             shard_primaries: HashMap::new(),
             primary_terms: HashMap::new(),
+            delay: Duration::ZERO,
+            unavailable_every: 0,
+            reparent_calls: 0,
         }
     }
 }
@@ -314,6 +323,9 @@ impl Service {
         if behaviour.hang {
             std::future::pending::<()>().await;
         }
+        if !behaviour.delay.is_zero() {
+            tokio::time::sleep(behaviour.delay).await;
+        }
         if let Some((user, password)) = &behaviour.auth {
             match (text("username"), text("password")) {
                 (Some(u), Some(p)) if &u == user && &p == password => {}
@@ -335,6 +347,14 @@ impl Service {
     /// The next scripted answer for a reparent call, if any.
     fn scripted(&self) -> Result<(), Status> {
         let mut behaviour = lock(&self.behaviour);
+        behaviour.reparent_calls = behaviour.reparent_calls.wrapping_add(1);
+        if behaviour.unavailable_every > 0
+            && behaviour
+                .reparent_calls
+                .is_multiple_of(behaviour.unavailable_every)
+        {
+            return Err(Status::unavailable("loaded: try again"));
+        }
         match behaviour.script.pop_front() {
             Some(Code::Ok) | None => Ok(()),
             Some(code) => Err(Status::new(
@@ -488,25 +508,23 @@ impl Vtctld for Service {
                 .copied()
                 .unwrap_or(0)
         };
+        // The newest primary term of each shard, in one pass (fleets run to 10,000 tablets).
+        let mut newest: HashMap<(&str, &str), u64> = HashMap::new();
+        for t in &behaviour.tablets {
+            if t.r#type == TabletType::Primary as i32 {
+                let entry = newest.entry((&t.keyspace, &t.shard)).or_insert(0);
+                *entry = (*entry).max(term(t));
+            }
+        }
         let stale = |t: &Tablet| {
             t.r#type == TabletType::Primary as i32
-                && behaviour.tablets.iter().any(|other| {
-                    other.keyspace == t.keyspace
-                        && other.shard == t.shard
-                        && other.r#type == TabletType::Primary as i32
-                        && term(other) > term(t)
-                })
+                && newest
+                    .get(&(t.keyspace.as_str(), t.shard.as_str()))
+                    .is_some_and(|&max| max > term(t))
         };
         let tablets = behaviour
             .tablets
             .iter()
-            .cloned()
-            .map(|mut t| {
-                if stale(&t) {
-                    t.r#type = TabletType::Unknown as i32;
-                }
-                t
-            })
             .filter(|t| filter.keyspace.is_empty() || t.keyspace == filter.keyspace)
             .filter(|t| filter.shard.is_empty() || t.shard == filter.shard)
             .filter(|t| {
@@ -514,6 +532,13 @@ impl Vtctld for Service {
                     || t.alias
                         .as_ref()
                         .is_some_and(|a| filter.cells.contains(&a.cell))
+            })
+            .cloned()
+            .map(|mut t| {
+                if stale(&t) {
+                    t.r#type = TabletType::Unknown as i32;
+                }
+                t
             })
             .collect();
         Ok(Response::new(GetTabletsResponse { tablets }))
