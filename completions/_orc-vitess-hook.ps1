@@ -202,7 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes')
             [CompletionResult]::new('--candidate-expiry', '--candidate-expiry', [CompletionResultType]::ParameterName, 'Orchestrator''s CandidateInstanceExpireMinutes, as a duration: a longer interval lets promotion rules expire, and is warned about')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
-            [CompletionResult]::new('--forget-missing', '--forget-missing', [CompletionResultType]::ParameterName, 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster''s last instance)')
+            [CompletionResult]::new('--forget-missing', '--forget-missing', [CompletionResultType]::ParameterName, 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster''s last instance; not with --cell; nothing after a failed step)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List what would be registered (instance, rule, alias); no call to Orchestrator')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

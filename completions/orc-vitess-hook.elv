@@ -194,7 +194,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand --interval 'Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes'
             cand --candidate-expiry 'Orchestrator''s CandidateInstanceExpireMinutes, as a duration: a longer interval lets promotion rules expire, and is warned about'
             cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
-            cand --forget-missing 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster''s last instance)'
+            cand --forget-missing 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster''s last instance; not with --cell; nothing after a failed step)'
             cand --dry-run 'List what would be registered (instance, rule, alias); no call to Orchestrator'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

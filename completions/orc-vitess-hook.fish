@@ -222,7 +222,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l candidate-expiry -d 'Orchestrator\'s CandidateInstanceExpireMinutes, as a duration: a longer interval lets promotion rules expire, and is warned about' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l forget-missing -d 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster\'s last instance)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l forget-missing -d 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster\'s last instance; not with --cell; nothing after a failed step)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l dry-run -d 'List what would be registered (instance, rule, alias); no call to Orchestrator'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -s V -l version -d 'Print version'

@@ -559,7 +559,7 @@ pub struct DiscoverArgs {
     pub candidate_expiry: OsString,
 
     /// Forget instances of clusters carrying our keyspace.shard aliases that are no longer a
-    /// tablet (never a cluster's last instance).
+    /// tablet (never a cluster's last instance; not with --cell; nothing after a failed step).
     #[arg(long)]
     pub forget_missing: bool,
 

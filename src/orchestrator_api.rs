@@ -4,6 +4,7 @@
 //! 200 in both cases (an `ERROR` is a failure), or plain JSON for listings such as
 //! `all-instances`.
 
+use std::ffi::OsStr;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,7 +22,11 @@ const URL: Setting = Setting::new("--orc-api-url", "ORC_VITESS_HOOK_ORC_API_URL"
 const TIMEOUT: Setting = Setting::new("--orc-timeout", "ORC_VITESS_HOOK_ORC_TIMEOUT");
 
 /// Listings of a large fleet are large; a bound keeps a wrong URL from feeding us without end.
-const MAX_ANSWER: u64 = 256 * 1024 * 1024;
+const MAX_LISTING: u64 = 256 * 1024 * 1024;
+/// The calls that answer listings; every other call answers about one instance or cluster, and
+/// is bounded much tighter, since `discover` makes many of them at once.
+const LISTINGS: &[&str] = &["all-instances", "clusters-info", "clusters", "cluster"];
+const MAX_ANSWER: u64 = 1024 * 1024;
 
 /// What stays unescaped in a path part: RFC 3986's unreserved characters, and ':' (a cluster
 /// name is `host:port`; a path segment may hold it).
@@ -92,7 +97,7 @@ impl OrchestratorApi {
         if !valid_host {
             problems.push(
                 URL,
-                raw,
+                OsStr::new(&without_password(&url)),
                 "expected an http:// or https:// URL with a host, like http://orchestrator:3000/api/",
             );
             return None;
@@ -177,22 +182,20 @@ impl OrchestratorApi {
 
     /// The API root as it may be shown: any `user:password@` left out.
     pub fn root(&self) -> String {
-        match self.root.split_once("://") {
-            Some((scheme, rest)) => {
-                let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-                let host = authority.rsplit('@').next().unwrap_or(authority);
-                format!("{scheme}://{host}/{path}")
-            }
-            None => self.root.clone(),
-        }
+        without_password(&self.root)
     }
 
     /// `GET <api>/<parts…>?<query>`: the answer's JSON, `Details` for a `Code` answer.
     pub fn get(&self, parts: &[&str], query: &[(&str, &str)]) -> Result<Value, ApiError> {
         let mut url = self.root.clone();
+        // "." and ".." are escaped too: a proxy that normalises paths would otherwise remove them.
         let escaped: Vec<String> = parts
             .iter()
-            .map(|p| utf8_percent_encode(p, PATH_PART).to_string())
+            .map(|p| match *p {
+                "." => "%2E".to_owned(),
+                ".." => "%2E%2E".to_owned(),
+                p => utf8_percent_encode(p, PATH_PART).to_string(),
+            })
             .collect();
         url.push_str(&escaped.join("/"));
         for (i, (key, value)) in query.iter().enumerate() {
@@ -212,7 +215,11 @@ impl OrchestratorApi {
         let body = response
             .body_mut()
             .with_config()
-            .limit(MAX_ANSWER)
+            .limit(if parts.first().is_some_and(|p| LISTINGS.contains(p)) {
+                MAX_LISTING
+            } else {
+                MAX_ANSWER
+            })
             .read_to_string()
             .map_err(|e| ApiError::Unreachable(e.to_string()))?;
         if (300..400).contains(&status) {
@@ -293,4 +300,18 @@ pub fn instance_keys(answer: &Value) -> Option<Vec<(String, u16)>> {
             })
             .collect()
     })
+}
+
+/// `url` with any `user:password@` left out, for messages.
+fn without_password(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+            match authority.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://…@{host}/{path}"),
+                None => url.to_owned(),
+            }
+        }
+        None => url.to_owned(),
+    }
 }

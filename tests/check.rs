@@ -184,9 +184,22 @@ fn the_api_password_in_the_url_is_never_shown() {
         !out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"),
         "{out:?}"
     );
+    let shown = orchestrator.url.replacen("http://", "http://…@", 1);
     assert!(
-        out.stdout
-            .contains(&format!("orchestrator {}", orchestrator.url)),
+        out.stdout.contains(&format!("orchestrator {shown}")),
         "{out:?}"
     );
+    // Nor in the configuration error of a URL that is not one we can use.
+    for bad in ["ftp://alice:s3cr3t@orc/api/", "http://alice:s3cr3t@/api/"] {
+        let out = run(check(&log_in(&dir), &[&fake.server()]).args(["--orc-api-url", bad]));
+        out.assert_code(78);
+        assert!(
+            !out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"),
+            "{out:?}"
+        );
+        assert!(
+            out.stdout.contains("--orc-api-url") || out.stderr.contains("--orc-api-url"),
+            "{out:?}"
+        );
+    }
 }

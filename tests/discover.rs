@@ -272,3 +272,101 @@ fn interval_mode_outlives_an_api_that_is_down_and_stops_on_sigterm() {
     );
     assert_eq!(orc.state().aliases.len(), 2);
 }
+
+#[test]
+fn forget_missing_keeps_instances_orchestrator_names_its_own_way() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let mut state = orchestrator();
+    // Orchestrator resolves names: db3 is stored by address, db2 with another case and a dot.
+    state
+        .resolve
+        .insert("db3.example.com".into(), "10.0.0.3".into());
+    state
+        .resolve
+        .insert("db2.example.com".into(), "DB2.example.com.".into());
+    for key in ["10.0.0.3:3306", "DB2.example.com.:3306"] {
+        state
+            .clusters
+            .insert(key.into(), "db1.example.com:3306".into());
+    }
+    let orc = FakeOrchestrator::start(state);
+    run(&mut discover(&fake, &orc.url)).assert_code(0);
+    let out = run(discover(&fake, &orc.url).arg("--forget-missing"));
+    out.assert_code(0);
+    assert!(orc.state().forgotten.is_empty(), "{out:?}");
+    assert!(!out.stdout.contains("forgot"), "{out:?}");
+}
+
+#[test]
+fn forget_missing_lists_every_cell_strictly_and_refuses_a_cell_filter() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let orc = FakeOrchestrator::start(orchestrator());
+    let out = run(discover(&fake, &orc.url).args(["--forget-missing", "--cell", "zone1"]));
+    out.assert_code(78);
+    assert!(
+        out.stderr
+            .contains("--forget-missing cannot be combined with --cell"),
+        "{out:?}"
+    );
+    assert!(fake.received().is_empty() && orc.seen().is_empty());
+    run(discover(&fake, &orc.url).arg("--forget-missing")).assert_code(0);
+    let listings = fake.received_for("/vtctlservice.Vtctld/GetTablets");
+    assert!(
+        !listings.is_empty() && listings.iter().all(|r| r.strict),
+        "{listings:?}"
+    );
+}
+
+#[test]
+fn a_shard_with_two_primaries_gets_no_alias() {
+    let mut behaviour = Behaviour::default();
+    behaviour.tablets.push(tablet_in(
+        "commerce",
+        "0",
+        103,
+        "db7.example.com",
+        3306,
+        TabletType::Primary,
+    ));
+    let fake = FakeVtctld::start(behaviour);
+    let orc = FakeOrchestrator::start(orchestrator());
+    let out = run(&mut discover(&fake, &orc.url));
+    out.assert_code(70);
+    assert!(
+        out.stderr
+            .contains("commerce/0: vtctld lists more than one PRIMARY")
+            || out
+                .stdout
+                .contains("commerce/0: vtctld lists more than one PRIMARY"),
+        "{out:?}"
+    );
+    let aliases: Vec<String> = orc.state().aliases.values().cloned().collect();
+    assert_eq!(aliases, ["customer.-80"], "{out:?}");
+}
+
+#[test]
+fn sigterm_while_vtctld_hangs_ends_the_pass_with_143() {
+    let fake = FakeVtctld::start(Behaviour {
+        hang: true,
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator());
+    let child = discover(&fake, &orc.url)
+        .args(["--deadline", "60s", "--attempt-timeout", "60s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(fake.wait_for_requests(1, Duration::from_secs(10)));
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Far below the 60 s deadline: the signal, not the deadline, ends it.
+    let out = wait_within(child, Duration::from_secs(10));
+    out.assert_code(143);
+    assert!(orc.seen().is_empty(), "{out:?}");
+}

@@ -67,6 +67,36 @@ struct Plan {
     skipped: Vec<String>,
     /// Every shard, with its primary's instance when it has one.
     shards: BTreeMap<String, Option<usize>>,
+    /// Shards listing more than one PRIMARY: their alias is not set.
+    ambiguous: BTreeMap<String, Vec<String>>,
+}
+
+/// What Orchestrator answered `discover` for each registered instance (by index in the plan):
+/// its cluster's name, and the key it stores the instance under (it may resolve host names).
+type Registered = BTreeMap<usize, Answered>;
+
+#[derive(Debug)]
+struct Answered {
+    cluster: Option<String>,
+    key: Option<(String, u16)>,
+}
+
+impl Answered {
+    fn of(details: &Value) -> Self {
+        let key = details.get("Key");
+        Self {
+            cluster: details
+                .get("ClusterName")
+                .and_then(Value::as_str)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+            key: key.and_then(|k| {
+                let host = k.get("Hostname")?.as_str()?;
+                let port = u16::try_from(k.get("Port")?.as_u64()?).ok()?;
+                Some((host.to_owned(), port))
+            }),
+        }
+    }
 }
 
 /// What one pass did.
@@ -89,6 +119,13 @@ impl Pass {
 
     /// The exit status: the first failing class, as `check` orders them.
     fn status(&self) -> ExitStatus {
+        if let Some(interrupted) = self
+            .kinds
+            .iter()
+            .find(|k| matches!(k, FailureKind::Interrupted(_)))
+        {
+            return interrupted.status();
+        }
         [
             FailureKind::Unreachable,
             FailureKind::NotAccepted,
@@ -209,12 +246,19 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
     if keyspace.is_empty() && !shard.is_empty() {
         problems.push_message("--shard needs --keyspace".into());
     }
-    let cells = args
+    let cells: Vec<String> = args
         .cells
         .iter()
         .filter_map(|c| problems.text(Setting::new("--cell", "(no variable)"), c))
         .map(str::to_owned)
         .collect();
+    if args.forget_missing && !cells.is_empty() {
+        problems.push_message(
+            "--forget-missing cannot be combined with --cell: a shard's tablets in other cells \
+             would look missing and be forgotten"
+                .into(),
+        );
+    }
     let config =
         |message: String| Failure::new(FailureKind::Config, format!("configuration: {message}"));
     let settings = match (settings, problems.into_message()) {
@@ -244,6 +288,9 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
             keyspace,
             shard,
             cells,
+            // Forgetting trusts the list to be whole: a cell vtctld cannot read must fail the
+            // listing, not leave that cell's tablets out of it.
+            strict: args.forget_missing,
             ..GetTabletsRequest::default()
         },
         rules,
@@ -292,12 +339,20 @@ impl Discover {
             deadline,
         );
         let request = self.filter.clone();
-        let tablets = runtime.block_on(session.call(
-            Rpc::GetTablets,
-            async |client, index, _, budget| {
-                client.get_tablets(index, request.clone(), budget).await
-            },
-        ));
+        let tablets = runtime.block_on(async {
+            tokio::select! {
+                tablets = session.call(
+                    Rpc::GetTablets,
+                    async |client, index, _, budget| {
+                        client.get_tablets(index, request.clone(), budget).await
+                    },
+                ) => tablets,
+                (number, name) = signals::wait() => Err(Failure::new(
+                    FailureKind::Interrupted(number),
+                    format!("{name} while listing vtctld's tablets"),
+                )),
+            }
+        });
         runtime.shutdown_background();
         tablets
     }
@@ -316,8 +371,16 @@ impl Discover {
             };
             let primary = t.r#type == TabletType::Primary as i32;
             if primary {
-                plan.shards
+                let previous = plan
+                    .shards
                     .insert(shard.to_string(), Some(plan.instances.len()));
+                if let Some(Some(other)) = previous {
+                    let primaries = plan.ambiguous.entry(shard.to_string()).or_default();
+                    if primaries.is_empty() {
+                        primaries.push(plan.instances[other].tablet.clone());
+                    }
+                    primaries.push(tablet::describe(t));
+                }
             }
             plan.instances.push(Instance {
                 host: host.to_owned(),
@@ -355,19 +418,55 @@ impl Discover {
                     })
                 })
                 .collect();
+            for (shard, primaries) in &plan.ambiguous {
+                pass.fail(
+                    FailureKind::VtctldRefused,
+                    format!(
+                        "{shard}: vtctld lists more than one PRIMARY ({}), its alias would not be set",
+                        primaries.join(", ")
+                    ),
+                );
+            }
             return pass;
         };
         let clusters = self.register(api, &plan, &mut pass);
         for (shard, primary) in &plan.shards {
+            if signals::caught().is_some() {
+                return pass;
+            }
             let alias = shard.replacen('/', ".", 1);
-            let Some(cluster) = primary.and_then(|i| clusters.get(&i)) else {
+            if let Some(primaries) = plan.ambiguous.get(shard) {
                 pass.fail(
                     FailureKind::VtctldRefused,
                     format!(
-                        "{shard}: no cluster name (no PRIMARY registered), alias {alias} not set"
+                        "{shard}: vtctld lists more than one PRIMARY ({}), alias {alias} not set",
+                        primaries.join(", ")
                     ),
                 );
                 continue;
+            }
+            let Some(primary) = primary else {
+                pass.fail(
+                    FailureKind::VtctldRefused,
+                    format!("{shard}: vtctld lists no PRIMARY, alias {alias} not set"),
+                );
+                continue;
+            };
+            let cluster = match clusters.get(primary).map(|a| &a.cluster) {
+                Some(Some(cluster)) => cluster,
+                Some(None) => {
+                    pass.fail(
+                        FailureKind::VtctldRefused,
+                        format!(
+                            "{shard}: Orchestrator named no cluster for the primary {}, alias \
+                             {alias} not set",
+                            plan.instances[*primary].key()
+                        ),
+                    );
+                    continue;
+                }
+                // Its registration failed, and that failure is already reported.
+                None => continue,
             };
             match api.get(&["set-cluster-alias", cluster], &[("alias", &alias)]) {
                 Ok(_) => pass
@@ -380,19 +479,22 @@ impl Discover {
             }
         }
         if self.forget_missing {
-            self.forget(api, &plan, &mut pass);
+            if pass.failures.is_empty() {
+                self.forget(api, &plan, &clusters, &mut pass);
+            } else if signals::caught().is_none() {
+                pass.fail(
+                    FailureKind::VtctldRefused,
+                    "forgetting skipped: this pass had failures, so what looks missing may not be"
+                        .into(),
+                );
+            }
         }
         pass
     }
 
     /// `discover` and `register-candidate` for every instance, `concurrency` at a time; the
     /// cluster names Orchestrator answered for the shards' primaries.
-    fn register(
-        &self,
-        api: &Arc<OrchestratorApi>,
-        plan: &Plan,
-        pass: &mut Pass,
-    ) -> BTreeMap<usize, String> {
+    fn register(&self, api: &Arc<OrchestratorApi>, plan: &Plan, pass: &mut Pass) -> Registered {
         let queue = Arc::new(Mutex::new((0..plan.instances.len()).collect::<Vec<_>>()));
         let (sender, results) = mpsc::channel();
         let shared = Arc::new(plan.instances.clone());
@@ -408,29 +510,22 @@ impl Discover {
                     let instance = &instances[index];
                     let port = instance.port.to_string();
                     let discovered = api.get(&["discover", &instance.host, &port], &[]);
-                    let registered = discovered.as_ref().map_err(|_| ()).and_then(|_| {
-                        api.get(
+                    let result = match discovered {
+                        Err(e) => Err((kind_of(&e), format!("discover {}: {e}", instance.key()))),
+                        Ok(details) => match api.get(
                             &["register-candidate", &instance.host, &port, instance.rule],
                             &[],
-                        )
-                        .map_err(|_| ())
-                    });
-                    let result = match (discovered, registered) {
-                        (Ok(details), Ok(_)) => Ok(details
-                            .get("ClusterName")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned)),
-                        (Err(e), _) => {
-                            Err((kind_of(&e), format!("discover {}: {e}", instance.key())))
-                        }
-                        (Ok(_), Err(())) => Err((
-                            FailureKind::VtctldRefused,
-                            format!(
-                                "register-candidate {} {}: failed",
-                                instance.key(),
-                                instance.rule
-                            ),
-                        )),
+                        ) {
+                            Ok(_) => Ok(details),
+                            Err(e) => Err((
+                                kind_of(&e),
+                                format!(
+                                    "register-candidate {} {}: {e}",
+                                    instance.key(),
+                                    instance.rule
+                                ),
+                            )),
+                        },
                     };
                     if sender.send((index, result)).is_err() {
                         break;
@@ -439,7 +534,7 @@ impl Discover {
             });
         }
         drop(sender);
-        let mut clusters = BTreeMap::new();
+        let mut registered = Registered::new();
         let mut received = 0;
         let mut stop_at: Option<Instant> = None;
         while received < plan.instances.len() {
@@ -454,11 +549,9 @@ impl Discover {
                 Ok((index, result)) => {
                     received += 1;
                     match result {
-                        Ok(cluster) => {
+                        Ok(details) => {
                             pass.registered.push(plan.instances[index].clone());
-                            if let Some(cluster) = cluster {
-                                clusters.insert(index, cluster);
-                            }
+                            registered.insert(index, Answered::of(&details));
                         }
                         Err((kind, message)) => pass.fail(kind, message),
                     }
@@ -493,12 +586,12 @@ impl Discover {
             }
         }
         pass.registered.sort_by_key(Instance::key);
-        clusters
+        registered
     }
 
     /// Forgets instances of clusters carrying one of our shards' aliases that are no longer a
     /// tablet, never a cluster's last instance.
-    fn forget(&self, api: &OrchestratorApi, plan: &Plan, pass: &mut Pass) {
+    fn forget(&self, api: &OrchestratorApi, plan: &Plan, registered: &Registered, pass: &mut Pass) {
         let ours: BTreeSet<String> = plan
             .shards
             .keys()
@@ -527,11 +620,25 @@ impl Discover {
             Ok(answer) => answer,
             Err(e) => return pass.fail(kind_of(&e), format!("all-instances: {e}")),
         };
-        let tablets: BTreeSet<(String, u16)> = plan
+        // A member is still a tablet when its key is one Orchestrator answered for a tablet, or its
+        // host matches a tablet's MySQL host (case, trailing dot, short name against FQDN) on
+        // the same port: Orchestrator may store names resolved differently from vtctld's.
+        let known: Vec<(&str, u16)> = plan
             .instances
             .iter()
-            .map(|i| (i.host.to_ascii_lowercase(), i.port))
+            .map(|i| (i.host.as_str(), i.port))
+            .chain(
+                registered
+                    .values()
+                    .filter_map(|a| a.key.as_ref())
+                    .map(|(h, p)| (h.as_str(), *p)),
+            )
             .collect();
+        let is_tablet = |host: &str, port: u16| {
+            known
+                .iter()
+                .any(|(h, p)| *p == port && tablet::host_match(h, host).is_some())
+        };
         let mut by_cluster: BTreeMap<String, Vec<(String, u16)>> = BTreeMap::new();
         for instance in instances.as_array().into_iter().flatten() {
             let (Some(cluster), Some(key)) = (
@@ -558,7 +665,10 @@ impl Discover {
         for (cluster, members) in by_cluster {
             let mut left = members.len();
             for (host, port) in members {
-                if tablets.contains(&(host.to_ascii_lowercase(), port)) || left <= 1 {
+                if signals::caught().is_some() {
+                    return;
+                }
+                if is_tablet(&host, port) || left <= 1 {
                     continue;
                 }
                 match api.get(&["forget", &host, &port.to_string()], &[]) {
@@ -575,7 +685,11 @@ impl Discover {
 
     /// Passes until a signal, each after the interval varied by ±25 %, logging only changes.
     fn repeat(&self, interval: Duration) -> ExitStatus {
-        let mut previous: Option<(BTreeSet<String>, BTreeSet<String>)> = None;
+        // What was registered, and the failures by a key without their counts and timings (so
+        // "7 attempts" and "6 attempts" are one failure, not a failure and a recovery).
+        let mut registered: BTreeSet<String> = BTreeSet::new();
+        let mut aliases: BTreeSet<String> = BTreeSet::new();
+        let mut failing: BTreeMap<String, String> = BTreeMap::new();
         loop {
             let pass = self.pass();
             let now: BTreeSet<String> = pass
@@ -583,18 +697,37 @@ impl Discover {
                 .iter()
                 .map(|i| format!("{} {}", i.key(), i.rule))
                 .collect();
-            let failing: BTreeSet<String> = pass.failures.iter().cloned().collect();
-            let (before, failed_before) = previous.take().unwrap_or_default();
-            for line in now.difference(&before) {
+            for line in now.difference(&registered) {
                 self.event("registered", line);
             }
-            for line in failing.difference(&failed_before) {
-                self.event("failing", line);
+            // A pass that reached no instance (vtctld down) says nothing about what is registered.
+            if !now.is_empty() || pass.failures.is_empty() {
+                registered = now;
             }
-            for line in failed_before.difference(&failing) {
-                self.event("recovered", line);
+            let now_aliases: BTreeSet<String> = pass.aliases.iter().map(Value::to_string).collect();
+            for alias in now_aliases.difference(&aliases) {
+                self.event("alias", alias);
             }
-            previous = Some((now, failing));
+            aliases.extend(now_aliases);
+            for forgotten in &pass.forgotten {
+                self.event("forgot", forgotten);
+            }
+            let now_failing: BTreeMap<String, String> = pass
+                .failures
+                .iter()
+                .map(|f| (failure_key(f), f.clone()))
+                .collect();
+            for (key, message) in &now_failing {
+                if !failing.contains_key(key) {
+                    self.event("failing", message);
+                }
+            }
+            for (key, message) in &failing {
+                if !now_failing.contains_key(key) {
+                    self.event("recovered", message);
+                }
+            }
+            failing = now_failing;
             if let Some((number, _)) = signals::caught() {
                 return ExitStatus::Interrupted(number);
             }
@@ -669,6 +802,24 @@ impl Discover {
     }
 }
 
+/// A failure's message with its counts and timings (words that are only a number, like "7" in
+/// "7 attempts" or "14514" in "14514 ms") as `#`: the same failure from pass to pass. Numbers
+/// inside words (host names, ports, addresses) stay, so different instances stay different.
+fn failure_key(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|word| {
+            let bare = word.trim_matches(|c: char| "(),;:".contains(c));
+            if !bare.is_empty() && bare.chars().all(|c| c.is_ascii_digit()) {
+                word.replace(bare, "#")
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn kind_of(error: &ApiError) -> FailureKind {
     match error {
         ApiError::Unreachable(_) => FailureKind::Unreachable,
@@ -689,6 +840,18 @@ fn jitter(interval: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_keys_ignore_counts_not_instances() {
+        assert_eq!(
+            failure_key("vtctld: no vtctld answered (7 attempts within 14514 ms)"),
+            failure_key("vtctld: no vtctld answered (6 attempts within 9000 ms)")
+        );
+        assert_ne!(
+            failure_key("discover db1:3306: refused"),
+            failure_key("discover db2:3306: refused")
+        );
+    }
 
     #[test]
     fn jitter_stays_within_a_quarter() {

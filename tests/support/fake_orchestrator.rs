@@ -36,6 +36,9 @@ pub struct OrchestratorState {
     pub aliases: std::collections::BTreeMap<String, String>,
     /// `host:port`s forgotten.
     pub forgotten: Vec<String>,
+    /// Host names Orchestrator stores differently from how `discover` was asked (its
+    /// `HostnameResolveMethod`): asked name → stored name.
+    pub resolve: std::collections::BTreeMap<String, String>,
     pub seen: Vec<Seen>,
 }
 
@@ -204,8 +207,10 @@ fn answer(
                 return ("200 OK", error(format!("cannot connect to {key}")));
             }
             let port: u16 = port.parse().unwrap_or(0);
-            if !state.instances.iter().any(|(h, p)| h == host && *p == port) {
-                state.instances.push(((*host).to_owned(), port));
+            let host = state.resolve.get(*host).cloned().unwrap_or((*host).to_owned());
+            let key = format!("{host}:{port}");
+            if !state.instances.iter().any(|(h, p)| *h == host && *p == port) {
+                state.instances.push((host.clone(), port));
             }
             let cluster = state.cluster_of(&key);
             (

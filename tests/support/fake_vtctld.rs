@@ -314,7 +314,15 @@ impl Service {
             strict: false,
             at: Instant::now(),
         });
-        let behaviour = lock(&self.behaviour).clone();
+        // Everything but the tablets, which fleets of 10,000 make costly to copy per call; the
+        // methods that list tablets read them under the lock.
+        let behaviour = {
+            let mut shared = lock(&self.behaviour);
+            let tablets = std::mem::take(&mut shared.tablets);
+            let copy = shared.clone();
+            shared.tablets = tablets;
+            copy
+        };
         if behaviour.not_vtctld {
             return Err(Status::unimplemented(
                 "grpc-status header missing, mapped from HTTP status code 404",
@@ -439,10 +447,11 @@ impl Vtctld for Service {
         if !behaviour.typed {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
         }
-        let tablet = behaviour
+        let tablet = lock(&self.behaviour)
             .tablets
-            .into_iter()
+            .iter()
             .find(|t| t.alias.is_some() && t.alias == wanted)
+            .cloned()
             .ok_or_else(|| {
                 let (cell, uid) = wanted
                     .as_ref()
@@ -486,6 +495,8 @@ impl Vtctld for Service {
             },
             ..filter
         };
+        let shared = lock(&self.behaviour);
+        let behaviour = &*shared;
         // vtctld reads a shard's tablet map from the shard record; a shard that does not exist
         // is the topology's NoNode error, which vtctld passes on as a plain Go error (UNKNOWN).
         if !filter.shard.is_empty()
