@@ -2,8 +2,10 @@
 //! moment (while the event is read, while a record waits for the log's lock, while vtctld is
 //! called) ends the run with an `interrupted` record and 128 + the signal number.
 //!
-//! The handler only stores the signal and counts it: the one kind of thing a handler may safely
-//! do. The run looks at them where it waits: the lock loop, the vtctld calls, the final record.
+//! The handler only stores the signal, counts it and writes a byte to a pipe: async-signal-safe
+//! operations only. The run looks at them where it waits: the lock loop, the final record, and
+//! the vtctld calls, which sleep on the pipe instead of polling (a storm of a thousand hooks
+//! polling every few milliseconds would spend the machine's CPU on waking up).
 //! After the first signal the default action is back (`SA_RESETHAND`), so a second one always
 //! ends the process at once.
 
@@ -12,10 +14,27 @@ use std::time::Duration;
 
 static LAST: AtomicI32 = AtomicI32::new(0);
 static COUNT: AtomicUsize = AtomicUsize::new(0);
+/// The pipe the handler writes to (read end, write end); -1 until `install`.
+static WAKE_READ: AtomicI32 = AtomicI32::new(-1);
+static WAKE_WRITE: AtomicI32 = AtomicI32::new(-1);
 
+#[allow(unsafe_code)]
 extern "C" fn remember(signal: libc::c_int) {
     LAST.store(signal, Ordering::SeqCst);
     COUNT.fetch_add(1, Ordering::SeqCst);
+    let fd = WAKE_WRITE.load(Ordering::SeqCst);
+    if fd >= 0 {
+        // SAFETY: write(2) is async-signal-safe; the byte lives on this stack frame; errno is
+        // saved and restored so the interrupted code never sees this write's. The pipe is
+        // non-blocking, so a full pipe (many signals) cannot block the handler.
+        unsafe {
+            let errno = libc::__errno_location();
+            let saved = *errno;
+            let byte = 1u8;
+            libc::write(fd, (&raw const byte).cast(), 1);
+            *errno = saved;
+        }
+    }
 }
 
 /// Installs the handlers. `SA_RESTART` lets interrupted blocking calls (a write, a read) go on
@@ -27,6 +46,13 @@ pub fn install() {
     // EFBIG and is rolled back and reported like a full disk.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+    let mut fds = [-1; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes. Close-on-exec, so no child
+    // inherits them; non-blocking, for the handler and for tokio. Without a pipe, `wait` polls.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } == 0 {
+        WAKE_READ.store(fds[0], Ordering::SeqCst);
+        WAKE_WRITE.store(fds[1], Ordering::SeqCst);
     }
     for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGTERM] {
         // SAFETY: `action` is zeroed, then given the handler, an empty mask and the flags;
@@ -59,12 +85,47 @@ pub fn caught() -> Option<(i32, &'static str)> {
     }
 }
 
-/// Resolves when a signal has been caught; checks every 5 ms.
+/// The pipe's read end, for tokio to watch (never closed: it lives as long as the process).
+struct WakePipe(i32);
+
+impl std::os::fd::AsRawFd for WakePipe {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.0
+    }
+}
+
+/// Resolves when a signal has been caught: woken by the handler's byte on the pipe, or, where
+/// the pipe cannot be watched (not installed, or already watched by another wait), checking
+/// every 5 ms.
 pub async fn wait() -> (i32, &'static str) {
+    let fd = WAKE_READ.load(Ordering::SeqCst);
+    let watched = (fd >= 0)
+        .then(|| {
+            // SAFETY: `fd` is the pipe's read end, opened by `install` and never closed, so it
+            // stays open and the same file for the whole life of the process, hence of this
+            // registration. Called only inside the runtime's context (every `wait` is awaited
+            // on it).
+            #[allow(unsafe_code)]
+            unsafe {
+                tokio::io::unix::AsyncFd::register_with_interest(
+                    WakePipe(fd),
+                    tokio::io::Interest::READABLE,
+                )
+            }
+            .ok()
+        })
+        .flatten();
     loop {
         if let Some(caught) = caught() {
             return caught;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        match &watched {
+            // The byte is left in the pipe: once a signal came, every wait ends at once.
+            Some(pipe) => match pipe.readable().await {
+                Ok(mut ready) => ready.clear_ready(),
+                Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+            },
+            None => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
     }
 }
