@@ -294,3 +294,77 @@ fn man_pages_render_without_warnings() {
         );
     }
 }
+
+/// Whether `shell` can be run here; `.ci/run` installs fish and zsh, so CI never skips.
+fn installed(shell: &str) -> bool {
+    let found = std::process::Command::new(shell)
+        .args(["-c", "exit 0"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        eprintln!("skipped: {shell} is not installed (.ci/run installs it)");
+    }
+    found
+}
+
+#[test]
+fn fish_completes_subcommands_and_their_options() {
+    if !installed("fish") {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/orc-vitess-hook.fish");
+    let complete = |line: &str| -> Vec<String> {
+        let program = format!("source '{}'; complete -C '{line}'", script.display());
+        let out = std::process::Command::new("fish")
+            .args(["--no-config", "-c", &program])
+            .output()
+            .expect("run fish");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let commands = complete("orc-vitess-hook re");
+    assert!(
+        commands.contains(&"reparent".to_owned()) && commands.contains(&"record".to_owned()),
+        "{commands:?}"
+    );
+    for (line, expected) in [
+        ("orc-vitess-hook reparent --ser", "--server"),
+        ("orc-vitess-hook record --ho", "--hook"),
+        ("orc-vitess-hook orchestrator-config --all", "--all-hooks"),
+        ("orc-vitess-hook check --tab", "--tablet"),
+        ("orc-vitess-hook discover --forget", "--forget-missing"),
+    ] {
+        let options = complete(line);
+        assert!(
+            options.contains(&expected.to_owned()),
+            "{line}: {options:?}"
+        );
+    }
+}
+
+#[test]
+fn zsh_completion_loads_as_a_completion_function() {
+    if !installed("zsh") {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/_orc-vitess-hook");
+    let dump = std::env::temp_dir().join(format!("zcompdump-{}", std::process::id()));
+    let program = format!(
+        "autoload -U compinit && compinit -u -d '{}' && source '{}' && whence -w _orc-vitess-hook",
+        dump.display(),
+        script.display()
+    );
+    let out = std::process::Command::new("zsh")
+        .args(["-f", "-c", &program])
+        .output()
+        .expect("run zsh");
+    let _ = std::fs::remove_file(&dump);
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "_orc-vitess-hook: function"
+    );
+}
