@@ -9,7 +9,7 @@ use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
 use support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
 use support::fake_vtctld::{Behaviour, FakeVtctld, tablet_in};
-use support::hook::{hook, run, run_within, unused_server, wait_within};
+use support::hook::{hook, run, run_within, send_signal, unused_server, wait_within};
 
 /// Orchestrator's view: commerce's instances in db1's cluster, customer's in db4's.
 fn orchestrator() -> OrchestratorState {
@@ -238,13 +238,7 @@ fn interval_mode_outlives_an_api_that_is_down_and_stops_on_sigterm() {
     while orc.state().aliases.len() < 2 && started.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal(&child, "TERM");
     let out = wait_within(child, Duration::from_secs(10));
     out.assert_code(143);
     assert!(
@@ -358,13 +352,7 @@ fn sigterm_while_vtctld_hangs_ends_the_pass_with_143() {
         .spawn()
         .unwrap();
     assert!(fake.wait_for_requests(1, Duration::from_secs(10)));
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal(&child, "TERM");
     // Far below the 60 s deadline: the signal, not the deadline, ends it.
     let out = wait_within(child, Duration::from_secs(10));
     out.assert_code(143);

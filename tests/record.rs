@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{hook, log_in, records, run, temp_dir};
+use support::hook::{hook, log_in, records, run, send_signal, temp_dir};
 use support::orchestrator::Recovery;
 
 fn record(log: &Path, hook_name: &str) -> Command {
@@ -180,13 +180,7 @@ fn a_signal_while_waiting_for_the_lock_still_leaves_the_record() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(200));
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal(&child, "TERM");
     std::thread::sleep(std::time::Duration::from_millis(300));
     holder.unlock().unwrap();
     let out = support::hook::wait_within(child, std::time::Duration::from_secs(10));

@@ -11,7 +11,8 @@ use std::time::Duration;
 use serde_json::Value;
 use support::fake_vtctld::{Behaviour, FakeVtctld};
 use support::hook::{
-    attempt_statuses, log_in, records, reparent, run, run_within, temp_dir, wait_within,
+    attempt_statuses, log_in, records, reparent, run, run_within, send_signal, temp_dir,
+    wait_within,
 };
 use support::tls::TestPki;
 use tonic::Code;
@@ -372,13 +373,7 @@ fn sigterm_before_vtctld_answers_is_recorded_with_the_call_in_flight() {
         .spawn()
         .unwrap();
     assert!(fake.wait_for_requests(1, Duration::from_secs(10)));
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal(&child, "TERM");
     wait_within(child, Duration::from_secs(10)).assert_code(143);
     let record = last(&log);
     assert_eq!(record["exit_status"], 143);
@@ -401,13 +396,7 @@ fn a_signal_while_a_record_waits_for_the_lock_ends_the_run_at_once() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        Command::new("kill")
-            .args(["-HUP", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal(&child, "HUP");
     // Far below the 60 s the lock wait would take: the signal ended it.
     let out = wait_within(child, Duration::from_secs(20));
     out.assert_code(129);
@@ -560,13 +549,7 @@ fn the_interrupted_record_waits_its_turn_for_the_lock() {
     // Another writer holds the log while the signal comes, and lets go soon after.
     let holder = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
     holder.lock().unwrap();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal(&child, "TERM");
     std::thread::sleep(Duration::from_millis(200));
     holder.unlock().unwrap();
     wait_within(child, Duration::from_secs(10)).assert_code(143);

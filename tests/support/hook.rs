@@ -160,3 +160,12 @@ pub fn attempt_statuses(record: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// Sends `signal` (`"TERM"`, `"HUP"`, …) to a running hook, as `kill -SIG pid` does.
+pub fn send_signal(child: &Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{signal} {}", child.id());
+}
