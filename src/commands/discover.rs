@@ -557,24 +557,12 @@ impl Discover {
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout)
-                    if stop_at.is_some_and(|at| Instant::now() >= at) =>
-                {
-                    pass.fail(
-                        FailureKind::Interrupted(signals::caught().map_or(libc::SIGTERM, |s| s.0)),
-                        format!(
-                            "stopped with {} instance(s) left",
-                            plan.instances.len() - received
-                        ),
-                    );
-                    break;
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    if signals::caught().is_some() {
+                    if !stop_at.is_some_and(|at| Instant::now() >= at) => {}
+                // The wait after a signal is over, or every worker stopped (after a signal).
+                Err(_) => {
+                    if let Some((number, _)) = signals::caught() {
                         pass.fail(
-                            FailureKind::Interrupted(
-                                signals::caught().map_or(libc::SIGTERM, |s| s.0),
-                            ),
+                            FailureKind::Interrupted(number),
                             format!(
                                 "stopped with {} instance(s) left",
                                 plan.instances.len() - received
