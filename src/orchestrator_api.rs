@@ -61,7 +61,7 @@ pub enum ApiError {
     Unreachable(String),
     /// An HTTP error status (401/403 among them).
     Http(u16, String),
-    /// HTTP 200 with `"Code": "ERROR"`.
+    /// `"Code": "ERROR"` (Orchestrator sends it with HTTP 500; some versions with 200).
     Refused(String),
     /// Not the JSON Orchestrator answers.
     Malformed(String),
@@ -221,7 +221,12 @@ impl OrchestratorApi {
                 MAX_ANSWER
             })
             .read_to_string()
-            .map_err(|e| ApiError::Unreachable(e.to_string()))?;
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(limit) => {
+                    ApiError::Malformed(format!("an answer larger than {limit} bytes"))
+                }
+                e => ApiError::Unreachable(e.to_string()),
+            })?;
         if (300..400).contains(&status) {
             let to = response
                 .headers()
@@ -235,6 +240,14 @@ impl OrchestratorApi {
             ));
         }
         if status != 200 {
+            // Orchestrator answers its `"Code": "ERROR"` with HTTP 500: say its message.
+            if let Some(message) = serde_json::from_str::<Value>(&body)
+                .ok()
+                .filter(|a| a.get("Code").and_then(Value::as_str) == Some("ERROR"))
+                .and_then(|a| a.get("Message").and_then(Value::as_str).map(str::to_owned))
+            {
+                return Err(ApiError::Refused(message));
+            }
             let short: String = body.chars().take(200).collect();
             return Err(ApiError::Http(status, short));
         }
@@ -302,16 +315,33 @@ pub fn instance_keys(answer: &Value) -> Option<Vec<(String, u16)>> {
     })
 }
 
-/// `url` with any `user:password@` left out, for messages.
+/// `url` with everything before its last `@` (after the scheme) left out, for messages: a
+/// password never shows, whatever it holds and however malformed the URL is.
 fn without_password(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-            match authority.rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://…@{host}/{path}"),
-                None => url.to_owned(),
-            }
-        }
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    match rest.rsplit_once('@') {
+        Some((_, after)) => format!("{scheme}…@{after}"),
         None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn no_password_survives_in_a_message() {
+        for (url, shown) in [
+            ("http://orc:3000/api/", "http://orc:3000/api/"),
+            ("http://admin:pw@orc:3000/api/", "http://…@orc:3000/api/"),
+            ("https://admin:p/w@x@orc/api/", "https://…@orc/api/"),
+            ("admin:pw@orc:3000/api", "…@orc:3000/api"),
+            ("ftp://a:pw@/api/", "ftp://…@/api/"),
+        ] {
+            assert_eq!(without_password(url), shown);
+        }
     }
 }

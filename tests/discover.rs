@@ -358,3 +358,30 @@ fn sigterm_while_vtctld_hangs_ends_the_pass_with_143() {
     out.assert_code(143);
     assert!(orc.seen().is_empty(), "{out:?}");
 }
+
+#[test]
+fn forget_missing_forgets_nothing_while_a_tablet_has_no_mysql_endpoint() {
+    let mut behaviour = Behaviour::default();
+    // A replica whose mysqld is not up yet: no port in its record.
+    behaviour.tablets.push(tablet_in(
+        "commerce",
+        "0",
+        104,
+        "db9.example.com",
+        0,
+        TabletType::Replica,
+    ));
+    let fake = FakeVtctld::start(behaviour);
+    let mut state = orchestrator();
+    // Orchestrator already knows its instance, from replication.
+    state.instances.push(("db9.example.com".into(), 3306));
+    state
+        .clusters
+        .insert("db9.example.com:3306".into(), "db1.example.com:3306".into());
+    let orc = FakeOrchestrator::start(state);
+    run(&mut discover(&fake, &orc.url));
+    let out = run(discover(&fake, &orc.url).arg("--forget-missing"));
+    out.assert_code(70);
+    assert!(out.stderr.contains("forgetting skipped"), "{out:?}");
+    assert!(orc.state().forgotten.is_empty(), "{out:?}");
+}

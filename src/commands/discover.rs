@@ -432,7 +432,7 @@ impl Discover {
         let clusters = self.register(api, &plan, &mut pass);
         for (shard, primary) in &plan.shards {
             if signals::caught().is_some() {
-                return pass;
+                break;
             }
             let alias = shard.replacen('/', ".", 1);
             if let Some(primaries) = plan.ambiguous.get(shard) {
@@ -479,15 +479,40 @@ impl Discover {
             }
         }
         if self.forget_missing {
-            if pass.failures.is_empty() {
-                self.forget(api, &plan, &clusters, &mut pass);
-            } else if signals::caught().is_none() {
+            if !pass.failures.is_empty() || signals::caught().is_some() {
+                if signals::caught().is_none() {
+                    pass.fail(
+                        FailureKind::VtctldRefused,
+                        "forgetting skipped: this pass had failures, so what looks missing may \
+                         not be"
+                            .into(),
+                    );
+                }
+            } else if !plan.skipped.is_empty() {
+                // A tablet without a MySQL port yet (its mysqld starting) is live all the same,
+                // and Orchestrator may know its instance from replication.
                 pass.fail(
                     FailureKind::VtctldRefused,
-                    "forgetting skipped: this pass had failures, so what looks missing may not be"
-                        .into(),
+                    format!(
+                        "forgetting skipped: {} tablet(s) have no MySQL endpoint, so what looks \
+                         missing may be one of them",
+                        plan.skipped.len()
+                    ),
                 );
+            } else {
+                self.forget(api, &plan, &clusters, &mut pass);
             }
+        }
+        if let Some((number, name)) = signals::caught()
+            && !pass
+                .kinds
+                .iter()
+                .any(|k| matches!(k, FailureKind::Interrupted(_)))
+        {
+            pass.fail(
+                FailureKind::Interrupted(number),
+                format!("{name}: the pass stopped before its end"),
+            );
         }
         pass
     }
@@ -557,17 +582,21 @@ impl Discover {
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout)
-                    if !stop_at.is_some_and(|at| Instant::now() >= at) => {}
+                    if stop_at.is_none_or(|at| Instant::now() < at) => {}
                 // The wait after a signal is over, or every worker stopped (after a signal).
                 Err(_) => {
-                    if let Some((number, _)) = signals::caught() {
-                        pass.fail(
+                    let left = plan.instances.len() - received;
+                    match signals::caught() {
+                        Some((number, _)) => pass.fail(
                             FailureKind::Interrupted(number),
+                            format!("stopped with {left} instance(s) left"),
+                        ),
+                        None => pass.fail(
+                            FailureKind::Internal,
                             format!(
-                                "stopped with {} instance(s) left",
-                                plan.instances.len() - received
+                                "the registration workers stopped with {left} instance(s) left"
                             ),
-                        );
+                        ),
                     }
                     break;
                 }

@@ -1,6 +1,7 @@
 //! A fake Orchestrator HTTP API on 127.0.0.1: answers what the tool calls (`all-instances`,
 //! `discover/<host>/<port>`, …) as Orchestrator does (`{"Code", "Message", "Details"}` or plain
-//! JSON listings, HTTP 200), optionally behind basic auth, and records every request.
+//! JSON listings, HTTP 200; `ERROR` answers with HTTP 500, as its api.go does), optionally
+//! behind basic auth, and records every request.
 
 #![allow(dead_code)]
 
@@ -204,7 +205,7 @@ fn answer(
         ["discover", host, port] => {
             let key = format!("{host}:{port}");
             if state.refuse.contains(&key) {
-                return ("200 OK", error(format!("cannot connect to {key}")));
+                return ("500 Internal Server Error", error(format!("cannot connect to {key}")));
             }
             let port: u16 = port.parse().unwrap_or(0);
             let host = state.resolve.get(*host).cloned().unwrap_or((*host).to_owned());
@@ -234,6 +235,6 @@ fn answer(
             state.forgotten.push(key);
             ("200 OK", ok(Value::Null))
         }
-        _ => ("200 OK", error(format!("unknown path {path}"))),
+        _ => ("500 Internal Server Error", error(format!("unknown path {path}"))),
     }
 }
