@@ -385,3 +385,22 @@ fn forget_missing_forgets_nothing_while_a_tablet_has_no_mysql_endpoint() {
     assert!(out.stderr.contains("forgetting skipped"), "{out:?}");
     assert!(orc.state().forgotten.is_empty(), "{out:?}");
 }
+
+#[test]
+fn a_dry_run_exits_as_the_pass_would_for_a_shard_without_a_primary() {
+    let mut behaviour = Behaviour::default();
+    behaviour
+        .tablets
+        .retain(|t| t.r#type != TabletType::Primary as i32 || t.keyspace != "customer");
+    let fake = FakeVtctld::start(behaviour);
+    let orc = FakeOrchestrator::start(orchestrator());
+    let dry = run(discover(&fake, &orc.url).arg("--dry-run"));
+    dry.assert_code(70);
+    assert!(
+        dry.stderr
+            .contains("customer/-80: vtctld lists no PRIMARY, its alias would not be set"),
+        "{dry:?}"
+    );
+    assert!(orc.seen().is_empty(), "{dry:?}");
+    run(&mut discover(&fake, &orc.url)).assert_code(70);
+}

@@ -418,13 +418,20 @@ impl Discover {
                     })
                 })
                 .collect();
-            for (shard, primaries) in &plan.ambiguous {
-                pass.fail(
-                    FailureKind::VtctldRefused,
-                    format!(
-                        "{shard}: vtctld lists more than one PRIMARY ({}), its alias would not be set",
+            // The failures a real pass would have before calling Orchestrator, so a dry run
+            // exits as the pass would.
+            for (shard, primary) in &plan.shards {
+                let problem = match (plan.ambiguous.get(shard), primary) {
+                    (Some(primaries), _) => format!(
+                        "vtctld lists more than one PRIMARY ({})",
                         primaries.join(", ")
                     ),
+                    (None, None) => "vtctld lists no PRIMARY".to_owned(),
+                    (None, Some(_)) => continue,
+                };
+                pass.fail(
+                    FailureKind::VtctldRefused,
+                    format!("{shard}: {problem}, its alias would not be set"),
                 );
             }
             return pass;
