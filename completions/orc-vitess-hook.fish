@@ -84,10 +84,12 @@ RESTORE\t''
 DRAINED\t''"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l verify-alias -d 'Accepted for old command lines; the successor is always verified now' -r -f -a "true\t'on'
 false\t'off'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l dry-run -d 'Validate everything, check the log can be appended to, print the planned record and RPC; write nothing, connect nowhere' -r -f -a "true\t'on'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l dry-run -d 'Validate everything, check the log can be appended to, print the planned record and RPC; write nothing, connect nowhere. Command line only: ORC_VITESS_HOOK_DRY_RUN is ignored with a warning, so a dry run left in a unit file never turns failovers into no-ops' -r -f -a "true\t'on'
 false\t'off'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l allow-unverified-alias -d 'Where vtctld cannot prove the successor (a legacy-only vtctld that cannot list tablets, or cannot list every cell strictly), send the alias anyway, recorded as unverified. Command line only; never the failed primary\'s own tablet'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l allow-placeholders -d 'Run although an identifying value ({failureType}, {failedHost}, ...) is a literal, unsubstituted placeholder, which means Orchestrator did not run this line. Command line only'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s v -l verbose -d 'Also print the log lines vtctld streams back (legacy API)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s V -l version -d 'Print version'

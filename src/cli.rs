@@ -318,11 +318,23 @@ pub struct ReparentArgs {
     )]
     pub verify_alias: Option<OsString>,
 
+    /// Where vtctld cannot prove the successor (a legacy-only vtctld that cannot list tablets,
+    /// or cannot list every cell strictly), send the alias anyway, recorded as unverified.
+    /// Command line only; never the failed primary's own tablet.
+    #[arg(long)]
+    pub allow_unverified_alias: bool,
+
+    /// Run although an identifying value ({failureType}, {failedHost}, ...) is a literal,
+    /// unsubstituted placeholder, which means Orchestrator did not run this line. Command line
+    /// only.
+    #[arg(long)]
+    pub allow_placeholders: bool,
+
     /// Validate everything, check the log can be appended to, print the planned record and RPC;
-    /// write nothing, connect nowhere.
+    /// write nothing, connect nowhere. Command line only: ORC_VITESS_HOOK_DRY_RUN is ignored
+    /// with a warning, so a dry run left in a unit file never turns failovers into no-ops.
     #[arg(
         long,
-        env = "ORC_VITESS_HOOK_DRY_RUN",
         value_name = "BOOL",
         num_args = 0..=1,
         require_equals = true,

@@ -129,7 +129,25 @@ pub struct ReadEvent {
     pub notes: Vec<String>,
     pub problems: Vec<String>,
     pub warnings: Vec<String>,
+    /// Identifying values that are literal placeholders (`failure_type={failureType}`):
+    /// Orchestrator fills every one of them in a recovery hook, so this line was not run by one.
+    pub unfilled: Vec<String>,
 }
+
+/// Values Orchestrator always fills in a recovery hook. The successor's are left out: they stay
+/// unfilled, legitimately, when no replica was promoted.
+const IDENTIFYING: &[&str] = &[
+    "recovery_uid",
+    "failure_type",
+    "instance_type",
+    "is_master",
+    "is_co_master",
+    "failed_host",
+    "failed_port",
+    "failure_cluster",
+    "failure_cluster_alias",
+    "is_successful",
+];
 
 /// The typed values a decision rests on: one that does not parse rejects the run. Any other
 /// value that does not parse is kept as given, with a warning, and the reparent goes ahead.
@@ -186,6 +204,7 @@ impl ReadEvent {
             notes,
             problems: r.problems,
             warnings: r.warnings,
+            unfilled: r.unfilled,
         }
     }
 }
@@ -258,6 +277,7 @@ struct Reader {
     notes: Vec<String>,
     problems: Vec<String>,
     warnings: Vec<String>,
+    unfilled: Vec<String>,
 }
 
 impl Reader {
@@ -274,6 +294,9 @@ impl Reader {
             }
         };
         if is_placeholder(&value) {
+            if IDENTIFYING.contains(&field) {
+                self.unfilled.push(format!("{field}={value}"));
+            }
             self.notes.push(format!(
                 "{field}: {value} is an unsubstituted Orchestrator placeholder, treated as absent \
                  ({})",

@@ -4,8 +4,8 @@
 //! master (or co-master) failure. `PostMasterFailoverProcesses` only runs for those, so any other
 //! failure type means the hook sits in the wrong `*Processes` list and must not reparent.
 //!
-//! What counts as a master failure, compared exactly as Orchestrator (and VTOrc) spell the codes,
-//! after trimming surrounding whitespace: a failure type starting with `DeadMaster`,
+//! What counts as a master failure, compared as Orchestrator (and VTOrc) spell the codes but
+//! case-insensitively, after trimming surrounding whitespace: a failure type starting with `DeadMaster`,
 //! `DeadPrimary`, `DeadCoMaster` or `DeadCoPrimary`; or no failure type at all (a manual run).
 //! An instance type containing `intermediate`, or `is_master=false` without `is_co_master=true`,
 //! is never one.
@@ -26,14 +26,15 @@ pub enum FailureClass {
 }
 
 impl FailureClass {
+    /// Orchestrator's codes compared case-insensitively: `deadmaster` is `DeadMaster`.
     pub fn of(code: &str) -> Self {
-        let code = code.trim();
+        let code = code.trim().to_ascii_lowercase();
         let starts = |prefixes: &[&str]| prefixes.iter().any(|p| code.starts_with(p));
-        if code.contains("IntermediateMaster") || code.contains("IntermediatePrimary") {
+        if code.contains("intermediatemaster") || code.contains("intermediateprimary") {
             Self::IntermediateMaster
-        } else if starts(&["DeadCoMaster", "DeadCoPrimary"]) {
+        } else if starts(&["deadcomaster", "deadcoprimary"]) {
             Self::CoMaster
-        } else if starts(&["DeadMaster", "DeadPrimary"]) {
+        } else if starts(&["deadmaster", "deadprimary"]) {
             Self::Master
         } else {
             Self::Other
@@ -86,7 +87,7 @@ fn safety_skip(event: &FailoverEvent) -> Option<String> {
         }
     }
     if let Some(kind) = &event.instance_type
-        && kind.trim().contains("intermediate")
+        && kind.to_ascii_lowercase().contains("intermediate")
     {
         return Some(format!("the failed instance was an {kind}, not a master"));
     }
@@ -124,6 +125,9 @@ mod tests {
             "DeadPrimaryWithoutReplicas",
             "DeadCoPrimary",
             " DeadMaster\t",
+            "deadmaster",
+            "DEADPRIMARYANDSOMEREPLICAS",
+            "deadCoMaster",
         ];
         for code in proceed {
             let d = decide(&event(Some(code), Some(true)));
@@ -155,7 +159,7 @@ mod tests {
             ("ReplicaIsWritable", "not a dead master"),
             ("LockedSemiSyncMaster", "not a dead master"),
             ("NoProblem", "not a dead master"),
-            ("deadmaster", "not a dead master"),
+            ("deadintermediatemaster", "intermediate-master"),
             ("Dead Master", "not a dead master"),
         ];
         for (code, why) in skip {

@@ -234,6 +234,8 @@ pub struct Recorder {
     invalid: BTreeMap<&'static str, String>,
     notes: Vec<String>,
     problems: Vec<String>,
+    /// Identifying values that are literal placeholders.
+    unfilled: Vec<String>,
     /// Why the final record could not be written (the first record's failures are notes).
     write_errors: Vec<String>,
     /// No record waits for the log's lock beyond this: the deadline plus its margin.
@@ -259,6 +261,7 @@ impl Recorder {
             invalid: read.invalid,
             notes: read.notes,
             problems: read.problems,
+            unfilled: read.unfilled,
             write_errors: Vec::new(),
             ends,
             learnt: Details::default(),
@@ -313,6 +316,11 @@ impl Recorder {
     /// The event's problems: values a decision rests on that did not parse.
     pub fn problems(&self) -> &[String] {
         &self.problems
+    }
+
+    /// Identifying values that are literal placeholders (`failure_type={failureType}`).
+    pub fn unfilled(&self) -> &[String] {
+        &self.unfilled
     }
 
     /// Adds a note every later record carries.

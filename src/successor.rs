@@ -29,11 +29,16 @@ pub struct Question {
     pub promotable: Promotable,
 }
 
-/// Which tablets a list holds: one shard's (GetTablets filtered by keyspace and shard) or all.
-#[derive(Debug, Clone, Copy)]
+/// Which tablets a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
+    /// One shard's tablets (GetTablets filtered by keyspace and shard); a cell vtctld could not
+    /// read may be missing.
     Shard(&'a Shard),
+    /// Every tablet vtctld could read; a cell it could not read may be missing.
     Fleet,
+    /// Every tablet of every cell: a strict listing, which fails rather than leave a cell out.
+    WholeFleet,
 }
 
 /// How the failed shard was established, as the record says it.
@@ -69,6 +74,10 @@ pub struct Chosen {
     pub tablet: String,
     /// The tablet is already its shard's primary: the reparent is a no-op that vtctld confirms.
     pub already_primary: bool,
+    /// Set when the choice rests on a claim about the whole fleet (a match that is not
+    /// identical, or uniqueness) that a list which may lack a cell cannot prove: the choice
+    /// stands only if a strict listing of every cell chooses the same tablet.
+    pub confirm: Option<String>,
     pub notes: Vec<String>,
 }
 
@@ -97,62 +106,54 @@ impl fmt::Display for Refusal {
 pub enum Resolution {
     Chosen(Chosen),
     Refused(Refusal),
-    /// A one-shard list cannot settle it (the failed primary is not in it, or it is empty): ask
-    /// again with the whole fleet.
+    /// A one-shard list cannot settle it (the failed primary is not in it, a match in it is not
+    /// identical, or it is empty): ask again with the whole fleet.
     NeedFleet(String),
 }
 
 /// At most this many candidates are named in a message; the rest are counted.
 const MAX_NAMED: usize = 10;
 
-/// Decides which tablet of `tablets` (covering `scope`) may become primary.
+/// Why `decide` stopped short of a choice.
+enum Unsettled {
+    Refused(Refusal),
+    NeedFleet(String),
+}
+
+/// What the failed primary's endpoint established.
+struct Failed<'t> {
+    /// Its tablets (several only when one endpoint is listed twice in one shard).
+    tablets: Vec<&'t Tablet>,
+    shard: Option<Shard>,
+}
+
+/// Decides which tablet of `tablets` (covering `scope`) may become primary. The decision does
+/// not depend on the order of the list.
 pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Resolution {
+    match decide(tablets, scope, question) {
+        Ok(chosen) => Resolution::Chosen(chosen),
+        Err(Unsettled::Refused(refusal)) => Resolution::Refused(refusal),
+        Err(Unsettled::NeedFleet(why)) => Resolution::NeedFleet(why),
+    }
+}
+
+fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<Chosen, Unsettled> {
     let mut notes = Vec::new();
+    let mut confirm = None;
     if let Scope::Shard(shard) = scope
         && tablets.is_empty()
     {
-        return Resolution::NeedFleet(format!("vtctld lists no tablet in {shard}"));
+        return Err(Unsettled::NeedFleet(format!(
+            "vtctld lists no tablet in {shard}"
+        )));
     }
 
     // 1. The failed shard: where the failed primary's tablet is, and what the cluster alias says.
-    let mut failed_tablets: Vec<&Tablet> = Vec::new();
-    let failed_shard = match &question.failed {
-        None => None,
-        Some(failed) => {
-            let mut matches = best_matches(tablets.iter(), failed);
-            // In one shard's list, only an exact match settles it: the fleet may hold an exact
-            // match elsewhere that would beat a short-name match here.
-            if let Scope::Shard(_) = scope {
-                matches.retain(|t| tablet::endpoint_match(t, failed) == Some(HostMatch::Exact));
-            }
-            let shards: BTreeSet<String> = matches.iter().map(|t| shard_of(t)).collect();
-            match matches.first() {
-                None => None,
-                Some(_) if shards.len() > 1 => {
-                    return refuse(
-                        None,
-                        format!(
-                            "the failed primary {failed} matches tablets of several shards ({})",
-                            shards.into_iter().collect::<Vec<_>>().join(", ")
-                        ),
-                        &matches,
-                    );
-                }
-                Some(first) => {
-                    let shard = Shard::of(first);
-                    failed_tablets = matches;
-                    Some(shard)
-                }
-            }
-        }
-    };
-    if let (Scope::Shard(shard), Some(failed), None) = (scope, &question.failed, &failed_shard) {
-        return Resolution::NeedFleet(format!(
-            "the failed primary {failed} is not a tablet of {shard}"
-        ));
-    }
+    let failed = failed_primary(tablets, scope, question, &mut confirm)?;
     let cluster_shard = match (&question.cluster_shard, scope) {
-        (Some(named), Scope::Fleet) if !tablets.iter().any(|t| named.contains(t)) => {
+        (Some(named), Scope::Fleet | Scope::WholeFleet)
+            if !tablets.iter().any(|t| named.contains(t)) =>
+        {
             notes.push(format!(
                 "the cluster alias names {named}, which has no tablet in vtctld's list; ignored"
             ));
@@ -160,23 +161,24 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
         }
         (named, _) => named.clone(),
     };
-    let (shard, basis) = match (failed_shard, cluster_shard) {
-        (Some(failed), Some(named)) if failed != named => {
+    let failed_text = question
+        .failed
+        .as_ref()
+        .map_or_else(String::new, ToString::to_string);
+    let (shard, basis) = match (failed.shard.clone(), cluster_shard) {
+        (Some(own), Some(named)) if own != named => {
             let reason = format!(
-                "the failed primary {} is a tablet of {failed}, but the cluster alias names {named}",
-                question
-                    .failed
-                    .as_ref()
-                    .map_or_else(String::new, ToString::to_string)
+                "the failed primary {failed_text} is a tablet of {own}, but the cluster alias \
+                 names {named}"
             );
-            return refuse(Some(failed), reason, &[]);
+            return Err(refuse(Some(own), reason, &[]));
         }
-        (Some(failed), _) => (Some(failed), ShardBasis::FailedPrimary),
+        (Some(own), _) => (Some(own), ShardBasis::FailedPrimary),
         (None, Some(named)) => {
-            if let Some(failed) = &question.failed {
+            if question.failed.is_some() {
                 notes.push(format!(
-                    "the failed primary {failed} is not in vtctld's tablet list; the shard is \
-                     the cluster alias's"
+                    "the failed primary {failed_text} is not in vtctld's tablet list; the shard \
+                     is the cluster alias's"
                 ));
             }
             (Some(named), ShardBasis::ClusterAlias)
@@ -186,143 +188,153 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
 
     // 2. The successor's tablet, inside that shard (or, with no shard, unique in the fleet).
     let chosen = match &shard {
-        Some(shard) => {
-            let members: Vec<&Tablet> = tablets.iter().filter(|t| shard.contains(t)).collect();
-            match successor_in_shard(&members, shard, question) {
-                Ok(tablet) => tablet,
-                Err(refusal) => return Resolution::Refused(refusal),
-            }
+        Some(shard) => successor_in_shard(tablets, shard, scope, question, &mut confirm)?,
+        None => {
+            notes.push(
+                "the failed shard is unknown (the failed primary is not in vtctld's list and no \
+                 keyspace.shard cluster alias names it): chosen on an exact, fleet-unique match \
+                 of the successor's host:port"
+                    .to_owned(),
+            );
+            confirm.get_or_insert_with(|| {
+                "the failed shard is unknown, so the successor must be unique in the whole fleet"
+                    .to_owned()
+            });
+            successor_in_fleet(tablets, question)?
         }
-        None => match successor_in_fleet(tablets, question) {
-            Ok(tablet) => {
-                notes.push(
-                    "the failed shard is unknown (the failed primary is not in vtctld's list and \
-                     no keyspace.shard cluster alias names it): chosen on an exact, fleet-unique \
-                     match of the successor's host:port"
-                        .to_owned(),
-                );
-                tablet
-            }
-            Err(refusal) => return Resolution::Refused(refusal),
-        },
     };
+    check_alias(chosen, question, shard.as_ref())?;
 
     // The dead primary cannot be its own successor.
-    if failed_tablets
-        .iter()
-        .any(|t| t.alias.is_some() && t.alias == chosen.alias)
-    {
+    if failed.tablets.iter().any(|t| same_tablet(t, chosen)) {
         let reason = format!(
             "the successor {} is the failed primary itself",
             tablet::describe(chosen)
         );
-        return refuse(shard, reason, &[]);
-    }
-    // The failed primary's tablet is the shard's PRIMARY as vtctld knows it. If it is not, and
-    // another tablet is, that one is a primary nothing says has failed (Orchestrator's view is
-    // stale, or it named the wrong instance): reparenting would demote it.
-    if basis == ShardBasis::FailedPrimary
-        && !failed_tablets
-            .iter()
-            .any(|t| t.r#type == TabletType::Primary as i32)
-        && let Some(shard) = &shard
-    {
-        let live: Vec<&Tablet> = tablets
-            .iter()
-            .filter(|t| shard.contains(t) && t.r#type == TabletType::Primary as i32)
-            .filter(|t| t.alias != chosen.alias)
-            .collect();
-        if !live.is_empty() {
-            let failed = failed_tablets
-                .iter()
-                .map(|t| tablet::describe(t))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let reason = format!(
-                "the failed primary is {failed} in vtctld, not the shard's PRIMARY, and {shard} \
-                 has a PRIMARY that nothing says has failed: reparenting would demote it"
-            );
-            return refuse(Some(shard.clone()), reason, &live);
-        }
-    }
-    // With the failed shard unknown, the successor's shard must not have a primary that nothing
-    // says has failed: reparenting would demote a healthy primary.
-    if basis == ShardBasis::Unknown {
-        let own = Shard::of(chosen);
-        let healthy: Vec<&Tablet> = tablets
-            .iter()
-            .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
-            .filter(|t| t.alias != chosen.alias)
-            .collect();
-        if !healthy.is_empty() {
-            let reason = format!(
-                "the failed shard is unknown (the failed primary is not in vtctld's list and no \
-                 keyspace.shard cluster alias names it), and the successor's shard {own} has a \
-                 PRIMARY that nothing says has failed: reparenting would demote it"
-            );
-            return refuse(None, reason, &healthy);
-        }
+        return Err(refuse(shard, reason, &[]));
     }
 
-    // 3. A type that may become primary.
+    // 3. No primary that nothing says has failed is demoted.
+    no_live_primary_demoted(tablets, shard.as_ref(), basis, &failed, chosen)?;
+
+    // 4. A type that may become primary.
     let Some(alias) = tablet::alias_of(chosen) else {
-        return refuse(
+        return Err(refuse(
             shard,
             "the successor's tablet record has no alias".into(),
             &[chosen],
-        );
+        ));
     };
-    let already_primary = chosen.r#type == TabletType::Primary as i32;
     if !question.promotable.allows(chosen.r#type) {
-        let kind = tablet::type_name(chosen.r#type);
-        let reason = format!(
-            "the successor {} is {kind}, not a REPLICA; if it really may become primary, allow \
-             it with --allow-type {kind} (ORC_VITESS_HOOK_ALLOW_TYPES={kind})",
-            tablet::describe(chosen)
-        );
-        return refuse(shard, reason, &[]);
+        return Err(refuse(shard, wrong_type(chosen), &[]));
     }
+    let already_primary = chosen.r#type == TabletType::Primary as i32;
     if already_primary {
         notes.push(format!("{alias} is already the primary of its shard"));
     }
-    Resolution::Chosen(Chosen {
+    if scope == Scope::WholeFleet {
+        confirm = None;
+    }
+    Ok(Chosen {
         alias,
         shard,
         basis,
         tablet_type: tablet::type_name(chosen.r#type),
         tablet: tablet::describe(chosen),
         already_primary,
+        confirm,
         notes,
     })
 }
 
-/// The tablets matching `endpoint` at the best level found: exact host matches if there are
-/// any, otherwise short-name/FQDN matches.
+/// The failed primary's tablets and shard. A match that is not identical counts only when the
+/// whole fleet has none better, so a one-shard list cannot settle it.
+fn failed_primary<'t>(
+    tablets: &'t [Tablet],
+    scope: Scope<'_>,
+    question: &Question,
+    confirm: &mut Option<String>,
+) -> Result<Failed<'t>, Unsettled> {
+    let none = Failed {
+        tablets: Vec::new(),
+        shard: None,
+    };
+    let Some(failed) = &question.failed else {
+        return Ok(none);
+    };
+    let Some((level, matches)) = best_matches(tablets.iter(), failed) else {
+        if let Scope::Shard(shard) = scope {
+            return Err(Unsettled::NeedFleet(format!(
+                "the failed primary {failed} is not a tablet of {shard}"
+            )));
+        }
+        return Ok(none);
+    };
+    if level != HostMatch::Identical {
+        let why = format!(
+            "the failed primary {failed} has only {} ({})",
+            level.as_str(),
+            named(&matches).join(", ")
+        );
+        match scope {
+            Scope::Shard(shard) => {
+                return Err(Unsettled::NeedFleet(format!(
+                    "{why} in {shard}; the fleet may hold a better one"
+                )));
+            }
+            Scope::Fleet => *confirm = Some(why),
+            Scope::WholeFleet => {}
+        }
+    }
+    let shards: BTreeSet<String> = matches.iter().map(|t| shard_of(t)).collect();
+    if shards.len() > 1 {
+        let reason = format!(
+            "the failed primary {failed} matches tablets of several shards ({})",
+            shards.into_iter().collect::<Vec<_>>().join(", ")
+        );
+        return Err(refuse(None, reason, &matches));
+    }
+    let shard = matches.first().map(|t| Shard::of(t));
+    Ok(Failed {
+        tablets: matches,
+        shard,
+    })
+}
+
+/// The tablets matching `endpoint` at the best level found anywhere in `tablets`, with that
+/// level; `None` when nothing matches.
 fn best_matches<'t>(
     tablets: impl Iterator<Item = &'t Tablet>,
     endpoint: &HostPort,
-) -> Vec<&'t Tablet> {
-    let mut exact = Vec::new();
-    let mut short = Vec::new();
+) -> Option<(HostMatch, Vec<&'t Tablet>)> {
+    let mut best: Option<(HostMatch, Vec<&'t Tablet>)> = None;
     for tablet in tablets {
-        match tablet::endpoint_match(tablet, endpoint) {
-            Some(HostMatch::Exact) => exact.push(tablet),
-            Some(HostMatch::ShortName) => short.push(tablet),
-            None => {}
+        let Some(level) = tablet::endpoint_match(tablet, endpoint) else {
+            continue;
+        };
+        match &mut best {
+            Some((found, list)) if *found == level => list.push(tablet),
+            Some((found, _)) if *found > level => {}
+            _ => best = Some((level, vec![tablet])),
         }
     }
-    if exact.is_empty() { short } else { exact }
+    best
 }
 
 fn successor_in_shard<'t>(
-    members: &[&'t Tablet],
+    tablets: &'t [Tablet],
     shard: &Shard,
+    scope: Scope<'_>,
     question: &Question,
-) -> Result<&'t Tablet, Refusal> {
-    let refusal = |reason: String, candidates: &[&Tablet]| Refusal {
-        shard: Some(shard.clone()),
-        reason,
-        candidates: named(candidates),
+    confirm: &mut Option<String>,
+) -> Result<&'t Tablet, Unsettled> {
+    let members: Vec<&Tablet> = tablets.iter().filter(|t| shard.contains(t)).collect();
+    let refusal = |reason: String, candidates: &[&Tablet]| {
+        Unsettled::Refused(Refusal {
+            shard: Some(shard.clone()),
+            reason,
+            candidates: named(candidates),
+        })
     };
     let Some(successor) = &question.successor else {
         // Only the alias is known (a manual run): it must be a tablet of the failed shard.
@@ -336,17 +348,21 @@ fn successor_in_shard<'t>(
             .iter()
             .copied()
             .find(|t| tablet::alias_of(t).as_ref() == Some(alias))
-            .ok_or_else(|| refusal(format!("{alias} is not a tablet of {shard}"), members));
+            .ok_or_else(|| refusal(format!("{alias} is not a tablet of {shard}"), &members));
     };
-    let matches = best_matches(members.iter().copied(), successor);
+    let Some((level, matches)) = best_matches(members.iter().copied(), successor) else {
+        if let Scope::Shard(_) = scope {
+            return Err(Unsettled::NeedFleet(format!(
+                "no tablet of {shard} has MySQL at {successor} in this listing"
+            )));
+        }
+        return Err(refusal(
+            format!("no tablet of {shard} has MySQL at {successor}"),
+            &members,
+        ));
+    };
     let chosen = match matches.as_slice() {
         [one] => *one,
-        [] => {
-            return Err(refusal(
-                format!("no tablet of {shard} has MySQL at {successor}"),
-                members,
-            ));
-        }
         several => {
             return Err(refusal(
                 format!(
@@ -357,17 +373,50 @@ fn successor_in_shard<'t>(
             ));
         }
     };
-    check_alias(chosen, successor, question, Some(shard))
+    if level != HostMatch::Identical {
+        let why = format!(
+            "the successor {successor} has only {} in {shard} ({})",
+            level.as_str(),
+            tablet::describe(chosen)
+        );
+        match scope {
+            Scope::Shard(_) => {
+                return Err(Unsettled::NeedFleet(format!(
+                    "{why}; the fleet may hold a better one"
+                )));
+            }
+            Scope::Fleet => *confirm = Some(why.clone()),
+            Scope::WholeFleet => {}
+        }
+        // A better match anywhere else is the MySQL Orchestrator promoted, and it is not ours.
+        let better: Vec<&Tablet> = tablets
+            .iter()
+            .filter(|t| !shard.contains(t))
+            .filter(|t| tablet::endpoint_match(t, successor).is_some_and(|m| m > level))
+            .collect();
+        if !better.is_empty() {
+            return Err(refusal(
+                format!(
+                    "{why}, and a better match for {successor} is a tablet of another shard: \
+                     the promoted MySQL is not this shard's"
+                ),
+                &better,
+            ));
+        }
+    }
+    Ok(chosen)
 }
 
 fn successor_in_fleet<'t>(
     tablets: &'t [Tablet],
     question: &Question,
-) -> Result<&'t Tablet, Refusal> {
-    let refusal = |reason: String, candidates: &[&Tablet]| Refusal {
-        shard: None,
-        reason,
-        candidates: named(candidates),
+) -> Result<&'t Tablet, Unsettled> {
+    let refusal = |reason: String, candidates: &[&Tablet]| {
+        Unsettled::Refused(Refusal {
+            shard: None,
+            reason,
+            candidates: named(candidates),
+        })
     };
     let unknown = "the failed shard is unknown (the failed primary is not in vtctld's list and no \
                    keyspace.shard cluster alias names it)";
@@ -381,60 +430,154 @@ fn successor_in_fleet<'t>(
             &[],
         ));
     };
-    let exact: Vec<&Tablet> = tablets
-        .iter()
-        .filter(|t| tablet::endpoint_match(t, successor) == Some(HostMatch::Exact))
-        .collect();
-    let chosen = match exact.as_slice() {
-        [one] => *one,
-        [] => {
-            let short = best_matches(tablets.iter(), successor);
-            let reason = if short.is_empty() {
-                format!("{unknown}, and no tablet has MySQL at {successor}")
-            } else {
-                format!(
-                    "{unknown}, and only short-name matches have MySQL at {successor}; an exact \
-                     host match is needed"
-                )
-            };
-            return Err(refusal(reason, &short));
-        }
-        several => {
-            return Err(refusal(
+    match best_matches(tablets.iter(), successor) {
+        None => Err(refusal(
+            format!("{unknown}, and no tablet has MySQL at {successor}"),
+            &[],
+        )),
+        Some((HostMatch::ShortName, short)) => Err(refusal(
+            format!(
+                "{unknown}, and only short-name matches have MySQL at {successor}; an exact \
+                 host match is needed"
+            ),
+            &short,
+        )),
+        Some((_, matches)) => match matches.as_slice() {
+            [one] => Ok(*one),
+            several => Err(refusal(
                 format!(
                     "{unknown}, and {} tablets have MySQL at {successor}",
                     several.len()
                 ),
                 several,
-            ));
-        }
-    };
-    check_alias(chosen, successor, question, None)
-}
-
-/// Orchestrator's alias, when given, must be the tablet found for the successor's host:port.
-fn check_alias<'t>(
-    chosen: &'t Tablet,
-    successor: &HostPort,
-    question: &Question,
-    shard: Option<&Shard>,
-) -> Result<&'t Tablet, Refusal> {
-    match &question.alias {
-        Some(alias) if tablet::alias_of(chosen).as_ref() != Some(alias) => Err(Refusal {
-            shard: shard.cloned(),
-            reason: format!(
-                "Orchestrator's successor alias {alias} is not the tablet of {successor}, which \
-                 is {}; the alias may be stale",
-                tablet::describe(chosen)
-            ),
-            candidates: Vec::new(),
-        }),
-        _ => Ok(chosen),
+            )),
+        },
     }
 }
 
-fn refuse(shard: Option<Shard>, reason: String, candidates: &[&Tablet]) -> Resolution {
-    Resolution::Refused(Refusal {
+/// Orchestrator's alias, when given, must be the tablet found for the successor's host:port.
+fn check_alias(
+    chosen: &Tablet,
+    question: &Question,
+    shard: Option<&Shard>,
+) -> Result<(), Unsettled> {
+    match (&question.alias, &question.successor) {
+        (Some(alias), Some(successor)) if tablet::alias_of(chosen).as_ref() != Some(alias) => {
+            Err(Unsettled::Refused(Refusal {
+                shard: shard.cloned(),
+                reason: format!(
+                    "Orchestrator's successor alias {alias} is not the tablet of {successor}, \
+                     which is {}; the alias may be stale",
+                    tablet::describe(chosen)
+                ),
+                candidates: Vec::new(),
+            }))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The shard's primary as vtctld knows it: the PRIMARY with the newest term. Reparenting
+/// demotes it, so it must be the failed primary, the successor itself, or absent. Two
+/// PRIMARY tablets that the term does not tell apart are refused, naming both.
+fn no_live_primary_demoted(
+    tablets: &[Tablet],
+    shard: Option<&Shard>,
+    basis: ShardBasis,
+    failed: &Failed<'_>,
+    chosen: &Tablet,
+) -> Result<(), Unsettled> {
+    let own = shard.cloned().unwrap_or_else(|| Shard::of(chosen));
+    let mut primaries: Vec<&Tablet> = tablets
+        .iter()
+        .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
+        .collect();
+    // Newest term first; a tablet without a term counts as the oldest.
+    primaries.sort_by_key(|t| std::cmp::Reverse(tablet::primary_term(t)));
+    let Some(current) = primaries.first().copied() else {
+        return Ok(());
+    };
+    if let Some(second) = primaries.get(1)
+        && tablet::primary_term(second) == tablet::primary_term(current)
+    {
+        let tied: Vec<&Tablet> = primaries
+            .iter()
+            .copied()
+            .filter(|t| tablet::primary_term(t) == tablet::primary_term(current))
+            .collect();
+        let reason = format!(
+            "{own} has {} PRIMARY tablets that vtctld does not tell apart by primary term: \
+             which one is live is unknown",
+            tied.len()
+        );
+        return Err(refuse(Some(own), reason, &tied));
+    }
+    if same_tablet(current, chosen) || failed.tablets.iter().any(|t| same_tablet(t, current)) {
+        return Ok(());
+    }
+    let reason = match basis {
+        ShardBasis::FailedPrimary => {
+            let described = failed
+                .tablets
+                .iter()
+                .map(|t| tablet::describe(t))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let what = if failed
+                .tablets
+                .iter()
+                .any(|t| t.r#type == TabletType::Primary as i32)
+            {
+                "a PRIMARY of an older term than the shard's newest"
+            } else {
+                "not the shard's PRIMARY"
+            };
+            format!(
+                "the failed primary is {described} in vtctld, {what}, and {own} has a PRIMARY \
+                 that nothing says has failed: reparenting would demote it"
+            )
+        }
+        ShardBasis::ClusterAlias => format!(
+            "the failed primary is not a tablet of {own}, which the cluster alias names, and \
+             {own} has a PRIMARY that nothing says has failed: reparenting would demote it"
+        ),
+        ShardBasis::Unknown => format!(
+            "the failed shard is unknown (the failed primary is not in vtctld's list and no \
+             keyspace.shard cluster alias names it), and the successor's shard {own} has a \
+             PRIMARY that nothing says has failed: reparenting would demote it"
+        ),
+    };
+    let shard = (basis != ShardBasis::Unknown).then_some(own);
+    Err(refuse(shard, reason, &[current]))
+}
+
+/// Why `tablet` may not become primary, with advice the tool accepts: UNKNOWN (a stale
+/// primary, or a record vtctld cannot read) can never be allowed.
+fn wrong_type(tablet: &Tablet) -> String {
+    let kind = tablet::type_name(tablet.r#type);
+    let allowable = TabletType::try_from(tablet.r#type)
+        .ok()
+        .filter(|t| *t != TabletType::Unknown);
+    match allowable {
+        Some(_) => format!(
+            "the successor {} is {kind}, not a REPLICA; if it really may become primary, allow \
+             it with --allow-type {kind} (ORC_VITESS_HOOK_ALLOW_TYPES={kind})",
+            tablet::describe(tablet)
+        ),
+        None => format!(
+            "the successor {} is {kind}, not a REPLICA; vtctld reports a stale primary or a \
+             record it cannot read that way, and such a tablet is never made primary",
+            tablet::describe(tablet)
+        ),
+    }
+}
+
+fn same_tablet(a: &Tablet, b: &Tablet) -> bool {
+    a.alias.is_some() && a.alias == b.alias
+}
+
+fn refuse(shard: Option<Shard>, reason: String, candidates: &[&Tablet]) -> Unsettled {
+    Unsettled::Refused(Refusal {
         shard,
         reason,
         candidates: named(candidates),
@@ -445,8 +588,11 @@ fn shard_of(tablet: &Tablet) -> String {
     Shard::of(tablet).to_string()
 }
 
+/// Candidates by alias, so a message does not depend on the order of vtctld's list.
 fn named(tablets: &[&Tablet]) -> Vec<String> {
-    let mut names: Vec<String> = tablets
+    let mut sorted: Vec<&Tablet> = tablets.to_vec();
+    sorted.sort_by_key(|t| t.alias.as_ref().map(|a| (a.cell.clone(), a.uid)));
+    let mut names: Vec<String> = sorted
         .iter()
         .take(MAX_NAMED)
         .map(|t| tablet::describe(t))
@@ -673,10 +819,15 @@ mod tests {
             (Drained, false),
             (Unknown, false),
         ] {
-            let tablets = vec![
+            let mut tablets = vec![
                 tablet("commerce", "0", 100, "db1", Primary),
                 tablet("commerce", "0", 101, "db2", kind),
             ];
+            // Already primary: a newer term than the failed one's.
+            tablets[1].primary_term_start_time = Some(crate::proto::vttime::Time {
+                seconds: 2,
+                nanoseconds: 0,
+            });
             let result = resolve(&tablets, Scope::Fleet, &question("db1", "db2"));
             if ok {
                 let c = chosen(result);
@@ -688,8 +839,18 @@ mod tests {
                 let why = refused(result);
                 let name = tablet::type_name(kind as i32);
                 assert!(why.contains(&format!("is {name}, not a REPLICA")), "{why}");
-                assert!(why.contains(&format!("--allow-type {name}")), "{why}");
-                assert!(why.contains("ORC_VITESS_HOOK_ALLOW_TYPES"), "{why}");
+                // Every piece of advice is a value the tool accepts; UNKNOWN gets none.
+                let advice = format!("--allow-type {name}");
+                if kind == Unknown {
+                    assert!(!why.contains("--allow-type"), "{why}");
+                } else {
+                    assert!(why.contains(&advice), "{why}");
+                    assert!(why.contains("ORC_VITESS_HOOK_ALLOW_TYPES"), "{why}");
+                    let mut problems = crate::settings::Problems::default();
+                    let allowed = Promotable::from_settings(&[name.clone().into()], &mut problems);
+                    assert!(problems.into_message().is_none(), "{advice} is refused");
+                    assert!(allowed.allows(kind as i32), "{advice}");
+                }
                 let mut q = question("db1", "db2");
                 q.promotable.allow(kind);
                 let allowed = resolve(&tablets, Scope::Fleet, &q);
@@ -825,9 +986,25 @@ mod tests {
     fn cluster_alias_names_the_shard() {
         let mut q = question("", "db2");
         q.cluster_shard = shard("customer.-80");
-        let c = chosen(resolve(&fleet(), Scope::Fleet, &q));
+        // The alias narrows where to look; it never demotes a PRIMARY nothing says has failed.
+        let why = refused(resolve(&fleet(), Scope::Fleet, &q));
+        assert!(
+            why.contains("customer/-80 has a PRIMARY that nothing says has failed"),
+            "{why}"
+        );
+        assert!(
+            why.contains("candidates: zone1-0000000200 (PRIMARY"),
+            "{why}"
+        );
+        // Its primary's record gone (the failed one, unknown to vtctld): the replica may go.
+        let without_primary: Vec<Tablet> = fleet()
+            .into_iter()
+            .filter(|t| t.mysql_hostname != "db4.example.com")
+            .collect();
+        let c = chosen(resolve(&without_primary, Scope::Fleet, &q));
         assert_eq!(c.alias.to_string(), "zone1-0000000201");
         assert_eq!(c.basis, ShardBasis::ClusterAlias);
+        assert!(c.confirm.is_some(), "a short name is confirmed fleet-wide");
 
         // The failed primary in commerce/0 but the alias says customer/-80: refuse.
         q.failed = hp("db1.example.com");
@@ -858,14 +1035,17 @@ mod tests {
             .into_iter()
             .filter(|t| commerce.contains(t))
             .collect();
-        let mut q = question("db1.example.com", "db2");
+        let mut q = question("db1.example.com", "db2.example.com");
         q.cluster_shard = Some(commerce.clone());
-        assert_eq!(
-            chosen(resolve(&only, Scope::Shard(&commerce), &q))
-                .alias
-                .to_string(),
-            "zone1-0000000101"
-        );
+        let c = chosen(resolve(&only, Scope::Shard(&commerce), &q));
+        assert_eq!(c.alias.to_string(), "zone1-0000000101");
+        assert_eq!(c.confirm, None, "identical matches in the shard settle it");
+        // A short name for the successor: another shard may hold its exact name.
+        q.successor = hp("db2");
+        assert!(matches!(
+            resolve(&only, Scope::Shard(&commerce), &q),
+            Resolution::NeedFleet(why) if why.contains("only a short-name match")
+        ));
         q.failed = hp("db4.example.com");
         assert!(matches!(
             resolve(&only, Scope::Shard(&commerce), &q),
@@ -881,10 +1061,13 @@ mod tests {
             resolve(&only, Scope::Shard(&commerce), &q),
             Resolution::NeedFleet(_)
         ));
+        // Only the alias names the shard, and its PRIMARY is alive as far as anything says.
         q.failed = None;
-        assert_eq!(
-            chosen(resolve(&only, Scope::Shard(&commerce), &q)).basis,
-            ShardBasis::ClusterAlias
+        q.successor = hp("db2.example.com");
+        let why = refused(resolve(&only, Scope::Shard(&commerce), &q));
+        assert!(
+            why.contains("has a PRIMARY that nothing says has failed"),
+            "{why}"
         );
     }
 

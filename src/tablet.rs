@@ -144,26 +144,48 @@ pub fn mysql_endpoint(tablet: &Tablet) -> (&str, i32) {
     (host, port)
 }
 
-/// How a tablet's MySQL endpoint matches a host:port Orchestrator named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a tablet's MySQL endpoint matches a host:port Orchestrator named, worst first: a better
+/// match anywhere in the fleet beats a worse one, so the order is part of the safety rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HostMatch {
-    /// Same host name (case-insensitive, trailing dot ignored) or address.
-    Exact,
-    /// A short name against the first label of an FQDN.
+    /// A short name against the first label of an FQDN (`db2` and `db2.example.com`).
     ShortName,
+    /// The same name spelt differently (case, a trailing dot) or the same address written
+    /// differently (`::1` and `0:0::1`).
+    Equivalent,
+    /// Byte for byte the same text.
+    Identical,
+}
+
+impl HostMatch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ShortName => "a short-name match",
+            Self::Equivalent => "a match only up to case, a trailing dot or the address's spelling",
+            Self::Identical => "an identical match",
+        }
+    }
 }
 
 pub fn host_match(a: &str, b: &str) -> Option<HostMatch> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a == b {
+        return Some(HostMatch::Identical);
+    }
     let (a, b) = (a.trim_end_matches('.'), b.trim_end_matches('.'));
     if a.is_empty() || b.is_empty() {
         return None;
     }
     if a.eq_ignore_ascii_case(b) {
-        return Some(HostMatch::Exact);
+        return Some(HostMatch::Equivalent);
     }
-    // IP addresses have dots too, but no short form.
-    if a.parse::<IpAddr>().is_ok() || b.parse::<IpAddr>().is_ok() {
-        return None;
+    // IP addresses have dots too, but no short form; the same address may be spelt two ways.
+    match (a.parse::<IpAddr>(), b.parse::<IpAddr>()) {
+        (Ok(x), Ok(y)) => return (x == y).then_some(HostMatch::Equivalent),
+        (Ok(_), Err(_)) | (Err(_), Ok(_)) => return None,
+        (Err(_), Err(_)) => {}
     }
     let short_of = |short: &str, fqdn: &str| {
         !short.contains('.')
@@ -181,6 +203,16 @@ pub fn endpoint_match(tablet: &Tablet, endpoint: &HostPort) -> Option<HostMatch>
         return None;
     }
     host_match(host, &endpoint.host)
+}
+
+/// When the tablet's current term as primary began, as `(seconds, nanoseconds)`; `None` when
+/// vtctld does not say (a replica, or a record from before terms).
+pub fn primary_term(tablet: &Tablet) -> Option<(i64, i32)> {
+    tablet
+        .primary_term_start_time
+        .as_ref()
+        .filter(|t| t.seconds > 0 || t.nanoseconds > 0)
+        .map(|t| (t.seconds, t.nanoseconds))
 }
 
 pub fn alias_of(tablet: &Tablet) -> Option<TabletAlias> {
@@ -229,17 +261,21 @@ mod tests {
 
     #[test]
     fn hosts() {
-        use HostMatch::{Exact, ShortName};
+        use HostMatch::{Equivalent, Identical, ShortName};
         let table = [
-            ("db2", "db2", Some(Exact)),
-            ("DB2.Example.com", "db2.example.COM", Some(Exact)),
-            ("db2.example.com.", "db2.example.com", Some(Exact)),
+            ("db2", "db2", Some(Identical)),
+            ("DB2.Example.com", "db2.example.COM", Some(Equivalent)),
+            ("db2.example.com.", "db2.example.com", Some(Equivalent)),
+            ("db2.example.com.", "db2.example.com.", Some(Identical)),
+            (".", "db2", None),
+            ("::1", "0:0::1", Some(Equivalent)),
+            ("::1", "::2", None),
             ("db2", "db2.example.com", Some(ShortName)),
             ("db2.example.com.", "db2", Some(ShortName)),
             ("db2", "db20.example.com", None),
             ("db2.a.com", "db2.b.com", None),
             ("10", "10.0.0.1", None),
-            ("10.0.0.1", "10.0.0.1", Some(Exact)),
+            ("10.0.0.1", "10.0.0.1", Some(Identical)),
             ("", "", None),
         ];
         for (a, b, expected) in table {
@@ -252,7 +288,10 @@ mod tests {
         let mut t = tablet(101, "vttablet-101", "db2", 3306);
         t.port_map.insert("mysql".into(), 9999);
         assert_eq!(mysql_endpoint(&t), ("db2", 3306));
-        assert_eq!(endpoint_match(&t, &hp("db2", 3306)), Some(HostMatch::Exact));
+        assert_eq!(
+            endpoint_match(&t, &hp("db2", 3306)),
+            Some(HostMatch::Identical)
+        );
         assert_eq!(endpoint_match(&t, &hp("vttablet-101", 9999)), None);
     }
 

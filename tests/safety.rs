@@ -47,7 +47,7 @@ fn assert_refused(out: &Run, log: &Path, fake: &FakeVtctld, needle: &str) -> Val
     assert_eq!(line.lines().count(), 1, "{out:?}");
     assert!(line.contains(needle), "{needle:?} not in {line}");
     assert!(fake.received_for(TYPED).is_empty(), "nothing reparented");
-    assert!(fake.received_for(LEGACY).is_empty(), "nothing reparented");
+    assert!(fake.legacy_reparents().is_empty(), "nothing reparented");
     let record = last(log);
     assert_eq!(record["outcome"], "rejected");
     assert_eq!(record["exit_status"], 65);
@@ -202,7 +202,7 @@ fn a_keyspace_shard_cluster_alias_filters_the_one_gettablets_call() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(failover(&log, &fake, "db4.example.com", "db2")
+    run(failover(&log, &fake, "db4.example.com", "db2.other.net")
         .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
     .assert_code(0);
     let listed = fake.received_for(GET_TABLETS);
@@ -211,10 +211,48 @@ fn a_keyspace_shard_cluster_alias_filters_the_one_gettablets_call() {
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
     assert_eq!(last(&log)["shard_basis"], "failed-primary");
 
-    // Without a failed host, the alias alone names the shard.
+    // A short name is not proof inside one shard's list: the fleet, then every cell strictly,
+    // must show no better match anywhere.
     let fake = FakeVtctld::start(Behaviour::default());
-    run(failover(&log, &fake, "", "db2").env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
-        .assert_code(0);
+    run(failover(&log, &fake, "db4.example.com", "db2")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+    .assert_code(0);
+    let listed: Vec<_> = fake
+        .received_for(GET_TABLETS)
+        .into_iter()
+        .map(|r| (r.filter.0, r.strict))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("customer".to_owned(), false),
+            (String::new(), false),
+            (String::new(), true)
+        ]
+    );
+    assert_eq!(fake.reparented(), ["zone1-0000000201"]);
+
+    // Without a failed host, the alias alone names the shard, whose PRIMARY nothing says has
+    // failed: refused. With that record gone (the dead primary vtctld no longer lists), it goes.
+    let fake = FakeVtctld::start(Behaviour::default());
+    let out =
+        run(failover(&log, &fake, "", "db2.other.net")
+            .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"));
+    assert_refused(
+        &out,
+        &log,
+        &fake,
+        "customer/-80 has a PRIMARY that nothing says has failed",
+    );
+    let mut tablets = support::fake_vtctld::demo_tablets();
+    tablets.retain(|t| t.mysql_hostname != "db4.example.com");
+    let fake = FakeVtctld::start(Behaviour {
+        tablets,
+        ..Behaviour::default()
+    });
+    run(failover(&log, &fake, "", "db2.other.net")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+    .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
     assert_eq!(last(&log)["shard_basis"], "cluster-alias");
 }
@@ -328,25 +366,103 @@ fn the_failed_primary_cannot_be_its_own_successor() {
 }
 
 #[test]
-fn a_legacy_only_vtctld_cannot_look_up_an_alias() {
-    let fake = FakeVtctld::start(Behaviour {
+fn a_legacy_only_vtctld_is_checked_through_its_legacy_listings() {
+    let legacy_only = || Behaviour {
         typed: false,
         ..Behaviour::default()
-    });
+    };
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut failover(
+    // The same rules through ListAllTablets: the right replica goes, by the legacy API.
+    let fake = FakeVtctld::start(legacy_only());
+    run(&mut failover(
         &log,
         &fake,
         "db1.example.com",
         "db2.example.com",
-    ));
+    ))
+    .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let record = last(&log);
+    assert_eq!(record["verification"], "verified");
+    let rpcs: Vec<&str> = record["attempt_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rpc"].as_str().unwrap())
+        .filter(|rpc| *rpc != "GetTablets")
+        .collect();
+    assert_eq!(
+        rpcs,
+        ["ListTablets", "TabletExternallyReparented"],
+        "{record}"
+    );
+
+    // Orchestrator's alias naming another keyspace's tablet, or the failed primary itself.
+    for alias in ["zone1-0000000201", "zone1-0000000100"] {
+        let fake = FakeVtctld::start(legacy_only());
+        let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+            .env("ORC_SUCCESSOR_ALIAS", alias));
+        assert_refused(&out, &log, &fake, "the alias may be stale");
+    }
+    // A cluster alias asks ListShardTablets for the one shard.
+    let fake = FakeVtctld::start(legacy_only());
+    run(failover(&log, &fake, "db4.example.com", "db2.other.net")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+    .assert_code(0);
+    let listed = fake.received_for(LEGACY);
+    assert_eq!(listed[0].filter, ("customer".to_owned(), "-80".to_owned()));
+    assert_eq!(fake.reparented(), ["zone1-0000000201"]);
+    // A short name needs a strict whole-fleet listing, which the legacy API does not have.
+    let fake = FakeVtctld::start(legacy_only());
+    let out = run(&mut failover(&log, &fake, "db1.example.com", "db2"));
     assert_refused(
         &out,
         &log,
         &fake,
-        "vtctld serves only the legacy API, which has no GetTablets",
+        "the legacy API has no strict listing of every cell to prove it",
     );
+    assert!(out.stderr.contains("--allow-unverified-alias"), "{out:?}");
+}
+
+#[test]
+fn an_old_vtctld_that_cannot_list_sends_an_alias_only_when_the_operator_allows_it() {
+    let old = || Behaviour {
+        typed: false,
+        legacy_listing: false,
+        ..Behaviour::default()
+    };
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(old());
+    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000101"));
+    assert_refused(
+        &out,
+        &log,
+        &fake,
+        "the successor cannot be verified, and only --allow-unverified-alias sends a tablet \
+         alias unverified",
+    );
+    let fake = FakeVtctld::start(old());
+    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .arg("--allow-unverified-alias")
+        .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000101"));
+    out.assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let record = last(&log);
+    assert_eq!(record["verification"], "unverified");
+    let message = out.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("(unverified, as --allow-unverified-alias asks)"),
+        "{message}"
+    );
+    // Without an alias there is nothing to send.
+    let fake = FakeVtctld::start(old());
+    let out =
+        run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+            .arg("--allow-unverified-alias"));
+    assert_refused(&out, &log, &fake, "Orchestrator passed no successor alias");
 }
 
 #[test]

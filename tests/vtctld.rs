@@ -156,7 +156,7 @@ fn legacy_only_server_is_reached_through_auto_fallback() {
     let out = run(&mut command);
     out.assert_code(0);
 
-    let legacy = fake.received_for(LEGACY);
+    let legacy = fake.legacy_reparents();
     assert_eq!(legacy.len(), 1);
     assert_eq!(
         legacy[0].args,

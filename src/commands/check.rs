@@ -321,7 +321,7 @@ fn kind_of(error: &CallError) -> FailureKind {
         {
             FailureKind::NotAccepted
         }
-        CallError::Status(_) => FailureKind::VtctldRefused,
+        CallError::Status(_) | CallError::Unreadable(_) => FailureKind::VtctldRefused,
         CallError::Connect(_) | CallError::Timeout(_) => FailureKind::Unreachable,
     }
 }

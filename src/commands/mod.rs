@@ -116,11 +116,10 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
         ));
         return ExitStatus::Usage;
     };
-    // A dry run writes nothing, even when its command line is broken.
-    let dry_run = match dry_run_argument(args) {
-        Some(value) => Problems::default().boolean(DRY_RUN, Some(&value)),
-        None => Problems::default().boolean(DRY_RUN, from_env.dry_run.as_deref()),
-    };
+    // A dry run writes nothing, even when its command line is broken; only the command line
+    // asks for one.
+    let dry_run = dry_run_argument(args)
+        .is_some_and(|value| Problems::default().boolean(DRY_RUN, Some(&value)));
     if dry_run {
         crate::output::err(&format!(
             "error: usage: {}",

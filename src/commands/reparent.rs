@@ -20,18 +20,28 @@ use crate::record::{Details, Outcome};
 use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 use crate::signals;
-use crate::successor::{self, Question, Resolution, Scope, ShardBasis};
-use crate::tablet::{Promotable, Shard};
+use crate::successor::{self, Question, Resolution, Scope};
+use crate::tablet::{self, Promotable, Shard};
 use crate::vtctld::client::{legacy_args, millis};
 use crate::vtctld::retry::plural;
-use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
+use crate::vtctld::{self, ApiKind, CallError, Client, Reparented, Rpc, Session};
 
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
 #[cfg(debug_assertions)]
 const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
 
+/// Read by no one: a dry run left in a unit file would turn every failover into a no-op.
+const DRY_RUN_VARIABLE: &str = "ORC_VITESS_HOOK_DRY_RUN";
+
 const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
+
+/// What the operator allowed on the command line beyond the safety rules.
+#[derive(Debug, Clone, Copy)]
+struct Overrides {
+    allow_unverified_alias: bool,
+    allow_placeholders: bool,
+}
 
 /// A reparent that validation cleared to go to vtctld.
 #[derive(Debug)]
@@ -40,6 +50,7 @@ struct Job {
     client: Client,
     question: Question,
     details: Details,
+    allow_unverified_alias: bool,
 }
 
 #[derive(Debug)]
@@ -57,11 +68,14 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         connection,
         safety,
         verify_alias,
+        allow_unverified_alias,
+        allow_placeholders,
         dry_run,
         verbose,
     } = args;
     let mut problems = Problems::default();
     let dry_run = problems.boolean(DRY_RUN, dry_run.as_deref());
+    let dry_run_in_environment = std::env::var_os(DRY_RUN_VARIABLE).is_some();
     let (mut recorder, budget) = super::start_recording(
         &log,
         output,
@@ -72,6 +86,14 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     );
     if dry_run {
         recorder = recorder.without_panic_record();
+    }
+    if dry_run_in_environment {
+        let warning = format!(
+            "{DRY_RUN_VARIABLE} is ignored: a dry run comes from the command line only \
+             (--dry-run), so this run is real"
+        );
+        crate::output::err(&format!("warning: {warning}"));
+        recorder.note(warning);
     }
     #[cfg(debug_assertions)]
     if std::env::var_os(TEST_PANIC_VARIABLE).is_some() {
@@ -86,12 +108,17 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     let promotable = Promotable::from_settings(&safety.allow_types, &mut problems);
     let connection = ConnectionSettings::from_args(&connection);
     let event_problems = recorder.problems().to_vec();
+    let overrides = Overrides {
+        allow_unverified_alias,
+        allow_placeholders,
+    };
     let plan = make_plan(
         &recorder,
         event_problems,
         problems,
         connection,
         promotable,
+        overrides,
         verbose,
     );
     if dry_run {
@@ -127,6 +154,7 @@ fn make_plan(
     problems: Problems,
     connection: anyhow::Result<ConnectionSettings>,
     promotable: Promotable,
+    overrides: Overrides,
     verbose: bool,
 ) -> Plan {
     let none = Details::default;
@@ -152,6 +180,18 @@ fn make_plan(
         return conclude_failure(FailureKind::Config, message, none());
     };
     let event = recorder.event();
+    let unfilled = recorder.unfilled();
+    if !unfilled.is_empty() {
+        let listed = unfilled.join(", ");
+        if !overrides.allow_placeholders {
+            let message = format!(
+                "refusing to reparent: {listed}: a literal placeholder, so Orchestrator did not \
+                 run this line (it fills every identifying placeholder of a recovery hook); \
+                 --allow-placeholders runs it anyway"
+            );
+            return conclude_failure(FailureKind::InvalidInput, message, none());
+        }
+    }
     match plan::decide(event) {
         Decision::Skip(reason) => {
             let details = Details {
@@ -203,6 +243,7 @@ fn make_plan(
         client,
         question,
         details,
+        allow_unverified_alias: overrides.allow_unverified_alias,
     }))
 }
 
@@ -226,6 +267,7 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
         client,
         question,
         mut details,
+        allow_unverified_alias,
     } = job;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -245,7 +287,14 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
     let ended = runtime.block_on(async {
         let work = tokio::time::timeout_at(
             tokio::time::Instant::from_std(budget.guard()),
-            reparent(&mut session, &question, &mut details, &mut notes, recorder),
+            reparent(
+                &mut session,
+                &question,
+                &mut details,
+                &mut notes,
+                recorder,
+                allow_unverified_alias,
+            ),
         );
         tokio::select! {
             biased;
@@ -298,8 +347,9 @@ async fn reparent(
     details: &mut Details,
     notes: &mut Vec<String>,
     recorder: &mut Recorder,
+    allow_unverified: bool,
 ) -> Result<Reparented, Failure> {
-    let alias = choose(session, question, details, notes).await?;
+    let alias = choose(session, question, details, notes, allow_unverified).await?;
     // From here on vtctld is told: a bug must not lose which tablet that was.
     details.set_attempts(session.attempts("IN_FLIGHT"));
     recorder.progress(details);
@@ -321,25 +371,22 @@ async fn reparent(
         .await
 }
 
-/// Lists tablets (one shard's first when a cluster alias names it) and resolves the successor.
+/// Lists tablets (one shard's first when a cluster alias names it) and resolves the successor;
+/// a choice that rests on the whole fleet is confirmed by a strict listing of every cell.
 async fn choose(
     session: &mut Session,
     question: &Question,
     details: &mut Details,
     notes: &mut Vec<String>,
+    allow_unverified: bool,
 ) -> Result<TabletAlias, Failure> {
     let mut resolution = None;
     if let Some(shard) = &question.cluster_shard {
         match list(session, Some(shard), false).await {
-            Ok(Some(tablets)) => {
-                match successor::resolve(&tablets, Scope::Shard(shard), question) {
-                    Resolution::NeedFleet(why) => {
-                        notes.push(format!("{why}; asked for every tablet"))
-                    }
-                    settled => resolution = Some(settled),
-                }
-            }
-            Ok(None) => return unverified(question, details, notes),
+            Ok(tablets) => match successor::resolve(&tablets, Scope::Shard(shard), question) {
+                Resolution::NeedFleet(why) => notes.push(format!("{why}; asked for every tablet")),
+                settled => resolution = Some(settled),
+            },
             // vtctld knows no such shard: the alias is not a Vitess shard name after all.
             Err(failure) if failure.kind == FailureKind::VtctldRefused => notes.push(format!(
                 "the cluster alias names {shard}, which vtctld could not list ({}); asked for \
@@ -349,39 +396,78 @@ async fn choose(
             Err(failure) => return Err(failure),
         }
     }
+    let mut listed = Vec::new();
     let resolution = match resolution {
         Some(settled) => settled,
-        None => match list(session, None, false).await? {
-            Some(tablets) => successor::resolve(&tablets, Scope::Fleet, question),
-            None => return unverified(question, details, notes),
+        None => match list(session, None, false).await {
+            Ok(tablets) => {
+                let resolution = successor::resolve(&tablets, Scope::Fleet, question);
+                listed = tablets;
+                resolution
+            }
+            // An old vtctld whose legacy API cannot list tablets either.
+            Err(failure)
+                if failure.kind == FailureKind::VtctldRefused
+                    && session.only_legacy(Rpc::ListTablets) =>
+            {
+                let why = format!(
+                    "vtctld serves only the legacy API and could not list tablets ({})",
+                    failure.message
+                );
+                return unverified(
+                    question,
+                    None,
+                    &listed,
+                    &why,
+                    allow_unverified,
+                    details,
+                    notes,
+                );
+            }
+            Err(failure) => return Err(failure),
         },
     };
     let resolution = match resolution {
-        // Uniqueness in a list is proof only when the list is whole: vtctld leaves out cells it
-        // cannot read unless asked to be strict.
-        Resolution::Chosen(chosen) if chosen.basis == ShardBasis::Unknown => {
+        Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
+            let why = chosen.confirm.clone().unwrap_or_default();
+            if session.only_legacy(Rpc::ListTablets) {
+                let why = format!(
+                    "{why}, and the legacy API has no strict listing of every cell to prove it"
+                );
+                return unverified(
+                    question,
+                    Some(&chosen.alias),
+                    &listed,
+                    &why,
+                    allow_unverified,
+                    details,
+                    notes,
+                );
+            }
             match list(session, None, true).await {
-                Ok(Some(tablets)) => match successor::resolve(&tablets, Scope::Fleet, question) {
+                Ok(tablets) => match successor::resolve(&tablets, Scope::WholeFleet, question) {
                     Resolution::Chosen(strict) if strict.alias == chosen.alias => {
                         Resolution::Chosen(strict)
                     }
+                    Resolution::Chosen(strict) => {
+                        return Err(Failure::new(
+                            FailureKind::SuccessorRefused,
+                            format!(
+                                "refusing to reparent: vtctld's listings disagree: the first \
+                                 chose {}, the strict listing of every cell {}",
+                                chosen.tablet, strict.tablet
+                            ),
+                        ));
+                    }
                     other => other,
                 },
-                Ok(None) => {
-                    return Err(Failure::new(
-                        FailureKind::SuccessorRefused,
-                        "refusing to reparent: the failed shard is unknown, so the successor must \
-                         be unique in the whole fleet, and no vtctld could list every cell",
-                    ));
-                }
                 // vtctld answered that it cannot list every cell (a topology it cannot read).
                 Err(failure) if failure.kind == FailureKind::VtctldRefused => {
                     return Err(Failure::new(
                         FailureKind::SuccessorRefused,
                         format!(
-                            "refusing to reparent: the failed shard is unknown, so the successor \
-                             must be unique in the whole fleet, and vtctld could not list every \
-                             cell (strict GetTablets: {})",
+                            "refusing to reparent: {why}, and vtctld could not list every cell \
+                             (strict GetTablets: {})",
                             failure.message
                         ),
                     ));
@@ -419,54 +505,76 @@ async fn choose(
     }
 }
 
-/// GetTablets, filtered to `shard` when given; `None` when no vtctld serves the typed API.
+/// Tablets through GetTablets (filtered to `shard` when given), or through the legacy API's
+/// listings where a server has only that API or `--api vtctl` asks for it. The legacy listings
+/// are never strict: `strict` on a legacy-only path is refused before any call (see
+/// `Session::only_legacy`).
 async fn list(
     session: &mut Session,
     shard: Option<&Shard>,
     strict: bool,
-) -> Result<Option<Vec<Tablet>>, Failure> {
+) -> Result<Vec<Tablet>, Failure> {
     let request = GetTabletsRequest {
         keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
         shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
         strict,
         ..GetTabletsRequest::default()
     };
-    let listed = session
-        .call(Rpc::GetTablets, async |client, index, _api, budget| {
-            client.get_tablets(index, request.clone(), budget).await
-        })
-        .await;
-    match listed {
-        Ok(tablets) => Ok(Some(tablets)),
-        Err(_) if session.typed_api_missing() => Ok(None),
-        Err(failure) => Err(failure),
-    }
+    session
+        .call(
+            Rpc::ListTablets,
+            async |client, index, api, budget| match api {
+                ApiKind::Vtctld => client.get_tablets(index, request.clone(), budget).await,
+                ApiKind::Vtctl if strict => Err(CallError::Unreadable(
+                    "the legacy API has no strict listing of every cell".into(),
+                )),
+                ApiKind::Vtctl => client.list_tablets_legacy(index, shard, budget).await,
+            },
+        )
+        .await
 }
 
-/// A vtctld older than the typed API has no GetTablets. Such Vitess still fills
-/// `_vt.local_metadata`, so Orchestrator's alias and promotion rules stand; without an alias
-/// there is nothing to go on.
+/// Where vtctld cannot prove the successor, only the operator's explicit
+/// `--allow-unverified-alias` lets a tablet go unproven: `found` (the choice of a listing that
+/// may lack a cell) or else Orchestrator's alias. Never the failed primary's own tablet, as far
+/// as any listing of this run shows it.
 fn unverified(
     question: &Question,
+    found: Option<&TabletAlias>,
+    listed: &[Tablet],
+    why: &str,
+    allow_unverified: bool,
     details: &mut Details,
     notes: &mut Vec<String>,
 ) -> Result<TabletAlias, Failure> {
-    match &question.alias {
-        Some(alias) => {
-            details.verification = Some("unverified");
-            notes.push(format!(
-                "vtctld serves only the legacy API (no GetTablets): Orchestrator's alias {alias} \
-                 could not be verified"
-            ));
-            Ok(alias.clone())
-        }
-        None => Err(Failure::new(
-            FailureKind::SuccessorRefused,
-            "refusing to reparent: vtctld serves only the legacy API, which has no GetTablets, \
-             and Orchestrator passed no successor alias, so the successor's tablet cannot be \
-             found",
-        )),
+    let refused = |message: String| Err(Failure::new(FailureKind::SuccessorRefused, message));
+    if !allow_unverified {
+        return refused(format!(
+            "refusing to reparent: {why}; the successor cannot be verified, and only \
+             --allow-unverified-alias sends a tablet alias unverified"
+        ));
     }
+    let Some(alias) = found.or(question.alias.as_ref()) else {
+        return refused(format!(
+            "refusing to reparent: {why}, and Orchestrator passed no successor alias, so the \
+             successor's tablet cannot be found"
+        ));
+    };
+    if let Some(failed) = &question.failed
+        && listed.iter().any(|t| {
+            tablet::endpoint_match(t, failed).is_some()
+                && tablet::alias_of(t).as_ref() == Some(alias)
+        })
+    {
+        return refused(format!(
+            "refusing to reparent: {alias} is the failed primary {failed}'s own tablet"
+        ));
+    }
+    details.verification = Some("unverified");
+    notes.push(format!(
+        "{why}: {alias} is sent unverified, as --allow-unverified-alias asks"
+    ));
+    Ok(alias.clone())
 }
 
 fn push_result(details: &mut Details, result: &Reparented) {
@@ -502,14 +610,14 @@ fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: D
         None => String::new(),
     };
     let attempts = session.count_attempts(Rpc::TabletExternallyReparented);
-    let look_ups = session.count_attempts(Rpc::GetTablets);
+    let look_ups = session.count_attempts(Rpc::ListTablets);
     let look_ups = if look_ups > 0 {
         format!(" (+{look_ups} look-up call{})", plural(look_ups))
     } else {
         String::new()
     };
     let unverified = if details.verification == Some("unverified") {
-        " (Orchestrator's alias, unverified: vtctld has only the legacy API)"
+        " (unverified, as --allow-unverified-alias asks)"
     } else {
         ""
     };

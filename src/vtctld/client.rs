@@ -8,6 +8,7 @@ use tonic::metadata::AsciiMetadataValue;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::{Code, Request, Status};
 
+use super::legacy_listing;
 use crate::alias::TabletAlias;
 use crate::connection::{ConnectionSettings, ServerAddr, TlsSettings};
 use crate::proto::topodata::Tablet;
@@ -17,6 +18,7 @@ use crate::proto::vtctldata::{
 };
 use crate::proto::vtctlservice::vtctl_client::VtctlClient;
 use crate::proto::vtctlservice::vtctld_client::VtctldClient;
+use crate::tablet::Shard;
 
 /// GetTablets lists every tablet of the fleet; large fleets exceed tonic's 4 MiB default.
 const MAX_TABLETS_RESPONSE: usize = 64 * 1024 * 1024;
@@ -67,6 +69,9 @@ pub enum CallError {
     /// The attempt's time ran out.
     Timeout(Duration),
     Status(Status),
+    /// The server answered something that is not what the call returns (a legacy listing with
+    /// a line that is no tablet).
+    Unreadable(String),
 }
 
 impl CallError {
@@ -77,6 +82,7 @@ impl CallError {
             Self::Tls(_) => "TLS_ERROR".into(),
             Self::Timeout(_) => "TIMEOUT".into(),
             Self::Status(status) => code_name(status.code()).into(),
+            Self::Unreadable(_) => "UNREADABLE_ANSWER".into(),
         }
     }
 
@@ -88,6 +94,7 @@ impl CallError {
             Self::Status(s) => {
                 format!("{server} answered {}: {}", code_name(s.code()), s.message())
             }
+            Self::Unreadable(e) => format!("{server} answered something unreadable: {e}"),
         }
     }
 
@@ -321,6 +328,46 @@ impl Client {
             lines.extend(response.event.map(|e| e.value.trim_end().to_owned()));
         }
         Ok(lines)
+    }
+
+    /// Legacy `Vtctl/ExecuteVtctlCommand ["ListShardTablets", "keyspace/shard"]`, or
+    /// `["ListAllTablets"]` for every cell, read back into tablet records.
+    pub async fn list_tablets_legacy(
+        &mut self,
+        index: usize,
+        shard: Option<&Shard>,
+        budget: Duration,
+    ) -> Result<Vec<Tablet>, CallError> {
+        let (channel, budget) = self.connected(index, budget).await?;
+        let args = match shard {
+            Some(shard) => vec!["ListShardTablets".to_owned(), shard.to_string()],
+            None => vec!["ListAllTablets".to_owned()],
+        };
+        let message = ExecuteVtctlCommandRequest {
+            args,
+            action_timeout: i64::try_from(budget.as_nanos()).unwrap_or(i64::MAX),
+        };
+        let mut stream = VtctlClient::new(channel)
+            .max_decoding_message_size(MAX_TABLETS_RESPONSE)
+            .execute_vtctl_command(self.request(message, budget))
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        let mut lines = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(response) = stream.message().await.map_err(status_error)? {
+            if let Some(event) = response.event {
+                bytes = bytes.saturating_add(event.value.len());
+                if bytes > MAX_TABLETS_RESPONSE {
+                    return Err(CallError::Unreadable(format!(
+                        "a tablet listing over {} MiB",
+                        MAX_TABLETS_RESPONSE >> 20
+                    )));
+                }
+                lines.push(event.value);
+            }
+        }
+        legacy_listing::parse(&lines).map_err(|e| CallError::Unreadable(e.to_string()))
     }
 
     /// Typed `Vtctld/GetTablet`.

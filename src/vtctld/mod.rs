@@ -2,6 +2,7 @@
 //! the servers within one deadline.
 
 pub mod client;
+pub mod legacy_listing;
 pub mod retry;
 
 pub use client::{ApiKind, CallError, Client, Reparented};

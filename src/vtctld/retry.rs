@@ -26,21 +26,32 @@ const BACKOFF_MAX: Duration = Duration::from_millis(400);
 /// The calls the tool makes, by name; the request itself lives in the caller's closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rpc {
+    /// The typed GetTablets only.
     GetTablets,
+    /// A tablet listing: the typed GetTablets, or the legacy API's ListShardTablets /
+    /// ListAllTablets where a server has no typed API or `--api vtctl` asks for the legacy one.
+    ListTablets,
     TabletExternallyReparented,
 }
 
 impl Rpc {
     pub fn name(self) -> &'static str {
         match self {
-            Self::GetTablets => "GetTablets",
+            Self::GetTablets | Self::ListTablets => "GetTablets",
             Self::TabletExternallyReparented => "TabletExternallyReparented",
         }
     }
 
-    /// Only the reparent exists in the legacy API.
+    /// The name an attempt through `api` is recorded under.
+    pub fn name_for(self, api: ApiKind) -> &'static str {
+        match (self, api) {
+            (Self::ListTablets, ApiKind::Vtctl) => "ListTablets",
+            _ => self.name(),
+        }
+    }
+
     fn has_legacy_form(self) -> bool {
-        self == Self::TabletExternallyReparented
+        matches!(self, Self::ListTablets | Self::TabletExternallyReparented)
     }
 }
 
@@ -70,6 +81,10 @@ const HOPELESS_MESSAGES: &[&str] = &[
     "no such tablet",
     "invalid tablet alias",
     "must not be nil",
+    // vtctl's answers to a command line it cannot run (an old vtctld without a listing
+    // command, or one that wants other arguments): plain Go errors, never fixed by a retry.
+    "unknown command",
+    "argument is required",
 ];
 
 /// Whether an UNIMPLEMENTED answer says the service or method does not exist, as grpc-go (which
@@ -83,6 +98,7 @@ pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
     let status = match error {
         CallError::Connect(_) | CallError::Timeout(_) => return Verdict::Retry,
         CallError::Tls(_) => return Verdict::RefusedUs,
+        CallError::Unreadable(_) => return Verdict::Stop(FailureKind::VtctldRefused),
         CallError::Status(status) => status,
     };
     match status.code() {
@@ -125,7 +141,8 @@ pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
 /// An attempt under way, so a signal can still record it.
 #[derive(Debug, Clone)]
 struct InFlight {
-    rpc: Rpc,
+    /// The RPC's name as the attempt is recorded.
+    name: &'static str,
     server: String,
     api: ApiKind,
     started: Instant,
@@ -179,7 +196,7 @@ impl Session {
         let mut all = self.attempts.clone();
         if let Some(flight) = &self.in_flight {
             all.push(AttemptRecord {
-                rpc: flight.rpc.name(),
+                rpc: flight.name,
                 server: flight.server.clone(),
                 api: flight.api.as_str(),
                 status: in_flight_status.into(),
@@ -190,7 +207,19 @@ impl Session {
     }
 
     pub fn count_attempts(&self, rpc: Rpc) -> usize {
-        self.attempts.iter().filter(|a| a.rpc == rpc.name()).count()
+        let legacy = rpc.name_for(ApiKind::Vtctl);
+        self.attempts
+            .iter()
+            .filter(|a| a.rpc == rpc.name() || a.rpc == legacy)
+            .count()
+    }
+
+    /// Whether `rpc` would go through the legacy API on every server still usable: the answer
+    /// of such a listing cannot be strict.
+    pub fn only_legacy(&self, rpc: Rpc) -> bool {
+        (0..self.states.len())
+            .filter(|i| self.usable(*i, rpc))
+            .all(|i| self.api_for(i, rpc) == ApiKind::Vtctl)
     }
 
     /// Whether every server answered that it has no typed API (a Vitess from before it); one
@@ -246,7 +275,7 @@ impl Session {
             let server = self.client.server(index).clone();
             let started = Instant::now();
             self.in_flight = Some(InFlight {
-                rpc,
+                name: rpc.name_for(api),
                 server: server.to_string(),
                 api,
                 started,
@@ -261,10 +290,11 @@ impl Session {
                 Ok(_) | Err(CallError::Status(_)) => true,
                 // A call that timed out reached the server only if a connection stands.
                 Err(CallError::Timeout(_)) => self.client.is_connected(index),
+                Err(CallError::Unreadable(_)) => true,
                 Err(CallError::Connect(_) | CallError::Tls(_)) => false,
             };
             self.attempts.push(AttemptRecord {
-                rpc: rpc.name(),
+                rpc: rpc.name_for(api),
                 server: server.to_string(),
                 api: api.as_str(),
                 status: result

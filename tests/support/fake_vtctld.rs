@@ -60,6 +60,9 @@ pub struct Behaviour {
     pub primary_terms: HashMap<(String, u32), u64>,
     /// How long every call takes before it is answered (the benchmark's loaded vtctld).
     pub delay: Duration,
+    /// Answer the legacy listings (ListShardTablets, ListAllTablets) as vtctl prints them; an
+    /// old vtctld without them answers "unknown command".
+    pub legacy_listing: bool,
     /// Every Nth reparent call (either API) answers UNAVAILABLE; 0 never does.
     pub unavailable_every: u32,
     /// Reparent calls received so far, for `unavailable_every`.
@@ -101,6 +104,7 @@ impl Default for Behaviour {
             shard_primaries: HashMap::new(),
             primary_terms: HashMap::new(),
             delay: Duration::ZERO,
+            legacy_listing: true,
             unavailable_every: 0,
             reparent_calls: 0,
         }
@@ -247,13 +251,32 @@ impl FakeVtctld {
 
     /// The tablets typed TabletExternallyReparented calls named, in order, as `cell-uid` with
     /// the uid padded the way Vitess prints it.
+    /// The aliases of every reparent request, through either API, in order.
     pub fn reparented(&self) -> Vec<String> {
-        self.received_for("/vtctlservice.Vtctld/TabletExternallyReparented")
+        self.received()
             .iter()
-            .filter_map(|r| {
-                r.tablet
+            .filter_map(|r| match r.method {
+                "/vtctlservice.Vtctld/TabletExternallyReparented" => r
+                    .tablet
                     .as_ref()
-                    .map(|(cell, uid)| format!("{cell}-{uid:010}"))
+                    .map(|(cell, uid)| format!("{cell}-{uid:010}")),
+                _ => r
+                    .args
+                    .first()
+                    .filter(|command| *command == "TabletExternallyReparented")
+                    .and_then(|_| r.args.get(1).cloned()),
+            })
+            .collect()
+    }
+
+    /// Legacy requests that were reparents (not listings).
+    pub fn legacy_reparents(&self) -> Vec<Received> {
+        self.received_for("/vtctlservice.Vtctl/ExecuteVtctlCommand")
+            .into_iter()
+            .filter(|r| {
+                r.args
+                    .first()
+                    .is_some_and(|c| c == "TabletExternallyReparented")
             })
             .collect()
     }
@@ -617,6 +640,38 @@ impl Vtctl for Service {
             });
             return Ok(Response::new(Box::pin(tokio_stream::iter(vec![line]))));
         }
+        if let Some(command @ ("ListShardTablets" | "ListAllTablets")) =
+            legacy.args.first().map(String::as_str)
+        {
+            if !behaviour.legacy_listing {
+                return Err(Status::unknown(format!("unknown command: {command}")));
+            }
+            let shard = legacy.args.get(1).and_then(|s| s.split_once('/'));
+            if let (Some(last), Some((keyspace, shard))) = (lock(&self.received).last_mut(), shard)
+            {
+                last.filter = (keyspace.to_owned(), shard.to_owned());
+            }
+            if let Some(code) = lock(&self.behaviour).tablets_script.pop_front()
+                && code != Code::Ok
+            {
+                return Err(Status::new(code, format!("scripted {code:?}")));
+            }
+            let lines = legacy_lines(&lock(&self.behaviour), shard)
+                .into_iter()
+                .map(|value| {
+                    Ok(ExecuteVtctlCommandResponse {
+                        event: Some(Event {
+                            time: None,
+                            level: Level::Console as i32,
+                            file: String::new(),
+                            line: 0,
+                            value,
+                        }),
+                    })
+                })
+                .collect::<Vec<_>>();
+            return Ok(Response::new(Box::pin(tokio_stream::iter(lines))));
+        }
         self.scripted()?;
         let [command, target] = legacy.args.as_slice() else {
             return Err(Status::invalid_argument(format!(
@@ -666,6 +721,51 @@ impl Vtctl for Service {
         }
         Ok(Response::new(Box::pin(tokio_stream::iter(events))))
     }
+}
+
+/// The tablets as vtctl's ListShardTablets / ListAllTablets print them: alias, keyspace, shard,
+/// type in lower case, tablet address, MySQL address, tags, primary term start (RFC 3339, or
+/// `<null>`). Primary terms count seconds from 2026-01-01 (a PRIMARY from the start has term 0).
+fn legacy_lines(behaviour: &Behaviour, shard: Option<(&str, &str)>) -> Vec<String> {
+    const TERM_ORIGIN: i64 = 1_767_225_600;
+    behaviour
+        .tablets
+        .iter()
+        .filter(|t| shard.is_none_or(|(k, s)| t.keyspace == k && t.shard == s))
+        .map(|t| {
+            let alias = t
+                .alias
+                .as_ref()
+                .map_or_else(String::new, |a| format!("{}-{:010}", a.cell, a.uid));
+            let kind = TabletType::try_from(t.r#type)
+                .map_or("unknown", |k| k.as_str_name())
+                .to_ascii_lowercase();
+            let host = if t.mysql_hostname.contains(':') {
+                format!("[{}]", t.mysql_hostname)
+            } else {
+                t.mysql_hostname.clone()
+            };
+            let term = if t.r#type == TabletType::Primary as i32 {
+                let started = t
+                    .alias
+                    .as_ref()
+                    .and_then(|a| behaviour.primary_terms.get(&(a.cell.clone(), a.uid)))
+                    .copied()
+                    .unwrap_or(0);
+                let at = TERM_ORIGIN + i64::try_from(started).unwrap_or(0);
+                chrono::DateTime::from_timestamp(at, 0).map_or_else(
+                    || "<null>".to_owned(),
+                    |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                )
+            } else {
+                "<null>".to_owned()
+            };
+            format!(
+                "{alias} {} {} {kind} {}:15100 {host}:{} [] {term}\n",
+                t.keyspace, t.shard, t.hostname, t.mysql_port
+            )
+        })
+        .collect()
 }
 
 pub fn alias(cell: &str, uid: u32) -> TabletAlias {
