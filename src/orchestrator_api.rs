@@ -580,7 +580,59 @@ fn without_password(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::without_password;
+    use super::*;
+
+    /// Reads `body` as `list` reads an answer.
+    fn listed(body: &[u8], limit: u64) -> (Result<Vec<Instance>, String>, Option<String>) {
+        let mut guarded = Guarded::new(body, limit);
+        let keep = RefCell::new(|_: &Instance| true);
+        let parsed = {
+            let mut de = serde_json::Deserializer::from_reader(BufReader::new(&mut guarded));
+            Listing {
+                keep: &keep,
+                element: PhantomData,
+            }
+            .deserialize(&mut de)
+            .map_err(|e| e.to_string())
+            .and_then(|v| v)
+        };
+        (parsed, guarded.stopped)
+    }
+
+    #[test]
+    fn listings_keep_the_fields_used_and_refuse_what_is_too_big() {
+        let body = br#"[{"Key":{"Hostname":"db1","Port":3306},"ClusterName":"db1:3306","Problems":["a \" b"],"IsLastCheckValid":false,"SecondsSinceLastSeen":{"Int64":700,"Valid":true}}]"#;
+        let (parsed, stopped) = listed(body, 1 << 20);
+        assert_eq!(stopped, None);
+        let instances = parsed.unwrap();
+        assert_eq!(
+            instances[0].key.as_ref().and_then(InstanceKey::endpoint),
+            Some(("db1".to_owned(), 3306))
+        );
+        assert_eq!(instances[0].is_last_check_valid, Some(false));
+        assert_eq!(
+            instances[0].seconds_since_last_seen.map(|s| s.int64),
+            Some(700)
+        );
+
+        let (parsed, stopped) = listed(body, 20);
+        assert!(parsed.is_err());
+        assert_eq!(
+            stopped.as_deref(),
+            Some("an answer larger than 20 bytes, the most allowed")
+        );
+
+        let long = format!(r#"[{{"ClusterName":"{}"}}]"#, "x".repeat(MAX_STRING + 1));
+        let (parsed, stopped) = listed(long.as_bytes(), 1 << 30);
+        assert!(parsed.is_err());
+        assert_eq!(
+            stopped.as_deref(),
+            Some("a string longer than 1048576 bytes in the answer")
+        );
+
+        let refused = br#"{"Code":"ERROR","Message":"no backend","Details":null}"#;
+        assert_eq!(listed(refused, 1 << 20).0.unwrap_err(), "no backend");
+    }
 
     #[test]
     fn no_password_survives_in_a_message() {

@@ -431,6 +431,12 @@ fn forget_missing_forgets_nothing_while_a_tablet_has_no_mysql_endpoint() {
     let out = run(discover(&fake, &orc.url).arg("--forget-missing"));
     out.assert_code(70);
     assert!(out.stderr.contains("forgetting skipped"), "{out:?}");
+    assert!(
+        out.stdout.contains(
+            r#"skipped zone1-0000000104 (REPLICA, commerce/0): MySQL host "db9.example.com" port 0: no MySQL endpoint"#
+        ),
+        "{out:?}"
+    );
     assert!(orc.state().forgotten.is_empty(), "{out:?}");
 }
 
@@ -830,6 +836,18 @@ fn a_huge_listing_is_refused_in_little_memory() {
     );
     eprintln!("peak RSS of discover reading a 300 MB answer: {peak_kib} KiB");
     assert!(peak_kib < 64 * 1024, "peak RSS {peak_kib} KiB");
+
+    // Announced, it is refused before a byte of it is read.
+    orc.state().huge_announced = true;
+    let out = run(discover(&fake, &orc.url).arg("--forget-missing"));
+    out.assert_code(70);
+    assert!(
+        out.stderr.contains(
+            "all-instances: not Orchestrator's JSON: an answer of 300000000 bytes, more than the \
+             268435456 bytes allowed; nothing read"
+        ),
+        "{out:?}"
+    );
 }
 
 /// Waits for the child and returns its exit status and its own peak RSS in KiB, as the kernel

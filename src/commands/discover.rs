@@ -439,21 +439,21 @@ impl Discover {
         for t in tablets {
             let shard = Shard::of(t).to_string();
             plan.shards.entry(shard.clone()).or_insert(None);
-            let (raw_host, port) = tablet::mysql_endpoint(t);
-            let port = u16::try_from(port).ok().filter(|p| *p != 0);
-            let (Some(port), false) = (port, raw_host.is_empty()) else {
-                plan.skipped
-                    .push(format!("{} (no MySQL endpoint)", tablet::describe(t)));
-                continue;
+            let (raw_host, raw_port) = tablet::mysql_endpoint(t);
+            let port = u16::try_from(raw_port).ok().filter(|p| *p != 0);
+            let usable = match port {
+                None => Err("no MySQL endpoint"),
+                Some(_) if raw_host.is_empty() => Err("no MySQL endpoint"),
+                Some(port) => tablet::registrable_host(raw_host).map(|host| (host, port)),
             };
-            let host = match tablet::registrable_host(raw_host) {
-                Ok(host) => host,
+            let (host, port) = match usable {
+                Ok(endpoint) => endpoint,
                 Err(why) => {
                     // The host as a quoted literal: it may hold spaces or control characters.
                     let alias = tablet::alias_of(t)
                         .map_or_else(|| "<no alias>".to_owned(), |a| a.to_string());
                     plan.skipped.push(format!(
-                        "{alias} ({}, {shard}): MySQL host {raw_host:?} port {port}: {why}",
+                        "{alias} ({}, {shard}): MySQL host {raw_host:?} port {raw_port}: {why}",
                         tablet::type_name(t.r#type)
                     ));
                     continue;

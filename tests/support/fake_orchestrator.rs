@@ -34,8 +34,10 @@ pub struct OrchestratorState {
     /// Answer nothing to calls whose first path part is one of these (`discover`,
     /// `set-cluster-alias`, `clusters-info`, …): a phase that hangs.
     pub hang_on: Vec<String>,
-    /// Answer `all-instances` with a list of this many bytes, streamed without a length.
+    /// Answer `all-instances` with a list of this many bytes, streamed without a length...
     pub huge: Option<u64>,
+    /// ...or with its `Content-Length` announced.
+    pub huge_announced: bool,
     /// `host:port`s Orchestrator's checks have not reached, with the seconds since it last
     /// did (`IsLastCheckValid` false); `None`: never reached. Every other instance was just
     /// reached.
@@ -138,8 +140,9 @@ fn serve(stream: TcpStream, state: &Mutex<OrchestratorState>) {
             return;
         }
         if let (Some(size), "all-instances") = (state.huge, first) {
+            let announced = state.huge_announced;
             drop(state);
-            serve_huge(stream, size);
+            serve_huge(stream, size, announced);
             return;
         }
         answer(&mut state, &target, authorization.as_deref())
@@ -152,14 +155,20 @@ fn serve(stream: TcpStream, state: &Mutex<OrchestratorState>) {
     );
 }
 
-/// `size` bytes of a JSON list of instances as Orchestrator writes them (some 2 kB each, most
-/// of it fields the tool skips), written as they are made, without a length.
-fn serve_huge(mut stream: TcpStream, size: u64) {
+/// About `size` bytes of a JSON list of instances as Orchestrator writes them (some 2 kB each,
+/// most of it fields the tool skips), written as they are made; `announced`: with `size` as its
+/// `Content-Length` (the client is to refuse it unread).
+fn serve_huge(mut stream: TcpStream, size: u64, announced: bool) {
     let filler = "x".repeat(1500);
     let mut written = 0u64;
+    let length = if announced {
+        format!("Content-Length: {size}\r\n")
+    } else {
+        String::new()
+    };
     let _ = write!(
         stream,
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n["
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}Connection: close\r\n\r\n["
     );
     let mut n = 0u64;
     while written < size {
