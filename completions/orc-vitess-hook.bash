@@ -175,7 +175,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__vitess__hook__subcmd__discover)
-            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --orc-api-url --orc-api-user --orc-api-password-file --orc-api-tls-ca --orc-timeout --keyspace --shard --cell --promotion-rule --concurrency --interval --candidate-expiry --forget-missing --dry-run --output --help --version"
+            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --orc-api-url --orc-api-user --orc-api-password-file --orc-api-tls-ca --orc-timeout --keyspace --shard --cell --promotion-rule --concurrency --interval --candidate-expiry --forget-missing --forget-after --forget-max-shrink --dry-run --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +266,14 @@ _orc__vitess__hook() {
                     return 0
                     ;;
                 --candidate-expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forget-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forget-max-shrink)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

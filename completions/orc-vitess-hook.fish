@@ -222,9 +222,11 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l concurrency -d 'Calls to Orchestrator at once, 1 to 256' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l interval -d 'Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l candidate-expiry -d 'Orchestrator\'s CandidateInstanceExpireMinutes, as a duration: a longer interval lets promotion rules expire, and is warned about' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l forget-after -d 'With --forget-missing: forget only an instance Orchestrator\'s own checks have not reached for at least DURATION (its IsLastCheckValid and SecondsSinceLastSeen)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l forget-max-shrink -d 'With --forget-missing and --interval: forget nothing in a pass whose tablet list shrank by more than PERCENT since the previous pass' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l forget-missing -d 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet (never a cluster\'s last instance; not with --cell; nothing after a failed step)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l forget-missing -d 'Forget instances of clusters carrying our keyspace.shard aliases that are no longer a tablet and that Orchestrator has not reached for --forget-after (never a cluster\'s last instance; not with --cell; nothing after a failed step)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l dry-run -d 'List what would be registered (instance, rule, alias); no call to Orchestrator'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -s V -l version -d 'Print version'

@@ -167,12 +167,16 @@ pub enum Command {
     /// Register vtctld's tablets with Orchestrator: instances, promotion rules, cluster aliases.
     #[command(
         long_about = "Give Orchestrator what Vitess no longer does (v16 removed the tablets' own \
-            registration and _vt.local_metadata): from vtctld's tablet list, for every tablet with a \
-            MySQL endpoint, discover/<host>/<port>, then register-candidate/<host>/<port>/<rule> \
-            (must_not for RDONLY, BATCH, SPARE, EXPERIMENTAL, BACKUP, RESTORE, DRAINED; neutral for \
-            PRIMARY and REPLICA; --promotion-rule TYPE=RULE overrides), then for each shard \
+            registration and _vt.local_metadata): from vtctld's strict tablet list (an unreadable \
+            cell is a failure naming it), for every MySQL endpoint, discover/<host>/<port>, then \
+            register-candidate/<host>/<port>/<rule> (must_not for RDONLY, BATCH, SPARE, \
+            EXPERIMENTAL, BACKUP, RESTORE, DRAINED; neutral for PRIMARY and REPLICA; \
+            --promotion-rule TYPE=RULE overrides; an endpoint of tablets of several types gets the \
+            most restrictive rule, with a warning), then for each shard \
             set-cluster-alias/<cluster>?alias=<keyspace>.<shard>, Vitess's own alias format, so \
-            {failureClusterAlias} names the shard again.\n\n\
+            {failureClusterAlias} names the shard again; a cluster holding tablets of several \
+            shards gets no alias (a failure). Tablets whose MySQL host is loopback, unspecified or \
+            no valid host name are reported and skipped.\n\n\
             One pass by default (exit 0 when everything registered); --interval repeats it \
             (varied by ±25 %), logging only changes, until SIGTERM or SIGINT.",
         after_help = concat!(
@@ -571,9 +575,30 @@ pub struct DiscoverArgs {
     pub candidate_expiry: OsString,
 
     /// Forget instances of clusters carrying our keyspace.shard aliases that are no longer a
-    /// tablet (never a cluster's last instance; not with --cell; nothing after a failed step).
+    /// tablet and that Orchestrator has not reached for --forget-after (never a cluster's last
+    /// instance; not with --cell; nothing after a failed step).
     #[arg(long)]
     pub forget_missing: bool,
+
+    /// With --forget-missing: forget only an instance Orchestrator's own checks have not
+    /// reached for at least DURATION (its IsLastCheckValid and SecondsSinceLastSeen).
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_FORGET_AFTER",
+        value_name = "DURATION",
+        default_value = "10m"
+    )]
+    pub forget_after: OsString,
+
+    /// With --forget-missing and --interval: forget nothing in a pass whose tablet list shrank
+    /// by more than PERCENT since the previous pass.
+    #[arg(
+        long,
+        env = "ORC_VITESS_HOOK_FORGET_MAX_SHRINK",
+        value_name = "PERCENT",
+        default_value = "10%"
+    )]
+    pub forget_max_shrink: OsString,
 
     /// List what would be registered (instance, rule, alias); no call to Orchestrator.
     #[arg(long)]
@@ -606,7 +631,7 @@ pub struct OrchestratorApiArgs {
         long,
         env = "ORC_VITESS_HOOK_ORC_TIMEOUT",
         value_name = "DURATION",
-        default_value = "30s"
+        default_value = "10s"
     )]
     pub orc_timeout: OsString,
 }

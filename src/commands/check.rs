@@ -243,14 +243,15 @@ fn check_servers(
 fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<Check> {
     let name = format!("orchestrator {}", api.root());
     let started = Instant::now();
-    let instances = match api.get(&["all-instances"], &[]) {
-        Ok(answer) => match orchestrator_api::instance_keys(&answer) {
-            Some(keys) => keys,
-            None => {
-                let message = "all-instances did not answer a list of instances".to_owned();
-                return vec![Check::fail(name, FailureKind::VtctldRefused, message)];
-            }
-        },
+    let instances = match api.list(&["all-instances"], |_: &orchestrator_api::Instance| true) {
+        Ok(answer) => answer
+            .iter()
+            .filter_map(|i| {
+                i.key
+                    .as_ref()
+                    .and_then(orchestrator_api::InstanceKey::endpoint)
+            })
+            .collect::<Vec<_>>(),
         Err(e) => {
             let kind = match &e {
                 ApiError::Unreachable(_) => FailureKind::Unreachable,

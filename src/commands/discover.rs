@@ -10,12 +10,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 
 use crate::cli::{DiscoverArgs, OutputFormat};
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
-use crate::orchestrator_api::{ApiError, OrchestratorApi};
+use crate::orchestrator_api::{self, ApiError, OrchestratorApi};
 use crate::output;
 use crate::proto::topodata::{Tablet, TabletType};
 use crate::proto::vtctldata::GetTabletsRequest;
@@ -29,24 +30,32 @@ const RULES: Setting = Setting::new("--promotion-rule", "ORC_VITESS_HOOK_PROMOTI
 const CONCURRENCY: Setting = Setting::new("--concurrency", "ORC_VITESS_HOOK_CONCURRENCY");
 const INTERVAL: Setting = Setting::new("--interval", "ORC_VITESS_HOOK_INTERVAL");
 const EXPIRY: Setting = Setting::new("--candidate-expiry", "(no variable)");
+const FORGET_AFTER: Setting = Setting::new("--forget-after", "ORC_VITESS_HOOK_FORGET_AFTER");
+const FORGET_MAX_SHRINK: Setting =
+    Setting::new("--forget-max-shrink", "ORC_VITESS_HOOK_FORGET_MAX_SHRINK");
 
-/// Orchestrator's promotion rules.
+/// Orchestrator's promotion rules, from the most to the least promotable: of two rules, the
+/// later one is the more restrictive.
 const RULE_NAMES: &[&str] = &["prefer", "neutral", "prefer_not", "must_not"];
 
 /// How long a stopping run waits for the calls in flight.
 const STOP_WAIT: Duration = Duration::from_secs(1);
 
-/// One MySQL instance to register.
+/// One MySQL instance to register: one endpoint, whatever the number of tablets naming it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 struct Instance {
     host: String,
     port: u16,
     rule: &'static str,
+    /// The tablets naming this endpoint, described, comma-separated.
     tablet: String,
     #[serde(skip)]
-    shard: Shard,
+    tablets: Vec<String>,
     #[serde(skip)]
-    primary: bool,
+    types: BTreeSet<i32>,
+    /// The shards of those tablets, as `keyspace/shard`.
+    #[serde(skip)]
+    shards: BTreeSet<String>,
 }
 
 impl Instance {
@@ -59,16 +68,24 @@ impl Instance {
     }
 }
 
+/// Of two promotion rules, the more restrictive.
+fn stricter(a: &'static str, b: &'static str) -> &'static str {
+    let rank = |rule| RULE_NAMES.iter().position(|r| *r == rule);
+    if rank(b) > rank(a) { b } else { a }
+}
+
 /// What one pass is to do.
 #[derive(Debug, Default)]
 struct Plan {
     instances: Vec<Instance>,
-    /// Tablets without a MySQL endpoint, described.
+    /// Tablets without a usable MySQL endpoint, described with the reason.
     skipped: Vec<String>,
     /// Every shard, with its primary's instance when it has one.
     shards: BTreeMap<String, Option<usize>>,
     /// Shards listing more than one PRIMARY: their alias is not set.
     ambiguous: BTreeMap<String, Vec<String>>,
+    /// Endpoints named by tablets of different types, described.
+    warnings: Vec<String>,
 }
 
 /// What Orchestrator answered `discover` for each registered instance (by index in the plan):
@@ -82,21 +99,23 @@ struct Answered {
 }
 
 impl Answered {
-    fn of(details: &Value) -> Self {
-        let key = details.get("Key");
+    fn of(details: Option<&orchestrator_api::Instance>) -> Self {
         Self {
             cluster: details
-                .get("ClusterName")
-                .and_then(Value::as_str)
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned),
-            key: key.and_then(|k| {
-                let host = k.get("Hostname")?.as_str()?;
-                let port = u16::try_from(k.get("Port")?.as_u64()?).ok()?;
-                Some((host.to_owned(), port))
-            }),
+                .and_then(|d| d.cluster_name.clone())
+                .filter(|c| !c.is_empty()),
+            key: details
+                .and_then(|d| d.key.as_ref())
+                .and_then(orchestrator_api::InstanceKey::endpoint),
         }
     }
+}
+
+/// vtctld's tablets, and whether the list is whole.
+struct Listing {
+    tablets: Vec<Tablet>,
+    /// Why the strict listing failed, when what was listed leaves out what vtctld could not read.
+    partial: Option<String>,
 }
 
 /// What one pass did.
@@ -105,10 +124,16 @@ struct Pass {
     registered: Vec<Instance>,
     aliases: Vec<Value>,
     forgotten: Vec<String>,
+    /// Instances no tablet names that were not forgotten, with the reason.
+    kept: Vec<String>,
     skipped: Vec<String>,
+    warnings: Vec<String>,
     failures: Vec<String>,
     #[serde(skip)]
     kinds: Vec<FailureKind>,
+    /// How many tablets vtctld listed, when it listed them all.
+    #[serde(skip)]
+    listed: Option<usize>,
 }
 
 impl Pass {
@@ -147,6 +172,10 @@ struct Discover {
     concurrency: usize,
     interval: Option<Duration>,
     forget_missing: bool,
+    /// How long Orchestrator must have failed to reach an instance before it is forgotten.
+    forget_after: Duration,
+    /// The fraction the listing may shrink by from one pass to the next with forgetting on.
+    forget_max_shrink: f64,
     dry_run: bool,
     format: OutputFormat,
 }
@@ -161,7 +190,7 @@ pub fn run(args: DiscoverArgs, output: &OsStr) -> ExitStatus {
     };
     match discover.interval {
         None => {
-            let pass = discover.pass();
+            let pass = discover.pass(None);
             discover.report(&pass);
             pass.status()
         }
@@ -227,6 +256,24 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
         Duration::from_secs(60),
         Duration::from_secs(30 * 86_400),
     );
+    let forget_after = problems.duration(
+        FORGET_AFTER,
+        &args.forget_after,
+        Duration::from_secs(60),
+        Duration::from_secs(30 * 86_400),
+    );
+    let forget_max_shrink = problems
+        .text(FORGET_MAX_SHRINK, &args.forget_max_shrink)
+        .map(|t| t.trim())
+        .and_then(|t| t.strip_suffix('%').unwrap_or(t).trim().parse::<f64>().ok())
+        .filter(|p| (0.0..=100.0).contains(p));
+    if forget_max_shrink.is_none() {
+        problems.push(
+            FORGET_MAX_SHRINK,
+            &args.forget_max_shrink,
+            "expected a percentage from 0 to 100, like 10%",
+        );
+    }
     let text = |raw: &Option<std::ffi::OsString>, problems: &mut Problems, setting| {
         raw.as_deref()
             .and_then(|raw| problems.text(setting, raw))
@@ -288,15 +335,17 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
             keyspace,
             shard,
             cells,
-            // Forgetting trusts the list to be whole: a cell vtctld cannot read must fail the
-            // listing, not leave that cell's tablets out of it.
-            strict: args.forget_missing,
+            // A cell vtctld cannot read must fail the listing, not leave that cell's tablets
+            // out of it; `tablets` then lists again, not strictly, and says what is missing.
+            strict: true,
             ..GetTabletsRequest::default()
         },
         rules,
         concurrency: concurrency.unwrap_or(8),
         interval,
         forget_missing: args.forget_missing,
+        forget_after: forget_after.unwrap_or(Duration::from_secs(600)),
+        forget_max_shrink: forget_max_shrink.unwrap_or(10.0) / 100.0,
         dry_run: args.dry_run,
         format,
     })
@@ -323,8 +372,29 @@ fn default_rules() -> BTreeMap<i32, &'static str> {
 }
 
 impl Discover {
-    /// vtctld's tablets (through the retry loop, within the deadline).
-    fn tablets(&self) -> Result<Vec<Tablet>, Failure> {
+    /// vtctld's tablets, listed strictly; when a cell cannot be read, listed again without
+    /// `strict` so the rest is still registered, with the strict listing's failure kept.
+    fn tablets(&self) -> Result<Listing, Failure> {
+        match self.list(true) {
+            Ok(tablets) => Ok(Listing {
+                tablets,
+                partial: None,
+            }),
+            // A hopeless answer (a cell's topology that cannot be read among them); anything
+            // else (vtctld unreachable, a signal) would fail the second listing as well.
+            Err(strict) if strict.kind == FailureKind::VtctldRefused => {
+                let tablets = self.list(false)?;
+                Ok(Listing {
+                    tablets,
+                    partial: Some(strict.message),
+                })
+            }
+            Err(failure) => Err(failure),
+        }
+    }
+
+    /// One `GetTablets` (through the retry loop, within the deadline), ended by a signal.
+    fn list(&self, strict: bool) -> Result<Vec<Tablet>, Failure> {
         let client = Client::new(&self.settings, false)
             .map_err(|e| Failure::new(FailureKind::Config, format!("configuration: {e:#}")))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -338,7 +408,10 @@ impl Discover {
             self.settings.attempt_timeout,
             deadline,
         );
-        let request = self.filter.clone();
+        let request = GetTabletsRequest {
+            strict,
+            ..self.filter.clone()
+        };
         let tablets = runtime.block_on(async {
             tokio::select! {
                 tablets = session.call(
@@ -359,156 +432,122 @@ impl Discover {
 
     fn plan(&self, tablets: &[Tablet]) -> Plan {
         let mut plan = Plan::default();
+        // Endpoints by host (case-insensitive) and port.
+        let mut endpoints: BTreeMap<(String, u16), usize> = BTreeMap::new();
+        // Each shard's PRIMARY tablets, described.
+        let mut primaries: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for t in tablets {
-            let shard = Shard::of(t);
-            plan.shards.entry(shard.to_string()).or_insert(None);
-            let (host, port) = tablet::mysql_endpoint(t);
-            let port = u16::try_from(port).ok().filter(|p| *p != 0);
-            let (Some(port), false) = (port, host.is_empty()) else {
-                plan.skipped
-                    .push(format!("{} (no MySQL endpoint)", tablet::describe(t)));
-                continue;
+            let shard = Shard::of(t).to_string();
+            plan.shards.entry(shard.clone()).or_insert(None);
+            let (raw_host, raw_port) = tablet::mysql_endpoint(t);
+            let port = u16::try_from(raw_port).ok().filter(|p| *p != 0);
+            let usable = match port {
+                None => Err("no MySQL endpoint"),
+                Some(_) if raw_host.is_empty() => Err("no MySQL endpoint"),
+                Some(port) => tablet::registrable_host(raw_host).map(|host| (host, port)),
             };
-            let primary = t.r#type == TabletType::Primary as i32;
-            if primary {
-                let previous = plan
-                    .shards
-                    .insert(shard.to_string(), Some(plan.instances.len()));
-                if let Some(Some(other)) = previous {
-                    let primaries = plan.ambiguous.entry(shard.to_string()).or_default();
-                    if primaries.is_empty() {
-                        primaries.push(plan.instances[other].tablet.clone());
-                    }
-                    primaries.push(tablet::describe(t));
+            let (host, port) = match usable {
+                Ok(endpoint) => endpoint,
+                Err(why) => {
+                    // The host as a quoted literal: it may hold spaces or control characters.
+                    let alias = tablet::alias_of(t)
+                        .map_or_else(|| "<no alias>".to_owned(), |a| a.to_string());
+                    plan.skipped.push(format!(
+                        "{alias} ({}, {shard}): MySQL host {raw_host:?} port {raw_port}: {why}",
+                        tablet::type_name(t.r#type)
+                    ));
+                    continue;
                 }
+            };
+            let rule = self.rules.get(&t.r#type).copied().unwrap_or("must_not");
+            let index = *endpoints
+                .entry((host.to_ascii_lowercase(), port))
+                .or_insert_with(|| {
+                    plan.instances.push(Instance {
+                        host: host.to_owned(),
+                        port,
+                        rule,
+                        tablet: String::new(),
+                        tablets: Vec::new(),
+                        types: BTreeSet::new(),
+                        shards: BTreeSet::new(),
+                    });
+                    plan.instances.len() - 1
+                });
+            let instance = &mut plan.instances[index];
+            // The same spelling whatever the order vtctld lists the tablets in.
+            if host < instance.host.as_str() {
+                host.clone_into(&mut instance.host);
             }
-            plan.instances.push(Instance {
-                host: host.to_owned(),
-                port,
-                rule: self.rules.get(&t.r#type).copied().unwrap_or("must_not"),
-                tablet: tablet::describe(t),
-                shard,
-                primary,
-            });
+            instance.rule = stricter(instance.rule, rule);
+            instance.tablets.push(tablet::describe(t));
+            instance.types.insert(t.r#type);
+            instance.shards.insert(shard.clone());
+            if t.r#type == TabletType::Primary as i32 {
+                primaries
+                    .entry(shard.clone())
+                    .or_default()
+                    .push(tablet::describe(t));
+                plan.shards.insert(shard, Some(index));
+            }
+        }
+        for (shard, described) in primaries {
+            if described.len() > 1 {
+                plan.ambiguous.insert(shard, described);
+            }
+        }
+        for instance in &mut plan.instances {
+            instance.tablets.sort();
+            instance.tablet = instance.tablets.join(", ");
+            if instance.types.len() > 1 {
+                plan.warnings.push(format!(
+                    "{} is the MySQL of tablets of different types ({}): registered as {}, \
+                     the most restrictive of their rules",
+                    instance.key(),
+                    instance.tablet,
+                    instance.rule
+                ));
+            }
         }
         plan
     }
 
-    /// One pass: list, register, alias, forget.
-    fn pass(&self) -> Pass {
+    /// One pass: list, register, alias, forget. `previous` is how many tablets the previous
+    /// pass listed, in interval mode.
+    fn pass(&self, previous: Option<usize>) -> Pass {
         let mut pass = Pass::default();
-        let tablets = match self.tablets() {
-            Ok(tablets) => tablets,
+        let listing = match self.tablets() {
+            Ok(listing) => listing,
             Err(failure) => {
                 pass.fail(failure.kind, format!("vtctld: {}", failure.message));
                 return pass;
             }
         };
-        let plan = self.plan(&tablets);
+        let tablets = &listing.tablets;
+        if let Some(why) = &listing.partial {
+            pass.fail(
+                FailureKind::VtctldRefused,
+                format!(
+                    "vtctld: the tablet list is partial ({why}): registered what vtctld could \
+                     read; no alias set, nothing forgotten"
+                ),
+            );
+        } else {
+            pass.listed = Some(tablets.len());
+        }
+        let plan = self.plan(tablets);
         pass.skipped = plan.skipped.clone();
+        pass.warnings = plan.warnings.clone();
         let Some(api) = self.api.as_ref().filter(|_| !self.dry_run) else {
-            pass.registered = plan.instances.clone();
-            pass.aliases = plan
-                .shards
-                .iter()
-                .map(|(shard, primary)| {
-                    json!({
-                        "alias": shard.replacen('/', ".", 1),
-                        "cluster_of": primary.map(|i| plan.instances[i].key()),
-                    })
-                })
-                .collect();
-            // The failures a real pass would have before calling Orchestrator, so a dry run
-            // exits as the pass would.
-            for (shard, primary) in &plan.shards {
-                let problem = match (plan.ambiguous.get(shard), primary) {
-                    (Some(primaries), _) => format!(
-                        "vtctld lists more than one PRIMARY ({})",
-                        primaries.join(", ")
-                    ),
-                    (None, None) => "vtctld lists no PRIMARY".to_owned(),
-                    (None, Some(_)) => continue,
-                };
-                pass.fail(
-                    FailureKind::VtctldRefused,
-                    format!("{shard}: {problem}, its alias would not be set"),
-                );
-            }
+            self.dry_run_pass(&plan, &mut pass);
             return pass;
         };
         let clusters = self.register(api, &plan, &mut pass);
-        for (shard, primary) in &plan.shards {
-            if signals::caught().is_some() {
-                break;
-            }
-            let alias = shard.replacen('/', ".", 1);
-            if let Some(primaries) = plan.ambiguous.get(shard) {
-                pass.fail(
-                    FailureKind::VtctldRefused,
-                    format!(
-                        "{shard}: vtctld lists more than one PRIMARY ({}), alias {alias} not set",
-                        primaries.join(", ")
-                    ),
-                );
-                continue;
-            }
-            let Some(primary) = primary else {
-                pass.fail(
-                    FailureKind::VtctldRefused,
-                    format!("{shard}: vtctld lists no PRIMARY, alias {alias} not set"),
-                );
-                continue;
-            };
-            let cluster = match clusters.get(primary).map(|a| &a.cluster) {
-                Some(Some(cluster)) => cluster,
-                Some(None) => {
-                    pass.fail(
-                        FailureKind::VtctldRefused,
-                        format!(
-                            "{shard}: Orchestrator named no cluster for the primary {}, alias \
-                             {alias} not set",
-                            plan.instances[*primary].key()
-                        ),
-                    );
-                    continue;
-                }
-                // Its registration failed, and that failure is already reported.
-                None => continue,
-            };
-            match api.get(&["set-cluster-alias", cluster], &[("alias", &alias)]) {
-                Ok(_) => pass
-                    .aliases
-                    .push(json!({"alias": alias, "cluster": cluster})),
-                Err(e) => pass.fail(
-                    kind_of(&e),
-                    format!("set-cluster-alias {cluster} {alias}: {e}"),
-                ),
-            }
+        if listing.partial.is_none() {
+            self.alias(api, &plan, &clusters, &mut pass);
         }
         if self.forget_missing {
-            if !pass.failures.is_empty() || signals::caught().is_some() {
-                if signals::caught().is_none() {
-                    pass.fail(
-                        FailureKind::VtctldRefused,
-                        "forgetting skipped: this pass had failures, so what looks missing may \
-                         not be"
-                            .into(),
-                    );
-                }
-            } else if !plan.skipped.is_empty() {
-                // A tablet without a MySQL port yet (its mysqld starting) is live all the same,
-                // and Orchestrator may know its instance from replication.
-                pass.fail(
-                    FailureKind::VtctldRefused,
-                    format!(
-                        "forgetting skipped: {} tablet(s) have no MySQL endpoint, so what looks \
-                         missing may be one of them",
-                        plan.skipped.len()
-                    ),
-                );
-            } else {
-                self.forget(api, &plan, &clusters, &mut pass);
-            }
+            self.forget_if_safe(api, &plan, &clusters, previous, &mut pass);
         }
         if let Some((number, name)) = signals::caught()
             && !pass
@@ -522,6 +561,47 @@ impl Discover {
             );
         }
         pass
+    }
+
+    /// What a dry run reports: the plan, and the failures a real pass would have before
+    /// calling Orchestrator, so that it exits as the pass would.
+    fn dry_run_pass(&self, plan: &Plan, pass: &mut Pass) {
+        pass.registered = plan.instances.clone();
+        pass.aliases = plan
+            .shards
+            .iter()
+            .map(|(shard, primary)| {
+                json!({
+                    "alias": shard.replacen('/', ".", 1),
+                    "cluster_of": primary.map(|i| plan.instances[i].key()),
+                })
+            })
+            .collect();
+        for (shard, primary) in &plan.shards {
+            let problem = match (plan.ambiguous.get(shard), primary) {
+                (Some(primaries), _) => format!(
+                    "vtctld lists more than one PRIMARY ({})",
+                    primaries.join(", ")
+                ),
+                (None, None) => "vtctld lists no PRIMARY".to_owned(),
+                (None, Some(_)) => continue,
+            };
+            pass.fail(
+                FailureKind::VtctldRefused,
+                format!("{shard}: {problem}, its alias would not be set"),
+            );
+        }
+        for instance in plan.instances.iter().filter(|i| i.shards.len() > 1) {
+            pass.fail(
+                FailureKind::VtctldRefused,
+                format!(
+                    "{} is the MySQL of tablets of shards {}: its cluster's alias would not be \
+                     set",
+                    instance.key(),
+                    shard_list(&instance.shards)
+                ),
+            );
+        }
     }
 
     /// `discover` and `register-candidate` for every instance, `concurrency` at a time; the
@@ -541,10 +621,13 @@ impl Discover {
                     };
                     let instance = &instances[index];
                     let port = instance.port.to_string();
-                    let discovered = api.get(&["discover", &instance.host, &port], &[]);
+                    let discovered = api.call::<orchestrator_api::Instance>(
+                        &["discover", &instance.host, &port],
+                        &[],
+                    );
                     let result = match discovered {
                         Err(e) => Err((kind_of(&e), format!("discover {}: {e}", instance.key()))),
-                        Ok(details) => match api.get(
+                        Ok(details) => match api.call::<IgnoredAny>(
                             &["register-candidate", &instance.host, &port, instance.rule],
                             &[],
                         ) {
@@ -583,7 +666,7 @@ impl Discover {
                     match result {
                         Ok(details) => {
                             pass.registered.push(plan.instances[index].clone());
-                            registered.insert(index, Answered::of(&details));
+                            registered.insert(index, Answered::of(details.as_ref()));
                         }
                         Err((kind, message)) => pass.fail(kind, message),
                     }
@@ -594,9 +677,11 @@ impl Discover {
                 Err(_) => {
                     let left = plan.instances.len() - received;
                     match signals::caught() {
-                        Some((number, _)) => pass.fail(
+                        Some((number, name)) => pass.fail(
                             FailureKind::Interrupted(number),
-                            format!("stopped with {left} instance(s) left"),
+                            format!(
+                                "{name} while registering: stopped with {left} instance(s) left"
+                            ),
                         ),
                         None => pass.fail(
                             FailureKind::Internal,
@@ -613,36 +698,183 @@ impl Discover {
         registered
     }
 
+    /// `set-cluster-alias` for every shard whose primary's cluster holds the tablets of that
+    /// shard only.
+    fn alias(
+        &self,
+        api: &Arc<OrchestratorApi>,
+        plan: &Plan,
+        clusters: &Registered,
+        pass: &mut Pass,
+    ) {
+        // The shards of the tablets Orchestrator answered to be in each cluster.
+        let mut shards_of: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        for (index, answered) in clusters {
+            if let Some(cluster) = &answered.cluster {
+                shards_of
+                    .entry(cluster)
+                    .or_default()
+                    .extend(plan.instances[*index].shards.iter().cloned());
+            }
+        }
+        let mut refused: BTreeSet<&str> = BTreeSet::new();
+        for (shard, primary) in &plan.shards {
+            if signals::caught().is_some() {
+                return;
+            }
+            let alias = shard.replacen('/', ".", 1);
+            if let Some(primaries) = plan.ambiguous.get(shard) {
+                pass.fail(
+                    FailureKind::VtctldRefused,
+                    format!(
+                        "{shard}: vtctld lists more than one PRIMARY ({}), alias {alias} not set",
+                        primaries.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let Some(primary) = primary else {
+                pass.fail(
+                    FailureKind::VtctldRefused,
+                    format!("{shard}: vtctld lists no PRIMARY, alias {alias} not set"),
+                );
+                continue;
+            };
+            let cluster = match clusters.get(primary).map(|a| &a.cluster) {
+                Some(Some(cluster)) => cluster,
+                Some(None) => {
+                    pass.fail(
+                        FailureKind::VtctldRefused,
+                        format!(
+                            "{shard}: Orchestrator named no cluster for the primary {}, alias \
+                             {alias} not set",
+                            plan.instances[*primary].key()
+                        ),
+                    );
+                    continue;
+                }
+                // Its registration failed, and that failure is already reported.
+                None => continue,
+            };
+            let shards = shards_of.get(cluster.as_str()).filter(|s| s.len() > 1);
+            if let Some(shards) = shards {
+                // One failure per cluster, naming every shard in it.
+                if refused.insert(cluster) {
+                    pass.fail(
+                        FailureKind::VtctldRefused,
+                        format!(
+                            "cluster {cluster}: its instances are the MySQL of tablets of shards \
+                             {}, so no keyspace.shard alias is set",
+                            shard_list(shards)
+                        ),
+                    );
+                }
+                continue;
+            }
+            let call = {
+                let (api, cluster, alias) = (Arc::clone(api), cluster.clone(), alias.clone());
+                interruptible(move || {
+                    api.call::<IgnoredAny>(&["set-cluster-alias", &cluster], &[("alias", &alias)])
+                })
+            };
+            match call {
+                Some(Ok(_)) => pass
+                    .aliases
+                    .push(json!({"alias": alias, "cluster": cluster})),
+                Some(Err(e)) => pass.fail(
+                    kind_of(&e),
+                    format!("set-cluster-alias {cluster} {alias}: {e}"),
+                ),
+                None => return stopped(pass, "setting aliases"),
+            }
+        }
+    }
+
+    /// Forgets what no tablet names, unless this pass gives reason to doubt what looks missing.
+    fn forget_if_safe(
+        &self,
+        api: &Arc<OrchestratorApi>,
+        plan: &Plan,
+        clusters: &Registered,
+        previous: Option<usize>,
+        pass: &mut Pass,
+    ) {
+        if signals::caught().is_some() {
+            return;
+        }
+        if !pass.failures.is_empty() {
+            return pass.fail(
+                FailureKind::VtctldRefused,
+                "forgetting skipped: this pass had failures, so what looks missing may not be"
+                    .into(),
+            );
+        }
+        if !plan.skipped.is_empty() {
+            // A tablet without a usable MySQL endpoint (its mysqld starting, a host given as
+            // localhost) is live all the same, and Orchestrator may know its instance from
+            // replication under another name.
+            return pass.fail(
+                FailureKind::VtctldRefused,
+                format!(
+                    "forgetting skipped: {} tablet(s) have no usable MySQL endpoint, so what \
+                     looks missing may be one of them",
+                    plan.skipped.len()
+                ),
+            );
+        }
+        if let (Some(previous), Some(now)) = (previous, pass.listed)
+            && (now as f64) < previous as f64 * (1.0 - self.forget_max_shrink)
+        {
+            pass.warnings.push(format!(
+                "forgetting skipped: vtctld listed {now} tablet(s), {previous} in the previous \
+                 pass, a shrink of more than {}% (--forget-max-shrink)",
+                self.forget_max_shrink * 100.0
+            ));
+            return;
+        }
+        self.forget(api, plan, clusters, pass);
+    }
+
     /// Forgets instances of clusters carrying one of our shards' aliases that are no longer a
-    /// tablet, never a cluster's last instance.
-    fn forget(&self, api: &OrchestratorApi, plan: &Plan, registered: &Registered, pass: &mut Pass) {
+    /// tablet and that Orchestrator itself has not reached for `forget_after`; never a
+    /// cluster's last instance.
+    fn forget(
+        &self,
+        api: &Arc<OrchestratorApi>,
+        plan: &Plan,
+        registered: &Registered,
+        pass: &mut Pass,
+    ) {
         let ours: BTreeSet<String> = plan
             .shards
             .keys()
             .map(|s| s.replacen('/', ".", 1))
             .collect();
-        let clusters = match api.get(&["clusters-info"], &[]) {
-            Ok(answer) => answer,
-            Err(e) => return pass.fail(kind_of(&e), format!("clusters-info: {e}")),
+        let clusters = {
+            let (api, ours) = (Arc::clone(api), ours.clone());
+            interruptible(move || {
+                api.list(&["clusters-info"], |c: &orchestrator_api::Cluster| {
+                    ours.contains(&c.cluster_alias)
+                })
+            })
         };
-        let ours_by_name: BTreeSet<String> = clusters
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|c| {
-                c.get("ClusterAlias")
-                    .and_then(Value::as_str)
-                    .is_some_and(|a| ours.contains(a))
+        let ours_by_name: BTreeSet<String> = match clusters {
+            Some(Ok(clusters)) => clusters.into_iter().map(|c| c.cluster_name).collect(),
+            Some(Err(e)) => return pass.fail(kind_of(&e), format!("clusters-info: {e}")),
+            None => return stopped(pass, "forgetting"),
+        };
+        let instances = {
+            let (api, names) = (Arc::clone(api), ours_by_name.clone());
+            interruptible(move || {
+                api.list(&["all-instances"], |i: &orchestrator_api::Instance| {
+                    i.cluster_name.as_ref().is_some_and(|c| names.contains(c))
+                })
             })
-            .filter_map(|c| {
-                c.get("ClusterName")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .collect();
-        let instances = match api.get(&["all-instances"], &[]) {
-            Ok(answer) => answer,
-            Err(e) => return pass.fail(kind_of(&e), format!("all-instances: {e}")),
+        };
+        let instances = match instances {
+            Some(Ok(instances)) => instances,
+            Some(Err(e)) => return pass.fail(kind_of(&e), format!("all-instances: {e}")),
+            None => return stopped(pass, "forgetting"),
         };
         // A member is still a tablet when its key is one Orchestrator answered for a tablet, or its
         // host matches a tablet's MySQL host (case, trailing dot, short name against FQDN) on
@@ -663,45 +895,48 @@ impl Discover {
                 .iter()
                 .any(|(h, p)| *p == port && tablet::host_match(h, host).is_some())
         };
-        let mut by_cluster: BTreeMap<String, Vec<(String, u16)>> = BTreeMap::new();
-        for instance in instances.as_array().into_iter().flatten() {
-            let (Some(cluster), Some(key)) = (
-                instance.get("ClusterName").and_then(Value::as_str),
-                instance.get("Key"),
+        let mut by_cluster: BTreeMap<String, Vec<(String, u16, &orchestrator_api::Instance)>> =
+            BTreeMap::new();
+        for instance in &instances {
+            let (Some(cluster), Some((host, port))) = (
+                instance.cluster_name.as_ref(),
+                instance
+                    .key
+                    .as_ref()
+                    .and_then(orchestrator_api::InstanceKey::endpoint),
             ) else {
                 continue;
             };
-            let host = key
-                .get("Hostname")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let port = key
-                .get("Port")
-                .and_then(Value::as_u64)
-                .and_then(|p| u16::try_from(p).ok());
-            if let (true, Some(port)) = (ours_by_name.contains(cluster), port) {
-                by_cluster
-                    .entry(cluster.to_owned())
-                    .or_default()
-                    .push((host.to_owned(), port));
-            }
+            by_cluster
+                .entry(cluster.clone())
+                .or_default()
+                .push((host, port, instance));
         }
         for (cluster, members) in by_cluster {
             let mut left = members.len();
-            for (host, port) in members {
-                if signals::caught().is_some() {
-                    return;
-                }
+            for (host, port, instance) in members {
                 if is_tablet(&host, port) || left <= 1 {
                     continue;
                 }
-                match api.get(&["forget", &host, &port.to_string()], &[]) {
-                    Ok(_) => {
+                if let Err(why) = unreached_for(instance, self.forget_after) {
+                    pass.kept
+                        .push(format!("{host}:{port} (cluster {cluster}): {why}"));
+                    continue;
+                }
+                let call = {
+                    let (api, host) = (Arc::clone(api), host.clone());
+                    interruptible(move || {
+                        api.call::<IgnoredAny>(&["forget", &host, &port.to_string()], &[])
+                    })
+                };
+                match call {
+                    Some(Ok(_)) => {
                         left -= 1;
                         pass.forgotten
                             .push(format!("{host}:{port} (cluster {cluster})"));
                     }
-                    Err(e) => pass.fail(kind_of(&e), format!("forget {host}:{port}: {e}")),
+                    Some(Err(e)) => pass.fail(kind_of(&e), format!("forget {host}:{port}: {e}")),
+                    None => return stopped(pass, "forgetting"),
                 }
             }
         }
@@ -714,8 +949,12 @@ impl Discover {
         let mut registered: BTreeSet<String> = BTreeSet::new();
         let mut aliases: BTreeSet<String> = BTreeSet::new();
         let mut failing: BTreeMap<String, String> = BTreeMap::new();
+        let mut warned: BTreeSet<String> = BTreeSet::new();
+        // How many tablets the last whole listing held, for --forget-max-shrink.
+        let mut listed: Option<usize> = None;
         loop {
-            let pass = self.pass();
+            let pass = self.pass(listed);
+            listed = pass.listed.or(listed);
             let now: BTreeSet<String> = pass
                 .registered
                 .iter()
@@ -736,6 +975,14 @@ impl Discover {
             for forgotten in &pass.forgotten {
                 self.event("forgot", forgotten);
             }
+            let now_warned: BTreeSet<String> =
+                pass.warnings.iter().map(|w| failure_key(w)).collect();
+            for warning in &pass.warnings {
+                if !warned.contains(&failure_key(warning)) {
+                    self.event("warning", warning);
+                }
+            }
+            warned = now_warned;
             let now_failing: BTreeMap<String, String> = pass
                 .failures
                 .iter()
@@ -806,8 +1053,14 @@ impl Discover {
                 for forgotten in &pass.forgotten {
                     output::out(&format!("forgot {forgotten}"));
                 }
+                for kept in &pass.kept {
+                    output::out(&format!("kept {kept}"));
+                }
                 for skipped in &pass.skipped {
                     output::out(&format!("skipped {skipped}"));
+                }
+                for warning in &pass.warnings {
+                    output::err(&format!("warning: {warning}"));
                 }
                 for failure in &pass.failures {
                     output::err(&format!("error: {failure}"));
@@ -842,6 +1095,76 @@ fn failure_key(message: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Runs one blocking call on its own thread; after a signal, waits [`STOP_WAIT`] for it at
+/// most, then abandons it: `None` (also when the thread died).
+fn interruptible<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone only once the call was abandoned: nobody wants the answer.
+        let _ = sender.send(call());
+    });
+    let mut stop_at: Option<Instant> = None;
+    loop {
+        if stop_at.is_none() && signals::caught().is_some() {
+            stop_at = Some(Instant::now() + STOP_WAIT);
+        }
+        let wait = stop_at.map_or(Duration::from_millis(50), |at| {
+            at.saturating_duration_since(Instant::now())
+        });
+        match receiver.recv_timeout(wait.max(Duration::from_millis(1))) {
+            Ok(answer) => return Some(answer),
+            Err(mpsc::RecvTimeoutError::Timeout)
+                if stop_at.is_none_or(|at| Instant::now() < at) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// A call abandoned by [`interruptible`]: after a signal, the pass's interruption; otherwise
+/// the calling thread died, an internal error.
+fn stopped(pass: &mut Pass, phase: &str) {
+    match signals::caught() {
+        Some((number, name)) => pass.fail(
+            FailureKind::Interrupted(number),
+            format!("{name} while {phase}: the call in flight was abandoned"),
+        ),
+        None => pass.fail(
+            FailureKind::Internal,
+            format!("the call to Orchestrator stopped without an answer while {phase}"),
+        ),
+    }
+}
+
+/// `commerce/0, customer/-80`.
+fn shard_list(shards: &BTreeSet<String>) -> String {
+    shards.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// `Ok` when Orchestrator's own view says it has not reached the instance for at least
+/// `after`: its last check failed (`IsLastCheckValid` false) and it last saw it
+/// `SecondsSinceLastSeen` ago. Otherwise why it is kept. An Orchestrator that does not send
+/// those fields, or never saw the instance, gives no such proof.
+fn unreached_for(instance: &orchestrator_api::Instance, after: Duration) -> Result<(), String> {
+    match (instance.is_last_check_valid, instance.seconds_since_last_seen) {
+        (Some(true), _) => Err("Orchestrator's last check reached it".into()),
+        (None, _) | (_, None) => Err(
+            "Orchestrator's answer has no IsLastCheckValid and SecondsSinceLastSeen to show it              unreached"
+                .into(),
+        ),
+        (Some(false), Some(seen)) if !seen.valid => {
+            Err("Orchestrator has never reached it, so for how long is unknown".into())
+        }
+        (Some(false), Some(seen)) if u64::try_from(seen.int64).unwrap_or(0) < after.as_secs() => {
+            Err(format!(
+                "Orchestrator last reached it {} s ago, less than --forget-after {}",
+                seen.int64,
+                humantime::format_duration(after)
+            ))
+        }
+        (Some(false), Some(_)) => Ok(()),
+    }
 }
 
 fn kind_of(error: &ApiError) -> FailureKind {

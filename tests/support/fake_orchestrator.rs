@@ -31,6 +31,17 @@ pub struct OrchestratorState {
     pub refuse: Vec<String>,
     /// Answer nothing, ever (a hung Orchestrator).
     pub hang: bool,
+    /// Answer nothing to calls whose first path part is one of these (`discover`,
+    /// `set-cluster-alias`, `clusters-info`, …): a phase that hangs.
+    pub hang_on: Vec<String>,
+    /// Answer `all-instances` with a list of this many bytes, streamed without a length...
+    pub huge: Option<u64>,
+    /// ...or with its `Content-Length` announced.
+    pub huge_announced: bool,
+    /// `host:port`s Orchestrator's checks have not reached, with the seconds since it last
+    /// did (`IsLastCheckValid` false); `None`: never reached. Every other instance was just
+    /// reached.
+    pub unreached: std::collections::BTreeMap<String, Option<i64>>,
     /// Promotion rules registered, `host:port` → rule.
     pub rules: std::collections::BTreeMap<String, String>,
     /// Cluster aliases set, cluster name → alias.
@@ -118,9 +129,20 @@ fn serve(stream: TcpStream, state: &Mutex<OrchestratorState>) {
             target: target.clone(),
             authorization: authorization.clone(),
         });
-        if state.hang {
+        let first = target
+            .trim_start_matches("/api/")
+            .split(['/', '?'])
+            .next()
+            .unwrap_or("");
+        if state.hang || state.hang_on.iter().any(|h| h == first) {
             drop(state);
             std::thread::sleep(std::time::Duration::from_secs(3600));
+            return;
+        }
+        if let (Some(size), "all-instances") = (state.huge, first) {
+            let announced = state.huge_announced;
+            drop(state);
+            serve_huge(stream, size, announced);
             return;
         }
         answer(&mut state, &target, authorization.as_deref())
@@ -131,6 +153,37 @@ fn serve(stream: TcpStream, state: &Mutex<OrchestratorState>) {
         "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
+}
+
+/// About `size` bytes of a JSON list of instances as Orchestrator writes them (some 2 kB each,
+/// most of it fields the tool skips), written as they are made; `announced`: with `size` as its
+/// `Content-Length` (the client is to refuse it unread).
+fn serve_huge(mut stream: TcpStream, size: u64, announced: bool) {
+    let filler = "x".repeat(1500);
+    let mut written = 0u64;
+    let length = if announced {
+        format!("Content-Length: {size}\r\n")
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}Connection: close\r\n\r\n["
+    );
+    let mut n = 0u64;
+    while written < size {
+        let element = format!(
+            r#"{}{{"Key":{{"Hostname":"db-{n}.example.com","Port":3306}},"ClusterName":"db-{n}.example.com:3306","Version":"8.0.36","ExecutedGtidSet":"{filler}","IsLastCheckValid":true,"SecondsSinceLastSeen":{{"Int64":1,"Valid":true}}}}"#,
+            if n == 0 { "" } else { "," }
+        );
+        if stream.write_all(element.as_bytes()).is_err() {
+            // The client stopped reading: what the test wants to see.
+            return;
+        }
+        written += element.len() as u64;
+        n += 1;
+    }
+    let _ = stream.write_all(b"]");
 }
 
 fn unescape(part: &str) -> String {
@@ -181,7 +234,19 @@ fn answer(
                     .iter()
                     .map(|(host, port)| {
                         let key = format!("{host}:{port}");
-                        json!({"Key": {"Hostname": host, "Port": port}, "ClusterName": state.cluster_of(&key)})
+                        let (valid, seen) = match state.unreached.get(&key) {
+                            None => (true, json!({"Int64": 3, "Valid": true})),
+                            Some(Some(seconds)) => {
+                                (false, json!({"Int64": seconds, "Valid": true}))
+                            }
+                            Some(None) => (false, json!({"Int64": 0, "Valid": false})),
+                        };
+                        json!({
+                            "Key": {"Hostname": host, "Port": port},
+                            "ClusterName": state.cluster_of(&key),
+                            "IsLastCheckValid": valid,
+                            "SecondsSinceLastSeen": seen,
+                        })
                     })
                     .collect(),
             )
@@ -196,7 +261,11 @@ fn answer(
             let clusters: Vec<Value> = names
                 .into_iter()
                 .map(|name| {
-                    let alias = state.aliases.get(&name).cloned().unwrap_or_else(|| name.clone());
+                    let alias = state
+                        .aliases
+                        .get(&name)
+                        .cloned()
+                        .unwrap_or_else(|| name.clone());
                     json!({"ClusterName": name, "ClusterAlias": alias})
                 })
                 .collect();
@@ -205,12 +274,23 @@ fn answer(
         ["discover", host, port] => {
             let key = format!("{host}:{port}");
             if state.refuse.contains(&key) {
-                return ("500 Internal Server Error", error(format!("cannot connect to {key}")));
+                return (
+                    "500 Internal Server Error",
+                    error(format!("cannot connect to {key}")),
+                );
             }
             let port: u16 = port.parse().unwrap_or(0);
-            let host = state.resolve.get(*host).cloned().unwrap_or((*host).to_owned());
+            let host = state
+                .resolve
+                .get(*host)
+                .cloned()
+                .unwrap_or((*host).to_owned());
             let key = format!("{host}:{port}");
-            if !state.instances.iter().any(|(h, p)| *h == host && *p == port) {
+            if !state
+                .instances
+                .iter()
+                .any(|(h, p)| *h == host && *p == port)
+            {
                 state.instances.push((host.clone(), port));
             }
             let cluster = state.cluster_of(&key);
@@ -220,11 +300,16 @@ fn answer(
             )
         }
         ["register-candidate", host, port, rule] => {
-            state.rules.insert(format!("{host}:{port}"), (*rule).to_owned());
+            state
+                .rules
+                .insert(format!("{host}:{port}"), (*rule).to_owned());
             ("200 OK", ok(Value::Null))
         }
         ["set-cluster-alias", cluster] => {
-            let alias = query.strip_prefix("alias=").map(unescape).unwrap_or_default();
+            let alias = query
+                .strip_prefix("alias=")
+                .map(unescape)
+                .unwrap_or_default();
             state.aliases.insert((*cluster).to_owned(), alias);
             ("200 OK", ok(Value::Null))
         }
@@ -235,6 +320,9 @@ fn answer(
             state.forgotten.push(key);
             ("200 OK", ok(Value::Null))
         }
-        _ => ("500 Internal Server Error", error(format!("unknown path {path}"))),
+        _ => (
+            "500 Internal Server Error",
+            error(format!("unknown path {path}")),
+        ),
     }
 }

@@ -49,6 +49,9 @@ pub struct Behaviour {
     /// Required static auth `(username, password)`: missing → UNAUTHENTICATED, wrong → PERMISSION_DENIED.
     pub auth: Option<(String, String)>,
     pub tablets: Vec<Tablet>,
+    /// Cells whose topology cannot be read: a strict GetTablets fails naming one, as vtctld
+    /// does; any other leaves their tablets out.
+    pub unreadable_cells: Vec<String>,
     /// Codes to answer GetTablets with, one per call, before answering normally.
     pub tablets_script: VecDeque<Code>,
     /// End the legacy stream with this status after its event lines.
@@ -100,6 +103,7 @@ impl Default for Behaviour {
             auth: None,
             tablets: demo_tablets(),
             tablets_script: VecDeque::new(),
+            unreadable_cells: Vec::new(),
             legacy_stream_error: None,
             shard_primaries: HashMap::new(),
             primary_terms: HashMap::new(),
@@ -533,6 +537,21 @@ impl Vtctld for Service {
                 filter.keyspace, filter.shard, filter.keyspace, filter.shard
             )));
         }
+        let unreadable = behaviour
+            .unreadable_cells
+            .iter()
+            .find(|c| filter.cells.is_empty() || filter.cells.contains(c));
+        if let (Some(cell), true) = (unreadable, filter.strict) {
+            // What vtctld answers, as plain Go errors: tests/interop.rs pins the shard form.
+            return Err(Status::unknown(if filter.shard.is_empty() {
+                format!("node doesn't exist: /vitess/{cell}/tablets")
+            } else {
+                format!(
+                    "GetTabletMapForShard({}, {}) failed: partial result: {cell}",
+                    filter.keyspace, filter.shard
+                )
+            }));
+        }
         // A PRIMARY whose term started before another PRIMARY's of the same shard is a stale
         // one: vtctld reports it as UNKNOWN.
         let term = |t: &Tablet| {
@@ -566,6 +585,12 @@ impl Vtctld for Service {
                     || t.alias
                         .as_ref()
                         .is_some_and(|a| filter.cells.contains(&a.cell))
+            })
+            // Not strict: an unreadable cell's tablets are silently left out.
+            .filter(|t| {
+                t.alias
+                    .as_ref()
+                    .is_none_or(|a| !behaviour.unreadable_cells.contains(&a.cell))
             })
             .cloned()
             .map(|mut t| {
