@@ -387,7 +387,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__vitess__hook__subcmd__orchestrator__subcmd__config)
-            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --all-hooks --legacy-metadata-queries --mysql-flavor --merge --binary --output --help --version"
+            opts="-h -V --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --log-file --log-format --fsync --all-hooks --legacy-metadata-queries --mysql-flavor --merge --in-place --binary --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

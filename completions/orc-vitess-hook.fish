@@ -131,7 +131,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" 
 json\t'one JSON object a line'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
 false\t'off'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l lock-wait -d 'How long the record may wait for the log\'s lock, 10ms to 1h' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l lock-wait -d 'How long the record may wait for the log\'s lock, 10ms to 10s (a Pre* hook holds the recovery while it waits)' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l strict -d 'Exit with the usual statuses (65, 74, 78) instead of always 0' -r -f -a "true\t'on'
 false\t'off'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
@@ -158,11 +158,12 @@ false\t'off'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l mysql-flavor -d 'The MySQL the fleet runs, for DetectSemiSyncEnforcedQuery' -r -f -a "mysql\t'MySQL 8.0 and 8.4 (performance_schema.global_variables)'
 mariadb\t'MariaDB (information_schema.GLOBAL_VARIABLES)'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l merge -d 'Print this orchestrator.conf.json with the keys merged in' -r -F
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l binary -d 'The path Orchestrator runs the hook by (default: this binary\'s absolute path)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l binary -d 'The executable Orchestrator runs the hook by: a path, or a name looked up on PATH; written absolute (default: this binary, as it was run)' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l all-hooks -d 'Also record every other hook list\'s events (`record --hook NAME`)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l legacy-metadata-queries -d 'Also emit the Detect*Query keys reading _vt.local_metadata (Vitess before v16 only)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l in-place -d 'Replace the --merge FILE atomically instead of printing; the old one stays as FILE.bak'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -s V -l version -d 'Print version'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l server -d 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation' -r

@@ -126,8 +126,12 @@ pub enum Command {
             --all-hooks adds `record --hook NAME` to every other hook list. \
             --legacy-metadata-queries adds Vitess's _vt.local_metadata queries, for Vitess before \
             v16 only (later Vitess no longer fills that table). --merge FILE prints FILE with \
-            these keys merged in, keeping the operator's keys and hook lines in their order; \
-            merging its own output again changes nothing.",
+            these keys merged in, keeping the operator's keys, hook lines, and numbers as written, \
+            in their order; merging its own output again changes nothing. With --in-place, FILE \
+            itself is replaced atomically (a temporary file in its directory, synced, with FILE's \
+            mode and owner, renamed over it), its previous content kept in FILE.bak: never \
+            redirect the output onto FILE, the shell would empty it before it is read. A failed \
+            or short write of the output is exit 74.",
         after_help = concat!(
             "Examples:\n",
             "  # The keys to paste, for two vtctlds:\n",
@@ -135,6 +139,9 @@ pub enum Command {
             "  # Merged into the current config, every hook recorded (FILE is not changed):\n",
             "  orc-vitess-hook orchestrator-config --server vtctld:15999 --all-hooks \\\n",
             "      --merge /etc/orchestrator.conf.json > orchestrator.conf.json.new\n",
+            "  # The same, into the file itself (the old one kept as orchestrator.conf.json.bak):\n",
+            "  orc-vitess-hook orchestrator-config --server vtctld:15999 --all-hooks \\\n",
+            "      --merge /etc/orchestrator.conf.json --in-place\n",
             "\n",
             exit_status_help!()
         )
@@ -669,7 +676,12 @@ pub struct OrchestratorConfigArgs {
     #[arg(long, value_name = "FILE", value_parser = any_path())]
     pub merge: Option<PathBuf>,
 
-    /// The path Orchestrator runs the hook by (default: this binary's absolute path).
+    /// Replace the --merge FILE atomically instead of printing; the old one stays as FILE.bak.
+    #[arg(long, requires = "merge")]
+    pub in_place: bool,
+
+    /// The executable Orchestrator runs the hook by: a path, or a name looked up on PATH; written
+    /// absolute (default: this binary, as it was run).
     #[arg(long, value_name = "PATH", value_parser = any_path())]
     pub binary: Option<PathBuf>,
 }
@@ -691,7 +703,8 @@ pub struct RecordArgs {
     #[command(flatten)]
     pub log: LogArgs,
 
-    /// How long the record may wait for the log's lock, 10ms to 1h.
+    /// How long the record may wait for the log's lock, 10ms to 10s (a Pre* hook holds the
+    /// recovery while it waits).
     #[arg(
         long,
         env = "ORC_VITESS_HOOK_LOCK_WAIT",

@@ -18,7 +18,7 @@ pub enum ExitStatus {
     /// vtctld answered and refused the request.
     Refused,
     /// The run is done but a recovery record could not be written (or, in a dry run, could not
-    /// be).
+    /// be); or `orchestrator-config` could not write its output (EX_IOERR).
     RecordMissing,
     /// The deadline passed while vtctld kept failing.
     DeadlinePassed,
@@ -26,7 +26,7 @@ pub enum ExitStatus {
     PermissionDenied,
     /// A configuration error: a bad setting, an unreadable TLS or credentials file.
     Config,
-    /// Stopped by a signal; the status is 128 + the signal number.
+    /// Stopped by a signal ([`crate::signals::ENDING`]); the status is 128 + the signal number.
     Interrupted(i32),
     /// A bug (a panic), or the runtime could not start; an `internal-error` record is written.
     Internal,
@@ -85,6 +85,9 @@ pub enum FailureKind {
     NotAccepted,
     /// A record could not be written although the run itself succeeded.
     RecordMissing,
+    /// The command's output (a generated configuration, on stdout or into a file) could not be
+    /// written whole.
+    OutputFailed,
     /// A signal stopped the run.
     Interrupted(i32),
     /// The async runtime could not start, or another failure of this process itself.
@@ -106,7 +109,8 @@ impl FailureKind {
             | Self::VtctldRefused
             | Self::DeadlinePassed
             | Self::NotAccepted
-            | Self::RecordMissing => Outcome::Failed,
+            | Self::RecordMissing
+            | Self::OutputFailed => Outcome::Failed,
         }
     }
 
@@ -122,7 +126,7 @@ impl FailureKind {
             Self::VtctldRefused => ExitStatus::Refused,
             Self::DeadlinePassed => ExitStatus::DeadlinePassed,
             Self::NotAccepted => ExitStatus::PermissionDenied,
-            Self::RecordMissing => ExitStatus::RecordMissing,
+            Self::RecordMissing | Self::OutputFailed => ExitStatus::RecordMissing,
             Self::Interrupted(signal) => ExitStatus::Interrupted(signal),
         }
     }
@@ -163,13 +167,14 @@ Exit status (the run's final record carries it; 64's record is best effort):
       shard's own promotable tablet (nothing is sent to vtctld)
   69  no vtctld could be reached
   70  vtctld refused the request
-  74  done, but a recovery record could not be written
+  74  done, but a recovery record could not be written (orchestrator-config: its output
+      could not be written)
   75  the deadline passed while vtctld kept failing
   77  no vtctld accepted our TLS certificate or credentials
   78  configuration error: a bad setting (flag or ORC_VITESS_HOOK_* variable), an unreadable
       TLS or credentials file, a bad server address
-  129/130/143  interrupted by SIGHUP/SIGINT/SIGTERM during the run (an `interrupted` record
-      is written)
+  128+N  interrupted by signal N during the run, e.g. 129 SIGHUP, 130 SIGINT, 143 SIGTERM,
+      138 SIGUSR1, 140 SIGUSR2, 142 SIGALRM (an `interrupted` record is written)
   134  internal error: a bug, or the process could not start its runtime (an
       `internal-error` record is written)"
     };
@@ -206,7 +211,11 @@ mod tests {
         assert_eq!(ExitStatus::Interrupted(15).code(), 143);
         assert_eq!(ExitStatus::Interrupted(2).code(), 130);
         assert_eq!(ExitStatus::Interrupted(1).code(), 129);
-        assert!(EXIT_STATUS_HELP.contains("129/130/143"));
+        for (signal, name) in crate::signals::ENDING {
+            let status = ExitStatus::Interrupted(*signal).code();
+            assert_eq!(i32::from(status), 128 + signal, "{name}");
+        }
+        assert!(EXIT_STATUS_HELP.contains("128+N  interrupted by signal N"));
     }
 
     #[test]
@@ -222,6 +231,7 @@ mod tests {
             FailureKind::DeadlinePassed,
             FailureKind::NotAccepted,
             FailureKind::RecordMissing,
+            FailureKind::OutputFailed,
             FailureKind::Interrupted(15),
             FailureKind::Internal,
         ];

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod connection;
 pub mod event;
 pub mod exit;
+pub mod in_place;
 pub mod orchestrator_api;
 pub mod output;
 pub mod plan;

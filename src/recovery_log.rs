@@ -4,7 +4,7 @@ use std::ffi::CString;
 use std::fs::{self, DirBuilder, File, Metadata, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -135,13 +135,17 @@ fn logfmt_text(text: &str) -> String {
 }
 
 /// An open recovery log. Records are appended under an exclusive `flock`, one `write` each, and a
-/// write that does not go out whole is cut off again, so readers only ever see whole lines.
+/// write that does not go out whole is cut off again, so readers only ever see whole lines. A
+/// record starts on a line of its own even after a line someone else left unfinished.
 ///
 /// The lock is `std::fs::File::lock` (flock(2), like the unmaintained fs2 crate's), so other
 /// writers that lock the file, including other hook runs, never interleave with a record.
 #[derive(Debug)]
 pub struct RecoveryLog {
     file: File,
+    /// The same file opened for reading, to see whether it ends in a newline; `None` when this
+    /// user may only write it.
+    reader: Option<File>,
     path: PathBuf,
     fsync: bool,
 }
@@ -152,6 +156,8 @@ impl RecoveryLog {
     /// Refuses a symbolic link, anything but a regular file, and, on the way from `/` down, any
     /// symbolic link or entry owned by someone other than this user or root in a directory other
     /// users can write to (like /tmp): such an entry may have been planted to redirect the log.
+    /// There, a log file with more than one hard link is refused too: another user may have
+    /// linked a file of ours (protected_hardlinks off), and the record would land in it.
     pub fn open(path: &Path, fsync: bool) -> Result<Self> {
         let absolute = absolute(path)?;
         let walk = check_chain(path, &absolute)?;
@@ -167,8 +173,10 @@ impl RecoveryLog {
         }
         let file = open_append(path, &absolute, true)?;
         check_opened(&file, path, &absolute)?;
+        let reader = open_reader(&file, &absolute);
         Ok(Self {
             file,
+            reader,
             path: path.to_owned(),
             fsync,
         })
@@ -223,7 +231,9 @@ impl RecoveryLog {
     ///
     /// A short or failed write, or a failed fsync, cuts the file back to its length before the
     /// write, so no reader ever sees part of a record. A `line` carrying a control character
-    /// (which [`render`] never produces) goes out as [`one_line`] makes it.
+    /// (which [`render`] never produces) goes out as [`one_line`] makes it. When the file does
+    /// not end in a newline (another writer cut its line), the same write starts with one, so
+    /// the record is a line of its own and the torn line stays as it was.
     pub fn append(&mut self, line: &str, lock_until: Instant) -> Result<()> {
         let mut bytes = if line.chars().any(breaks_lines) {
             one_line(line).into_bytes()
@@ -283,7 +293,8 @@ impl RecoveryLog {
     }
 
     /// Writes `bytes` with one `write` (a second call could land after another writer's
-    /// record); on any failure, truncates back to the length before. Call with the lock held.
+    /// record), after a newline when the file's last byte is not one; on any failure, truncates
+    /// back to the length before. Call with the lock held.
     fn write_whole(&mut self, bytes: &[u8]) -> Result<()> {
         let context = || format!("cannot write recovery log {}", self.path.display());
         let before = self
@@ -291,6 +302,13 @@ impl RecoveryLog {
             .metadata()
             .map(|meta| meta.len())
             .with_context(|| format!("cannot stat recovery log {}", self.path.display()))?;
+        let joined;
+        let bytes = if self.ends_in_torn_line(before) {
+            joined = [&b"\n"[..], bytes].concat();
+            joined.as_slice()
+        } else {
+            bytes
+        };
         let failure = match self.file.write(bytes) {
             Ok(n) if n == bytes.len() && self.fsync => {
                 self.file.sync_data().err().map(|e| format!("fsync: {e}"))
@@ -313,6 +331,28 @@ impl RecoveryLog {
             .with_context(context),
         }
     }
+
+    /// Whether the file, `len` bytes long, ends in something other than a newline. Unknown
+    /// (no read access, a failed read) counts as no: a needless blank line is not written.
+    fn ends_in_torn_line(&self, len: u64) -> bool {
+        let Some(reader) = &self.reader else {
+            return false;
+        };
+        let mut last = [0u8; 1];
+        len > 0 && matches!(reader.read_at(&mut last, len - 1), Ok(1)) && last[0] != b'\n'
+    }
+}
+
+/// The log opened for reading too, when this user may, and only when it is the very file
+/// `appended` is (the path could have been swapped since).
+fn open_reader(appended: &File, absolute: &Path) -> Option<File> {
+    let reader = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(absolute)
+        .ok()?;
+    let (ours, read) = (appended.metadata().ok()?, reader.metadata().ok()?);
+    (ours.dev() == read.dev() && ours.ino() == read.ino()).then_some(reader)
 }
 
 /// `path` made absolute against the current directory, symbolic links left unresolved.
@@ -389,6 +429,14 @@ fn check_chain(shown: &Path, absolute: &Path) -> Result<Walk> {
                     dir.display()
                 )));
             }
+            if index == last && entry_meta.file_type().is_file() && entry_meta.nlink() > 1 {
+                return Err(refuse(format!(
+                    "it has {} hard links, in {}, which other users can write to; expected \
+                     one",
+                    entry_meta.nlink(),
+                    dir.display()
+                )));
+            }
         }
         if index == last {
             return Ok(Walk {
@@ -440,7 +488,7 @@ fn open_append(shown: &Path, absolute: &Path, create: bool) -> Result<File> {
 }
 
 /// Checks what was actually opened (the walk ran before the open): a regular file, and in a
-/// directory other users can write to, one owned by this user or root.
+/// directory other users can write to, one owned by this user or root with one link only.
 fn check_opened(file: &File, shown: &Path, absolute: &Path) -> Result<()> {
     let meta = file
         .metadata()
@@ -454,11 +502,21 @@ fn check_opened(file: &File, shown: &Path, absolute: &Path) -> Result<()> {
     let dir = parent_dir(absolute);
     let dir_meta = stat_dir(dir)?;
     let (owner, me) = (meta.uid(), effective_uid());
-    if dir_meta.mode() & 0o002 != 0 && owner != me && owner != 0 {
+    let shared = dir_meta.mode() & 0o002 != 0;
+    if shared && owner != me && owner != 0 {
         bail!(
             "refusing recovery log {}: it is owned by uid {owner}, not by this user (uid {me}) \
              or root, in {}, which other users can write to",
             shown.display(),
+            dir.display()
+        );
+    }
+    if shared && meta.nlink() > 1 {
+        bail!(
+            "refusing recovery log {}: it has {} hard links, in {}, which other users can write \
+             to; expected one",
+            shown.display(),
+            meta.nlink(),
             dir.display()
         );
     }

@@ -87,6 +87,7 @@ impl Problems {
     }
 
     /// A duration as Vitess operators write them (`60s`, `1m30s`, `500ms`) within `[min, max]`.
+    /// One above `max` is refused with "expected at most `max`" first: a cap is the point.
     pub fn duration(
         &mut self,
         setting: Setting,
@@ -94,19 +95,37 @@ impl Problems {
         min: Duration,
         max: Duration,
     ) -> Option<Duration> {
-        let expected = format!(
-            "expected a duration from {} to {}, like 60s, 1m30s or 500ms",
-            humantime::format_duration(min),
-            humantime::format_duration(max)
-        );
         let parsed = value
             .to_str()
-            .and_then(|text| humantime::parse_duration(text.trim()).ok())
-            .filter(|d| (min..=max).contains(d));
-        if parsed.is_none() {
-            self.push(setting, value, &expected);
+            .and_then(|text| humantime::parse_duration(text.trim()).ok());
+        if let Some(duration) = parsed.filter(|d| (min..=max).contains(d)) {
+            return Some(duration);
         }
-        parsed
+        let examples: Vec<&str> = ["500ms", "2s", "60s", "1m30s"]
+            .into_iter()
+            .filter(|example| {
+                humantime::parse_duration(example).is_ok_and(|d| (min..=max).contains(&d))
+            })
+            .collect();
+        let range = format!(
+            "a duration from {} to {}, like {}",
+            humantime::format_duration(min),
+            humantime::format_duration(max),
+            match examples.split_last() {
+                Some((last, [])) => (*last).to_owned(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => "60s".to_owned(),
+            }
+        );
+        let expected = match parsed {
+            Some(above) if above > max => format!(
+                "expected at most {}, {range}",
+                humantime::format_duration(max)
+            ),
+            _ => format!("expected {range}"),
+        };
+        self.push(setting, value, &expected);
+        None
     }
 }
 
@@ -133,22 +152,32 @@ mod tests {
         );
         assert_eq!(p.duration(S, "1h".as_ref(), MS, HOUR), Some(HOUR));
         assert!(p.is_empty());
-        for bad in [
-            "0s",
-            "0",
-            "",
-            "soon",
-            "5ms",
-            "2h",
-            "99999999999999999999s",
-            "-1s",
-        ] {
+        for bad in ["0s", "0", "", "soon", "5ms", "99999999999999999999s", "-1s"] {
             let mut p = Problems::default();
             assert_eq!(p.duration(S, bad.as_ref(), MS, HOUR), None, "{bad}");
             let message = p.into_message().unwrap();
             assert!(
                 message.starts_with(&format!("--deadline / ORC_VITESS_HOOK_DEADLINE: {bad:?}: expected a duration from 10ms to 1h")),
                 "{message}"
+            );
+        }
+        for (above, max, expected) in [
+            (
+                "2h",
+                HOUR,
+                "expected at most 1h, a duration from 10ms to 1h, like 500ms, 2s, 60s or 1m30s",
+            ),
+            (
+                "11s",
+                Duration::from_secs(10),
+                "expected at most 10s, a duration from 10ms to 10s, like 500ms or 2s",
+            ),
+        ] {
+            let mut p = Problems::default();
+            assert_eq!(p.duration(S, above.as_ref(), MS, max), None, "{above}");
+            assert_eq!(
+                p.into_message().unwrap(),
+                format!("--deadline / ORC_VITESS_HOOK_DEADLINE: {above:?}: {expected}")
             );
         }
     }

@@ -1,6 +1,7 @@
-//! SIGHUP, SIGINT and SIGTERM, caught for the whole life of the process, so that a signal at any
-//! moment (while the event is read, while a record waits for the log's lock, while vtctld is
-//! called) ends the run with an `interrupted` record and 128 + the signal number.
+//! Every signal whose default action ends the process and that someone else sends ([`ENDING`]:
+//! SIGHUP, SIGINT, SIGTERM, SIGUSR1, …), caught for the whole life of the process, so that a
+//! signal at any moment (while the event is read, while a record waits for the log's lock, while
+//! vtctld is called) ends the run with an `interrupted` record and 128 + the signal number.
 //!
 //! The handler only stores the signal, counts it and writes a byte to a pipe: async-signal-safe
 //! operations only. The run looks at them where it waits: the lock loop, the final record, and
@@ -11,6 +12,33 @@
 
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::time::Duration;
+
+/// The signals caught, with their names: every one whose default action ends the process, but
+/// - SIGPIPE, which Rust's runtime sets to ignored before `main`: a closed stdout or stderr is
+///   then a write error, which [`crate::output`] ignores (it must not change a hook's status);
+/// - SIGXFSZ, ignored by [`install`]: a file-size limit then fails the record's write (EFBIG),
+///   which is rolled back and reported like a full disk;
+/// - SIGQUIT, left to its default: an operator sends it for a core dump of a stuck process;
+/// - the signals of the process's own faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS,
+///   SIGABRT, which `panic = "abort"` raises after the panic hook wrote its record): nothing
+///   can safely go on after them;
+/// - the real-time signals (SIGRTMIN to SIGRTMAX), which carry no meaning for this tool and have
+///   no fixed names.
+pub const ENDING: &[(libc::c_int, &str)] = &[
+    (libc::SIGHUP, "SIGHUP"),
+    (libc::SIGINT, "SIGINT"),
+    (libc::SIGTERM, "SIGTERM"),
+    (libc::SIGUSR1, "SIGUSR1"),
+    (libc::SIGUSR2, "SIGUSR2"),
+    (libc::SIGALRM, "SIGALRM"),
+    (libc::SIGVTALRM, "SIGVTALRM"),
+    (libc::SIGPROF, "SIGPROF"),
+    // RLIMIT_CPU's soft limit; the hard limit's SIGKILL follows if the run goes on.
+    (libc::SIGXCPU, "SIGXCPU"),
+    (libc::SIGIO, "SIGIO"),
+    (libc::SIGPWR, "SIGPWR"),
+    (libc::SIGSTKFLT, "SIGSTKFLT"),
+];
 
 static LAST: AtomicI32 = AtomicI32::new(0);
 static COUNT: AtomicUsize = AtomicUsize::new(0);
@@ -54,7 +82,7 @@ pub fn install() {
         WAKE_READ.store(fds[0], Ordering::SeqCst);
         WAKE_WRITE.store(fds[1], Ordering::SeqCst);
     }
-    for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGTERM] {
+    for &(signal, _) in ENDING {
         // SAFETY: `action` is zeroed, then given the handler, an empty mask and the flags;
         // `remember` is an `extern "C" fn(c_int)` (no SA_SIGINFO) doing only atomic operations,
         // which are async-signal-safe; a null old-action pointer is allowed. A failure leaves
@@ -77,12 +105,8 @@ pub fn count() -> usize {
 
 /// The last signal caught, if any: its number and name.
 pub fn caught() -> Option<(i32, &'static str)> {
-    match LAST.load(Ordering::SeqCst) {
-        libc::SIGHUP => Some((libc::SIGHUP, "SIGHUP")),
-        libc::SIGINT => Some((libc::SIGINT, "SIGINT")),
-        libc::SIGTERM => Some((libc::SIGTERM, "SIGTERM")),
-        _ => None,
-    }
+    let last = LAST.load(Ordering::SeqCst);
+    ENDING.iter().copied().find(|&(signal, _)| signal == last)
 }
 
 /// The pipe's read end, for tokio to watch (never closed: it lives as long as the process).

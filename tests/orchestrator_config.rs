@@ -3,14 +3,22 @@
 
 mod support;
 
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{hook, records, run, temp_dir};
+use support::hook::{hook, records, run, temp_dir, wait_within};
 use support::orchestrator::Recovery;
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .unwrap_or(1)
+        == 0
+}
 
 fn config(args: &[&str]) -> Value {
     let out = run(hook().arg("orchestrator-config").args(args));
@@ -350,5 +358,272 @@ fn a_broken_command_line_of_another_command_writes_no_failover_record() {
             .env("ORC_VITESS_HOOK_LOG_FILE", &log));
         out.assert_code(64);
         assert!(!log.exists(), "{command}: no record");
+    }
+}
+
+/// `orchestrator-config` with its stdout on /dev/full, which fails every write with ENOSPC.
+fn to_dev_full(args: &[&str]) -> support::hook::Run {
+    let full = std::fs::File::create("/dev/full").expect("open /dev/full");
+    let child = hook()
+        .arg("orchestrator-config")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(full))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn orc-vitess-hook");
+    wait_within(child, Duration::from_secs(60))
+}
+
+#[test]
+fn a_failed_write_of_the_output_is_exit_74() {
+    let dir = temp_dir();
+    let file = dir.path().join("orchestrator.conf.json");
+    std::fs::write(&file, r#"{"Debug": true}"#).unwrap();
+    let merge = file.to_str().unwrap();
+    for args in [
+        &["--server", "v:1"][..],
+        &["--server", "v:1", "--all-hooks", "--merge", merge][..],
+    ] {
+        let out = to_dev_full(args);
+        out.assert_code(74);
+        assert_eq!(out.stderr.lines().count(), 1, "one line: {out:?}");
+        assert!(
+            out.stderr
+                .starts_with("error: cannot write the configuration to stdout"),
+            "{out:?}"
+        );
+        assert!(out.stderr.contains("No space left on device"), "{out:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        r#"{"Debug": true}"#
+    );
+}
+
+#[test]
+fn in_place_without_merge_is_a_usage_error() {
+    let out = run(hook().args(["orchestrator-config", "--server", "v:1", "--in-place"]));
+    out.assert_code(64);
+    assert!(out.stderr.contains("--merge"), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+}
+
+/// The names in `dir`, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const OPERATORS_FILE: &str = r#"{
+  "Debug": true,
+  "RecoveryPeriodBlockSeconds": 3600,
+  "PreFailoverProcesses": ["echo pre"]
+}"#;
+
+fn merge_args(file: &Path) -> Vec<String> {
+    vec![
+        "--server".into(),
+        "vtctld:15999".into(),
+        "--all-hooks".into(),
+        "--merge".into(),
+        file.to_str().unwrap().into(),
+    ]
+}
+
+#[test]
+fn in_place_replaces_the_file_keeping_its_mode_and_the_old_content_in_bak() {
+    let dir = temp_dir();
+    let file = dir.path().join("orchestrator.conf.json");
+    std::fs::write(&file, OPERATORS_FILE).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let printed = run(hook().arg("orchestrator-config").args(merge_args(&file)));
+    printed.assert_code(0);
+
+    let out = run(hook()
+        .arg("orchestrator-config")
+        .args(merge_args(&file))
+        .arg("--in-place"));
+    out.assert_code(0);
+    let backup = dir.path().join("orchestrator.conf.json.bak");
+    assert_eq!(
+        out.stdout.trim(),
+        format!(
+            "merged into {}; its previous content is in {}",
+            file.display(),
+            backup.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), printed.stdout);
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), OPERATORS_FILE);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode(&file), 0o640);
+    assert_eq!(mode(&backup), 0o640);
+    assert_eq!(
+        entries(dir.path()),
+        ["orchestrator.conf.json", "orchestrator.conf.json.bak"],
+        "no temporary file left"
+    );
+
+    // Again, through a symbolic link: the file it names is replaced, the link stays.
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let out = run(hook()
+        .arg("orchestrator-config")
+        .args(merge_args(&link))
+        .arg("--in-place"));
+    out.assert_code(0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        printed.stdout,
+        "merging its own output changes nothing"
+    );
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), printed.stdout);
+}
+
+#[test]
+fn in_place_keeps_the_files_owner() {
+    if !is_root() {
+        eprintln!("skipped: needs root to give the file another owner");
+        return;
+    }
+    let dir = temp_dir();
+    let file = dir.path().join("orchestrator.conf.json");
+    std::fs::write(&file, OPERATORS_FILE).unwrap();
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    run(hook()
+        .arg("orchestrator-config")
+        .args(merge_args(&file))
+        .arg("--in-place"))
+    .assert_code(0);
+    let meta = std::fs::metadata(&file).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains(" reparent ")
+    );
+}
+
+#[test]
+fn a_failed_in_place_replacement_leaves_the_file_as_it_was() {
+    let dir = temp_dir();
+    let file = dir.path().join("orchestrator.conf.json");
+    std::fs::write(&file, OPERATORS_FILE).unwrap();
+    // A backup that cannot be replaced (a directory that is not empty), even for root.
+    let backup = dir.path().join("orchestrator.conf.json.bak");
+    std::fs::create_dir(&backup).unwrap();
+    std::fs::write(backup.join("keep"), "x").unwrap();
+    let out = run(hook()
+        .arg("orchestrator-config")
+        .args(merge_args(&file))
+        .arg("--in-place"));
+    out.assert_code(74);
+    assert_eq!(out.stderr.lines().count(), 1, "one line: {out:?}");
+    assert!(out.stderr.starts_with("error: --in-place: "), "{out:?}");
+    assert!(out.stderr.contains(".bak"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains(&format!("{} is unchanged", file.display())),
+        "{out:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), OPERATORS_FILE);
+    assert_eq!(
+        entries(dir.path()),
+        ["orchestrator.conf.json", "orchestrator.conf.json.bak"],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn numbers_in_the_merged_file_keep_their_exact_text() {
+    let dir = temp_dir();
+    let file = dir.path().join("orchestrator.conf.json");
+    let numbers = [
+        ("Float", "1.0"),
+        ("Exponent", "1e3"),
+        ("Big", "12345678901234567890"),
+        ("Negative", "-0.0"),
+        ("Tenth", "0.1"),
+        ("Upper", "2.50E-7"),
+        ("Plain", "3600"),
+    ];
+    let body: Vec<String> = numbers
+        .iter()
+        .map(|(key, number)| format!("\"{key}\": {number}"))
+        .collect();
+    std::fs::write(&file, format!("{{{}}}", body.join(", "))).unwrap();
+    let out = run(hook().arg("orchestrator-config").args(merge_args(&file)));
+    out.assert_code(0);
+    for (key, number) in numbers {
+        assert!(
+            out.stdout.contains(&format!("\n  \"{key}\": {number},\n")),
+            "{key}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_binary_name_is_looked_up_on_path_and_written_absolute() {
+    let dir = temp_dir();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(support::hook::BIN, bin.join("orc-vitess-hook")).unwrap();
+    let out = run(hook()
+        .args([
+            "orchestrator-config",
+            "--server",
+            "v:1",
+            "--binary",
+            "orc-vitess-hook",
+        ])
+        .env("PATH", format!("/nonexistent:{}", bin.display())));
+    out.assert_code(0);
+    let document: Value = serde_json::from_str(&out.stdout).unwrap();
+    let line = document["PostMasterFailoverProcesses"][0].as_str().unwrap();
+    assert!(
+        line.starts_with(&format!("{}/orc-vitess-hook reparent", bin.display())),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_binary_that_is_not_an_executable_file_is_a_configuration_error() {
+    let dir = temp_dir();
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let missing = dir.path().join("missing");
+    let cases = [
+        ("nowhere-on-path", "none found"),
+        (dir.path().to_str().unwrap(), "it is not a regular file"),
+        (plain.to_str().unwrap(), "it is not executable (mode 644)"),
+        (missing.to_str().unwrap(), "cannot stat it"),
+    ];
+    for (binary, why) in cases {
+        let out = run(hook()
+            .args(["orchestrator-config", "--server", "v:1", "--binary", binary])
+            .env("PATH", dir.path()));
+        out.assert_code(78);
+        assert_eq!(out.stderr.lines().count(), 1, "one line: {out:?}");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: --binary: {binary:?}: expected an executable regular file"
+            )),
+            "{out:?}"
+        );
+        assert!(out.stderr.contains(why), "{binary}: {out:?}");
+        assert!(out.stdout.is_empty(), "{out:?}");
     }
 }

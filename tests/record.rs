@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{hook, log_in, records, run, send_signal, temp_dir};
+use support::hook::{ENDING_SIGNALS, hook, log_in, records, run, send_signal, temp_dir};
 use support::orchestrator::Recovery;
 
 fn record(log: &Path, hook_name: &str) -> Command {
@@ -169,25 +169,64 @@ fn a_whole_recovery_is_recorded_in_order_in_one_log() {
 
 #[test]
 fn a_signal_while_waiting_for_the_lock_still_leaves_the_record() {
+    for &(signal, number, name) in ENDING_SIGNALS {
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        let holder = std::fs::File::create(&log).unwrap();
+        holder.lock().unwrap();
+        let child = record(&log, "PreFailover")
+            .args(["--lock-wait", "10s"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        send_signal(&child, signal);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        holder.unlock().unwrap();
+        let out = support::hook::wait_within(child, std::time::Duration::from_secs(10));
+        // Not --strict: a Pre* hook exits 0 whatever happens.
+        out.assert_code(0);
+        let written = last(&log);
+        assert_eq!(written["outcome"], "interrupted", "{signal}");
+        assert_eq!(written["hook"], "PreFailover", "{signal}");
+        assert_eq!(written["exit_status"], 128 + number, "{signal}");
+        assert_eq!(written["signal"], name, "{signal}");
+        assert_eq!(
+            written["error"],
+            format!("interrupted by {name}"),
+            "{signal}"
+        );
+    }
+}
+
+#[test]
+fn a_lock_wait_above_ten_seconds_is_a_configuration_error() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let holder = std::fs::File::create(&log).unwrap();
-    holder.lock().unwrap();
-    let child = record(&log, "PreFailover")
-        .args(["--lock-wait", "10s"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    send_signal(&child, "TERM");
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    holder.unlock().unwrap();
-    let out = support::hook::wait_within(child, std::time::Duration::from_secs(10));
-    out.assert_code(0);
-    let written = last(&log);
-    assert_eq!(written["outcome"], "interrupted");
-    assert_eq!(written["hook"], "PreFailover");
+    for (value, strict, code) in [("11s", true, 78), ("1h", true, 78), ("11s", false, 0)] {
+        let mut command = record(&log, "PreFailover");
+        command.args(["--lock-wait", value]);
+        if strict {
+            command.arg("--strict");
+        }
+        let out = run(&mut command);
+        out.assert_code(code);
+        let expected =
+            format!("--lock-wait / ORC_VITESS_HOOK_LOCK_WAIT: {value:?}: expected at most 10s");
+        assert!(out.stderr.contains(&expected), "{value}: {out:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    }
+    // The variable is capped alike, and 10s itself is allowed.
+    let out = run(record(&log, "PreFailover")
+        .arg("--strict")
+        .env("ORC_VITESS_HOOK_LOCK_WAIT", "10001ms"));
+    out.assert_code(78);
+    assert!(
+        out.stderr.contains("\"10001ms\": expected at most 10s"),
+        "{out:?}"
+    );
+    run(record(&log, "PreFailover").args(["--strict", "--lock-wait", "10s"])).assert_code(0);
 }
 
 #[test]

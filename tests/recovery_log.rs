@@ -444,3 +444,69 @@ fn fill(path: &Path) {
     let block = [0u8; 4096];
     while file.write(&block).map(|n| n > 0).unwrap_or(false) {}
 }
+
+#[test]
+fn a_record_after_a_torn_line_starts_a_line_of_its_own() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    skip_run(&log, "r-before", "d").assert_code(0);
+    // Another writer cut its line short: the log ends without a newline.
+    let torn = r#"{"ts":"2026-12-07T13:00:00.000Z","outcome":"rec"#;
+    let mut text = std::fs::read_to_string(&log).unwrap();
+    text.push_str(torn);
+    std::fs::write(&log, &text).unwrap();
+    skip_run(&log, "r-after-1", "d").assert_code(0);
+    skip_run(&log, "r-after-2", "d").assert_code(0);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.ends_with('\n'), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "no blank line either: {text}");
+    assert_eq!(lines[1], torn, "the torn line stays as it was");
+    let uids: Vec<String> = [lines[0], lines[2], lines[3]]
+        .iter()
+        .map(|line| {
+            let record: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("bad record {line:?}: {e}"));
+            record["recovery_uid"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(uids, ["r-before", "r-after-1", "r-after-2"]);
+}
+
+#[test]
+fn a_hard_linked_log_is_refused_only_under_a_world_writable_directory() {
+    let dir = temp_dir();
+    for (mode, refused) in [(0o1777, true), (0o755, false)] {
+        let parent = dir.path().join(format!("parent-{mode:o}"));
+        std::fs::create_dir(&parent).unwrap();
+        std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(mode)).unwrap();
+        let other = parent.join("someone-elses-file");
+        std::fs::write(&other, "precious\n").unwrap();
+        let log = parent.join("recovery.log");
+        std::fs::hard_link(&other, &log).unwrap();
+        let dry = run(skip_command(&log, "r-dry", "d").arg("--dry-run"));
+        let out = skip_run(&log, "r-link", "d");
+        if refused {
+            for out in [&dry, &out] {
+                out.assert_code(74);
+                assert!(
+                    out.stderr.contains(&format!(
+                        "refusing recovery log {}: it has 2 hard links, in {}, which other \
+                         users can write to; expected one",
+                        log.display(),
+                        parent.display()
+                    )),
+                    "{out:?}"
+                );
+            }
+            assert_eq!(std::fs::read_to_string(&other).unwrap(), "precious\n");
+        } else {
+            dry.assert_code(0);
+            out.assert_code(0);
+            // Not refused: the record went into the file both names share.
+            let text = std::fs::read_to_string(&other).unwrap();
+            assert!(text.starts_with("precious\n"), "{text}");
+            assert!(text.contains(r#""recovery_uid":"r-link""#), "{text}");
+        }
+    }
+}

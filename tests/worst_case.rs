@@ -11,8 +11,8 @@ use std::time::Duration;
 use serde_json::Value;
 use support::fake_vtctld::{Behaviour, FakeVtctld};
 use support::hook::{
-    attempt_statuses, log_in, records, reparent, run, run_within, send_signal, temp_dir,
-    wait_within,
+    ENDING_SIGNALS, attempt_statuses, log_in, records, reparent, run, run_within, send_signal,
+    temp_dir, wait_within,
 };
 use support::tls::TestPki;
 use tonic::Code;
@@ -360,54 +360,69 @@ fn the_deadline_bounds_lock_waits_too() {
 }
 
 #[test]
-fn sigterm_before_vtctld_answers_is_recorded_with_the_call_in_flight() {
+fn a_signal_before_vtctld_answers_is_recorded_with_the_call_in_flight() {
     let fake = FakeVtctld::start(Behaviour {
         hang: true,
         ..Behaviour::default()
     });
-    let dir = temp_dir();
-    let log = log_in(&dir);
-    let child = failover(&log, &fake.server())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(fake.wait_for_requests(1, Duration::from_secs(10)));
-    send_signal(&child, "TERM");
-    wait_within(child, Duration::from_secs(10)).assert_code(143);
-    let record = last(&log);
-    assert_eq!(record["exit_status"], 143);
-    assert_eq!(record["attempt_log"][0]["status"], "INTERRUPTED");
+    for (index, &(signal, number, name)) in ENDING_SIGNALS.iter().enumerate() {
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        let child = failover(&log, &fake.server())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Each run's first call reaches the hanging fake, which keeps every call it got.
+        assert!(fake.wait_for_requests(index + 1, Duration::from_secs(10)));
+        send_signal(&child, signal);
+        let out = wait_within(child, Duration::from_secs(10));
+        out.assert_code(128 + number);
+        assert!(out.stderr.contains(name), "{signal}: {out:?}");
+        let record = last(&log);
+        assert_eq!(record["outcome"], "interrupted", "{signal}");
+        assert_eq!(record["exit_status"], 128 + number, "{signal}");
+        assert_eq!(
+            record["attempt_log"][0]["status"], "INTERRUPTED",
+            "{signal}"
+        );
+    }
     assert!(fake.received_for(TYPED).is_empty());
 }
 
 #[test]
 fn a_signal_while_a_record_waits_for_the_lock_ends_the_run_at_once() {
-    let dir = temp_dir();
-    let log = log_in(&dir);
-    let holder = std::fs::File::create(&log).unwrap();
-    holder.lock().unwrap();
-    // A skip needs no vtctld: the run's only wait is the log's lock (up to the 60 s deadline).
-    let child = reparent(&log)
-        .env("ORC_FAILURE_TYPE", "DeadIntermediateMaster")
-        .env("ORC_RECOVERY_UID", "r-hup")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    send_signal(&child, "HUP");
-    // Far below the 60 s the lock wait would take: the signal ended it.
-    let out = wait_within(child, Duration::from_secs(20));
-    out.assert_code(129);
-    assert!(out.stderr.contains("interrupted by SIGHUP"), "{out:?}");
-    holder.unlock().unwrap();
-    drop(holder);
-    // The lock was never free, so no record could be written; the run said so.
-    assert!(
-        out.stderr.contains("recovery record not written"),
-        "{out:?}"
-    );
+    for &(signal, number, name) in ENDING_SIGNALS {
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        let holder = std::fs::File::create(&log).unwrap();
+        holder.lock().unwrap();
+        // A skip needs no vtctld: the run's only wait is the log's lock (up to the 60 s
+        // deadline).
+        let child = reparent(&log)
+            .env("ORC_FAILURE_TYPE", "DeadIntermediateMaster")
+            .env("ORC_RECOVERY_UID", "r-signal")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        send_signal(&child, signal);
+        // Far below the 60 s the lock wait would take: the signal ended it.
+        let out = wait_within(child, Duration::from_secs(20));
+        out.assert_code(128 + number);
+        assert!(
+            out.stderr.contains(&format!("interrupted by {name}")),
+            "{signal}: {out:?}"
+        );
+        holder.unlock().unwrap();
+        drop(holder);
+        // The lock was never free, so no record could be written; the run said so.
+        assert!(
+            out.stderr.contains("recovery record not written"),
+            "{signal}: {out:?}"
+        );
+    }
 }
 
 #[test]

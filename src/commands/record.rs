@@ -22,6 +22,10 @@ const STRICT: Setting = Setting::new("--strict", "ORC_VITESS_HOOK_STRICT");
 /// The record waits for the log's lock at most this long when `--lock-wait` is bad.
 const FALLBACK_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// The longest `--lock-wait`: a `Pre*` hook's run holds Orchestrator's recovery (there is no
+/// timeout on hooks), so a record never keeps a failover waiting longer than this.
+const MAX_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
     let started = Instant::now();
     let RecordArgs {
@@ -38,7 +42,7 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
             LOCK_WAIT,
             &lock_wait,
             std::time::Duration::from_millis(10),
-            std::time::Duration::from_secs(3600),
+            MAX_LOCK_WAIT,
         )
         .unwrap_or(FALLBACK_LOCK_WAIT);
     let given_hook = hook.clone();

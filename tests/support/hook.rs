@@ -161,6 +161,24 @@ pub fn attempt_statuses(record: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Every signal whose default action ends a process and that the hook turns into an
+/// `interrupted` run: `kill`'s name for it, its number on Linux (x86-64 and arm64), and the name
+/// the hook's messages use.
+pub const ENDING_SIGNALS: &[(&str, i32, &str)] = &[
+    ("HUP", 1, "SIGHUP"),
+    ("INT", 2, "SIGINT"),
+    ("USR1", 10, "SIGUSR1"),
+    ("USR2", 12, "SIGUSR2"),
+    ("ALRM", 14, "SIGALRM"),
+    ("TERM", 15, "SIGTERM"),
+    ("STKFLT", 16, "SIGSTKFLT"),
+    ("XCPU", 24, "SIGXCPU"),
+    ("VTALRM", 26, "SIGVTALRM"),
+    ("PROF", 27, "SIGPROF"),
+    ("POLL", 29, "SIGIO"),
+    ("PWR", 30, "SIGPWR"),
+];
+
 /// Sends `signal` (`"TERM"`, `"HUP"`, …) to a running hook, as `kill -SIG pid` does.
 pub fn send_signal(child: &Child, signal: &str) {
     let sent = Command::new("kill")
