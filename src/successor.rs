@@ -216,6 +216,15 @@ fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<C
 
     // 3. No primary that nothing says has failed is demoted.
     no_live_primary_demoted(tablets, shard.as_ref(), basis, &failed, chosen)?;
+    // Only a listing that shows the failed primary as the shard's newest PRIMARY settles that
+    // no live primary is demoted; otherwise a cell the listing lacks may hold one.
+    if scope != Scope::WholeFleet && confirm.is_none() && !failed_is_current(tablets, &failed) {
+        confirm = Some(format!(
+            "nothing in this listing shows the failed primary as the PRIMARY of {}, so a cell \
+             it lacks may hold a live one",
+            shard.clone().unwrap_or_else(|| Shard::of(chosen))
+        ));
+    }
 
     // 4. A type that may become primary.
     let Some(alias) = tablet::alias_of(chosen) else {
@@ -263,10 +272,19 @@ fn failed_primary<'t>(
         return Ok(none);
     };
     let Some((level, matches)) = best_matches(tablets.iter(), failed) else {
-        if let Scope::Shard(shard) = scope {
-            return Err(Unsettled::NeedFleet(format!(
-                "the failed primary {failed} is not a tablet of {shard}"
-            )));
+        match scope {
+            Scope::Shard(shard) => {
+                return Err(Unsettled::NeedFleet(format!(
+                    "the failed primary {failed} is not a tablet of {shard}"
+                )));
+            }
+            // Absent from a list that may lack a cell proves nothing about the fleet.
+            Scope::Fleet => {
+                *confirm = Some(format!(
+                    "the failed primary {failed} is not in vtctld's list"
+                ));
+            }
+            Scope::WholeFleet => {}
         }
         return Ok(none);
     };
@@ -549,6 +567,18 @@ fn no_live_primary_demoted(
     };
     let shard = (basis != ShardBasis::Unknown).then_some(own);
     Err(refuse(shard, reason, &[current]))
+}
+
+/// Whether a tablet of the failed primary is its shard's newest-term PRIMARY in `tablets`.
+fn failed_is_current(tablets: &[Tablet], failed: &Failed<'_>) -> bool {
+    let Some(shard) = &failed.shard else {
+        return false;
+    };
+    tablets
+        .iter()
+        .filter(|t| shard.contains(t) && t.r#type == TabletType::Primary as i32)
+        .max_by_key(|t| tablet::primary_term(t))
+        .is_some_and(|current| failed.tablets.iter().any(|t| same_tablet(t, current)))
 }
 
 /// Why `tablet` may not become primary, with advice the tool accepts: UNKNOWN (a stale
@@ -1104,6 +1134,50 @@ mod tests {
             &question("primary", "nowhere"),
         ));
         assert!(why.ends_with("and 29 more"), "{why}");
+    }
+
+    // The property test's shrunk counterexamples (tests/properties.regressions), kept as
+    // examples: a listing that lacks a cell proves no absence.
+    #[test]
+    fn a_failed_primary_absent_from_a_partial_list_is_confirmed_by_a_strict_one() {
+        // commerce/0's failed primary sits in a cell the list lacks; the alias (stale) names
+        // commerce/-80, whose PRIMARY is the successor.
+        let mut visible = tablet(
+            "commerce",
+            "-80",
+            100,
+            "db1.example.com",
+            TabletType::Primary,
+        );
+        visible.mysql_port = 3307;
+        let mut q = question("db2.example.com", "db1.example.com");
+        q.successor.as_mut().unwrap().port = 3307;
+        q.cluster_shard = shard("commerce.-80");
+        let c = chosen(resolve(&[visible], Scope::Fleet, &q));
+        assert!(
+            c.confirm.unwrap().contains("is not in vtctld's list"),
+            "absence must be confirmed"
+        );
+    }
+
+    #[test]
+    fn no_primary_in_a_partial_list_is_confirmed_by_a_strict_one() {
+        // Only the cluster alias names commerce/0; its live PRIMARY sits in a cell the list
+        // lacks.
+        let visible = tablet("commerce", "0", 100, "db2.other.net", TabletType::Replica);
+        let commerce = shard("commerce.0").unwrap();
+        let mut q = question("", "db2.other.net");
+        q.cluster_shard = Some(commerce.clone());
+        let c = chosen(resolve(
+            std::slice::from_ref(&visible),
+            Scope::Shard(&commerce),
+            &q,
+        ));
+        assert!(c.confirm.unwrap().contains("may hold a live one"));
+        // The strict listing shows it: refused.
+        let live = tablet("commerce", "0", 101, "db1.example.com", TabletType::Primary);
+        let why = refused(resolve(&[visible, live], Scope::WholeFleet, &q));
+        assert!(why.contains("nothing says has failed"), "{why}");
     }
 
     impl Question {

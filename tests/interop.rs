@@ -198,14 +198,95 @@ fn interop_the_hook_reparents_through_the_legacy_api() {
             .args(["--api", "vtctl", "-v"]),
     );
     out.assert_code(0);
+    // --api vtctl: the look-up goes through the legacy API too.
     assert_eq!(
         attempt_statuses(&last(&log)),
         [
-            "GetTablets vtctld:OK",
+            "ListTablets vtctl:OK",
             "TabletExternallyReparented vtctl:OK"
         ]
     );
     assert_eq!(vtctld.type_of(101), TabletType::Primary as i32);
+}
+
+#[test]
+fn interop_the_legacy_listings_read_back_as_gettablets_answers() {
+    // What v0.24's vtctl prints, pinned: one line a tablet, a primary term on primaries only.
+    let mut tablets = demo_fleet();
+    tablets.push(json!({
+        "alias": "zone1-103",
+        "keyspace": "commerce",
+        "shard": "0",
+        "type": "REPLICA",
+        "mysql_hostname": "",
+        "mysql_port": 0,
+        "port_map": {"mysql": 17102},
+        "hostname": "db7.example.com",
+    }));
+    let vtctld = RealVtctld::start(&fleet(tablets), &[]);
+    let (lines, ended) = vtctld.legacy(&["ListShardTablets", "commerce/0"]);
+    ended.expect("ListShardTablets");
+    let first = lines[0].trim_end();
+    let fields: Vec<&str> = first.split(' ').collect();
+    assert_eq!(
+        fields[..6],
+        [
+            "zone1-0000000100",
+            "commerce",
+            "0",
+            "primary",
+            "127.0.0.1:0",
+            "db1.example.com:3306"
+        ],
+        "{first}"
+    );
+    assert_eq!(fields[6], "[]", "{first}");
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(fields[7]).is_ok(),
+        "{first}"
+    );
+    assert!(lines[1].trim_end().ends_with(" [] <null>"), "{lines:?}");
+
+    // Read back, every listing is what GetTablets answers (alias, place, type, MySQL, term).
+    let key = |t: &orc_vitess_hook::proto::topodata::Tablet| {
+        let (host, port) = orc_vitess_hook::tablet::mysql_endpoint(t);
+        (
+            t.alias.as_ref().map(|a| (a.cell.clone(), a.uid)),
+            t.keyspace.clone(),
+            t.shard.clone(),
+            t.r#type,
+            host.to_owned(),
+            port,
+            t.primary_term_start_time.as_ref().map(|p| p.seconds),
+        )
+    };
+    let mut typed: Vec<_> = vtctld.tablets().iter().map(key).collect();
+    typed.sort();
+    // An old record that keeps its MySQL port only in port_map is printed without a MySQL
+    // address (vtctl's MysqlAddr does not fall back to it): such a tablet matches nothing
+    // through the legacy listings, so it is never chosen there.
+    let old = typed
+        .iter_mut()
+        .find(|t| t.0 == Some(("zone1".to_owned(), 103)))
+        .expect("tablet 103");
+    (old.4, old.5) = (String::new(), 0);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("zone1-0000000103 ") && l.contains(" :0 [] ")),
+        "{lines:?}"
+    );
+    let (all, ended) = vtctld.legacy(&["ListAllTablets"]);
+    ended.expect("ListAllTablets");
+    let mut legacy: Vec<_> = orc_vitess_hook::vtctld::legacy_listing::parse(&all)
+        .expect("every line reads")
+        .iter()
+        .map(key)
+        .collect();
+    legacy.sort();
+    assert_eq!(legacy, typed);
+    let shard = orc_vitess_hook::vtctld::legacy_listing::parse(&lines).expect("every line reads");
+    assert_eq!(shard.len(), 4, "{lines:?}");
 }
 
 #[test]
@@ -291,8 +372,10 @@ fn interop_a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_ba
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(failover(&log, &vtctld.addr, "db4.example.com", "db2")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+    run(
+        failover(&log, &vtctld.addr, "db4.example.com", "db2.other.net")
+            .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"),
+    )
     .assert_code(0);
     assert_eq!(vtctld.type_of(201), TabletType::Primary as i32);
     let record = last(&log);
@@ -303,6 +386,21 @@ fn interop_a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_ba
             "TabletExternallyReparented vtctld:OK"
         ],
         "one filtered call"
+    );
+    // A short name is confirmed by the fleet and a strict listing of every cell.
+    let vtctld = demo();
+    run(failover(&log, &vtctld.addr, "db4.example.com", "db2")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
+    .assert_code(0);
+    assert_eq!(vtctld.type_of(201), TabletType::Primary as i32);
+    assert_eq!(
+        attempt_statuses(&last(&log)),
+        [
+            "GetTablets vtctld:OK",
+            "GetTablets vtctld:OK",
+            "GetTablets vtctld:OK",
+            "TabletExternallyReparented vtctld:OK"
+        ]
     );
 
     // An alias shaped like keyspace.shard that real vtctld cannot list (UNKNOWN "node doesn't
@@ -592,7 +690,7 @@ fn interop_auto_falls_back_on_a_legacy_only_vtctld_and_a_typed_only_one_refuses_
     let legacy_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctl".to_owned()]);
     let dir = temp_dir();
     let log = log_in(&dir);
-    // Old Vitess: no GetTablets; Orchestrator's alias (from its metadata) is used, unverified.
+    // No GetTablets: the legacy ListAllTablets proves the successor by the same rules.
     run(failover(
         &log,
         &legacy_only.addr,
@@ -602,14 +700,28 @@ fn interop_auto_falls_back_on_a_legacy_only_vtctld_and_a_typed_only_one_refuses_
     .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000101"))
     .assert_code(0);
     let record = last(&log);
-    assert_eq!(record["verification"], "unverified");
+    assert_eq!(record["verification"], "verified");
     assert_eq!(
         attempt_statuses(&record),
         [
             "GetTablets vtctld:UNIMPLEMENTED",
+            "ListTablets vtctl:OK",
             "TabletExternallyReparented vtctl:OK"
         ]
     );
+    // Orchestrator's alias naming another keyspace's tablet, or the failed primary: refused.
+    let legacy_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctl".to_owned()]);
+    for alias in ["zone1-0000000201", "zone1-0000000100"] {
+        let out = run(failover(
+            &log,
+            &legacy_only.addr,
+            "db1.example.com",
+            "db2.example.com",
+        )
+        .env("ORC_SUCCESSOR_ALIAS", alias));
+        out.assert_code(65);
+        assert!(out.stderr.contains("the alias may be stale"), "{out:?}");
+    }
 
     let typed_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctld".to_owned()]);
     let (_, ended) = typed_only.legacy(&["TabletExternallyReparented", "zone1-0000000101"]);

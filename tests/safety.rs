@@ -554,3 +554,122 @@ fn a_stale_failed_primary_never_demotes_the_shards_live_primary() {
             .starts_with("zone1-0000000100")
     );
 }
+
+#[test]
+fn an_exact_match_in_another_shard_beats_a_short_name_in_the_failed_one() {
+    // Orchestrator promoted db2.example.com:3306, which vtctld lists exactly as a REPLICA of
+    // customer/-80; commerce/0 (the failed shard) has a tablet whose MySQL host is "db2".
+    let mut tablets = support::fake_vtctld::demo_tablets();
+    for t in &mut tablets {
+        match t.mysql_hostname.as_str() {
+            "db2.example.com" => t.mysql_hostname = "db2".into(),
+            "db2.other.net" => t.mysql_hostname = "db2.example.com".into(),
+            _ => {}
+        }
+    }
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    for cluster_alias in [None, Some("commerce.0")] {
+        let fake = FakeVtctld::start(Behaviour {
+            tablets: tablets.clone(),
+            ..Behaviour::default()
+        });
+        let mut command = failover(&log, &fake, "db1.example.com", "db2.example.com");
+        if let Some(alias) = cluster_alias {
+            command.env("ORC_FAILURE_CLUSTER_ALIAS", alias);
+        }
+        let out = run(&mut command);
+        let record = assert_refused(
+            &out,
+            &log,
+            &fake,
+            "a better match for db2.example.com:3306 is a tablet of another shard",
+        );
+        assert!(
+            record["candidates"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("zone1-0000000201"),
+            "{record}"
+        );
+    }
+}
+
+#[test]
+fn an_unsubstituted_identifying_placeholder_is_refused_unless_allowed() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour::default());
+    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .env("ORC_FAILURE_TYPE", "{failureType}"));
+    let record = assert_refused(&out, &log, &fake, "failure_type={failureType}");
+    assert!(out.stderr.contains("--allow-placeholders"), "{out:?}");
+    assert_eq!(record["outcome"], "rejected");
+    // The successor's placeholders stay unfilled when nothing was promoted: no successor, 65.
+    let out =
+        run(failover(&log, &fake, "db1.example.com", "")
+            .env("ORC_SUCCESSOR_HOST", "{successorHost}"));
+    out.assert_code(65);
+    assert!(!out.stderr.contains("--allow-placeholders"), "{out:?}");
+    // Allowed: the failure type counts as absent (a manual run) and the reparent goes ahead.
+    run(failover(&log, &fake, "{failedHost}", "db2.example.com")
+        .env("ORC_FAILED_PORT", "{failedPort}")
+        .env("ORC_FAILURE_CLUSTER_ALIAS", "commerce.0")
+        .env("ORC_FAILURE_TYPE", "{failureType}")
+        .arg("--allow-placeholders"))
+    .assert_code(65);
+    assert!(
+        fake.reparented().is_empty(),
+        "commerce/0's PRIMARY is alive"
+    );
+    let fake = FakeVtctld::start(Behaviour::default());
+    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .env("ORC_FAILURE_TYPE", "{failureType}")
+        .arg("--allow-placeholders"))
+    .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+}
+
+#[test]
+fn a_dry_run_in_the_environment_is_ignored_and_the_failover_is_real() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour::default());
+    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .env("ORC_VITESS_HOOK_DRY_RUN", "true"));
+    out.assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    assert!(
+        out.stderr
+            .contains("warning: ORC_VITESS_HOOK_DRY_RUN is ignored"),
+        "{out:?}"
+    );
+    let record = last(&log);
+    assert_eq!(record["outcome"], "ok");
+    assert!(
+        record["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("ORC_VITESS_HOOK_DRY_RUN is ignored")),
+        "{record}"
+    );
+}
+
+#[test]
+fn deadmaster_in_any_case_is_a_master_failure() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour::default());
+    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .env("ORC_FAILURE_TYPE", "deadmaster")
+        .env("ORC_INSTANCE_TYPE", "Master"))
+    .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let fake = FakeVtctld::start(Behaviour::default());
+    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .env("ORC_FAILURE_TYPE", "DeadMaster")
+        .env("ORC_INSTANCE_TYPE", "Intermediate-Master"))
+    .assert_code(0);
+    assert!(fake.reparented().is_empty());
+    assert_eq!(last(&log)["outcome"], "skipped");
+}

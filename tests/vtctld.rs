@@ -173,19 +173,13 @@ fn legacy_only_server_is_reached_through_auto_fallback() {
         attempt_statuses(&record),
         [
             "GetTablets vtctld:UNIMPLEMENTED",
+            "ListTablets vtctl:OK",
             "TabletExternallyReparented vtctl:OK"
         ]
     );
     assert_eq!(record["api"], "vtctl");
-    // Old Vitess has no GetTablets: Orchestrator's alias stands, and the record says so.
-    assert_eq!(record["verification"], "unverified");
-    assert!(
-        record["notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("could not be verified"),
-        "{record}"
-    );
+    // Old Vitess has no GetTablets: its legacy listing proved the successor.
+    assert_eq!(record["verification"], "verified");
     let events = record["vtctld_events"].as_array().unwrap();
     assert!(
         events[0].as_str().unwrap().contains("zone1-0000000101"),
@@ -249,7 +243,11 @@ fn typed_only_server_new_vitess() {
     let out = run(&mut command);
     out.assert_code(70);
     assert!(out.stderr.contains("UNIMPLEMENTED"), "{out:?}");
-    assert_eq!(statuses(&final_record(&log)), ["vtctl:UNIMPLEMENTED"]);
+    // The legacy listing already shows it; nothing is sent.
+    assert_eq!(
+        attempt_statuses(&final_record(&log)),
+        ["ListTablets vtctl:UNIMPLEMENTED"]
+    );
 }
 
 #[test]
@@ -266,7 +264,7 @@ fn neither_api_is_unimplemented_refusal() {
         attempt_statuses(&final_record(&log)),
         [
             "GetTablets vtctld:UNIMPLEMENTED",
-            "TabletExternallyReparented vtctl:UNIMPLEMENTED"
+            "ListTablets vtctl:UNIMPLEMENTED"
         ]
     );
 }

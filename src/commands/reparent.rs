@@ -408,7 +408,8 @@ async fn choose(
             // An old vtctld whose legacy API cannot list tablets either.
             Err(failure)
                 if failure.kind == FailureKind::VtctldRefused
-                    && session.only_legacy(Rpc::ListTablets) =>
+                    && session.only_legacy(Rpc::ListTablets)
+                    && vtctld::retry::cannot_run_command(&failure.message) =>
             {
                 let why = format!(
                     "vtctld serves only the legacy API and could not list tablets ({})",

@@ -87,6 +87,12 @@ const HOPELESS_MESSAGES: &[&str] = &[
     "argument is required",
 ];
 
+/// Whether vtctl's answer says it has no such command (an old vtctld without the legacy
+/// listings), as opposed to not serving the legacy API at all.
+pub fn cannot_run_command(message: &str) -> bool {
+    message.contains("unknown command") || message.contains("argument is required")
+}
+
 /// Whether an UNIMPLEMENTED answer says the service or method does not exist, as grpc-go (which
 /// every Vitess is built on) answers for a service it does not serve.
 fn names_a_missing_service(message: &str) -> bool {

@@ -1,0 +1,407 @@
+//! The safety rules as properties over generated fleets and events (proptest): whatever the
+//! event, either nothing is sent, or the one tablet sent is a REPLICA (or an allowed type) of the
+//! failed primary's own shard whose MySQL endpoint is the successor's, no better-matching
+//! tablet exists anywhere, and no live primary is demoted; and the decision does not depend on
+//! the order of vtctld's listing, nor on which API listed it.
+//!
+//! The driver below takes the listing steps `reparent` takes (the cluster alias's shard first,
+//! then the fleet, then a strict listing of every cell when the choice rests on the whole
+//! fleet), over a fleet whose second cell may be unreadable (left out of non-strict listings,
+//! failing strict ones).
+
+use orc_vitess_hook::alias::TabletAlias;
+use orc_vitess_hook::event::HostPort;
+use orc_vitess_hook::proto::topodata::{Tablet, TabletAlias as ProtoAlias, TabletType};
+use orc_vitess_hook::proto::vttime::Time;
+use orc_vitess_hook::successor::{Question, Resolution, Scope, resolve};
+use orc_vitess_hook::tablet::{self, Promotable, Shard};
+use orc_vitess_hook::vtctld::legacy_listing;
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+const KEYSPACES: &[&str] = &["commerce", "customer"];
+const SHARDS: &[&str] = &["0", "-80"];
+const CELLS: &[&str] = &["zone1", "zone2"];
+/// Host spellings that match one another at every level: identical, case, trailing dot, short
+/// name against FQDN, another domain's FQDN with the same first label, IPv4 and IPv6 spelt two
+/// ways.
+const HOSTS: &[&str] = &[
+    "db1.example.com",
+    "DB1.example.com",
+    "db1.example.com.",
+    "db1",
+    "db1.other.net",
+    "db2.example.com",
+    "db2",
+    "db2.other.net",
+    "10.0.0.1",
+    "::1",
+    "0:0::1",
+    "fd00::2",
+];
+const PORTS: &[i32] = &[3306, 3307];
+
+#[derive(Debug, Clone)]
+struct Fleet {
+    tablets: Vec<Tablet>,
+    /// zone2 cannot be read: non-strict listings leave its tablets out, strict ones fail.
+    zone2_unreadable: bool,
+}
+
+fn tablet_strategy()
+-> impl Strategy<Value = (usize, usize, usize, usize, usize, i32, Option<i64>, u8)> {
+    (
+        0..KEYSPACES.len(),
+        0..SHARDS.len(),
+        0..CELLS.len(),
+        0..HOSTS.len(),
+        0..PORTS.len(),
+        0..=8i32,
+        prop_oneof![Just(None), (1..=3i64).prop_map(Some)],
+        // 0: mysql_hostname/mysql_port; 1: old record (hostname, port_map); 2: mysql_hostname with
+        // the port only in port_map.
+        0..3u8,
+    )
+}
+
+fn fleet_strategy() -> impl Strategy<Value = Fleet> {
+    (
+        prop::collection::vec(tablet_strategy(), 0..12),
+        any::<bool>(),
+    )
+        .prop_map(|(parts, zone2_unreadable)| {
+            let tablets = parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, (ks, shard, cell, host, port, kind, term, shape))| {
+                    let mut t = Tablet {
+                        alias: Some(ProtoAlias {
+                            cell: CELLS[cell].to_owned(),
+                            uid: 100 + u32::try_from(i).unwrap(),
+                        }),
+                        hostname: format!("vttablet-{i}"),
+                        keyspace: KEYSPACES[ks].to_owned(),
+                        shard: SHARDS[shard].to_owned(),
+                        r#type: kind,
+                        mysql_hostname: HOSTS[host].to_owned(),
+                        mysql_port: PORTS[port],
+                        primary_term_start_time: term
+                            .filter(|_| kind == TabletType::Primary as i32)
+                            .map(|seconds| Time {
+                                seconds,
+                                nanoseconds: 0,
+                            }),
+                        ..Tablet::default()
+                    };
+                    match shape {
+                        1 => {
+                            t.hostname = std::mem::take(&mut t.mysql_hostname);
+                            t.port_map.insert("mysql".into(), t.mysql_port);
+                            t.mysql_port = 0;
+                        }
+                        2 => {
+                            t.port_map.insert("mysql".into(), t.mysql_port);
+                            t.mysql_port = 0;
+                        }
+                        _ => {}
+                    }
+                    t
+                })
+                .collect();
+            Fleet {
+                tablets,
+                zone2_unreadable,
+            }
+        })
+}
+
+fn endpoint_strategy() -> impl Strategy<Value = Option<HostPort>> {
+    prop_oneof![
+        1 => Just(None),
+        6 => (0..HOSTS.len(), 0..PORTS.len()).prop_map(|(h, p)| Some(HostPort {
+            host: HOSTS[h].to_owned(),
+            port: u16::try_from(PORTS[p]).unwrap(),
+        })),
+    ]
+}
+
+fn question_strategy() -> impl Strategy<Value = Question> {
+    (
+        endpoint_strategy(),
+        endpoint_strategy(),
+        prop_oneof![
+            2 => Just(None),
+            1 => (100u32..112).prop_map(|uid| Some(format!("zone1-{uid}"))),
+            1 => (100u32..112).prop_map(|uid| Some(format!("zone2-{uid}"))),
+        ],
+        prop_oneof![
+            2 => Just(None),
+            2 => (0..KEYSPACES.len(), 0..SHARDS.len())
+                .prop_map(|(k, s)| Some(format!("{}.{}", KEYSPACES[k], SHARDS[s]))),
+            1 => Just(Some("orchestrator.prod".to_owned())),
+        ],
+        prop::collection::vec(3..=8i32, 0..3),
+    )
+        .prop_map(|(failed, successor, alias, cluster, allowed)| {
+            let mut promotable = Promotable::only_replicas();
+            for kind in allowed {
+                promotable.allow(TabletType::try_from(kind).unwrap());
+            }
+            Question {
+                failed,
+                cluster_shard: cluster.as_deref().and_then(Shard::from_cluster_alias),
+                successor,
+                alias: alias.map(|a| a.parse::<TabletAlias>().unwrap()),
+                promotable,
+            }
+        })
+}
+
+/// How a run ended, as far as vtctld is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sent {
+    Nothing,
+    Reparent(TabletAlias),
+}
+
+/// The listing steps of `reparent`, with `transform` standing for the API's round trip.
+fn drive(fleet: &Fleet, q: &Question, legacy: bool) -> Sent {
+    let readable = |t: &&Tablet| {
+        !(fleet.zone2_unreadable && t.alias.as_ref().is_some_and(|a| a.cell == "zone2"))
+    };
+    let through = |tablets: Vec<Tablet>| {
+        if legacy {
+            legacy_round_trip(&tablets)
+        } else {
+            tablets
+        }
+    };
+    let mut resolution = None;
+    if let Some(shard) = &q.cluster_shard {
+        let listed: Vec<Tablet> = fleet
+            .tablets
+            .iter()
+            .filter(readable)
+            .filter(|t| shard.contains(t))
+            .cloned()
+            .collect();
+        match resolve(&through(listed), Scope::Shard(shard), q) {
+            Resolution::NeedFleet(_) => {}
+            settled => resolution = Some(settled),
+        }
+    }
+    let resolution = resolution.unwrap_or_else(|| {
+        let listed: Vec<Tablet> = fleet.tablets.iter().filter(readable).cloned().collect();
+        resolve(&through(listed), Scope::Fleet, q)
+    });
+    match resolution {
+        Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
+            // The legacy API has no strict listing; an unreadable cell fails a strict one.
+            if legacy || fleet.zone2_unreadable {
+                return Sent::Nothing;
+            }
+            match resolve(&fleet.tablets, Scope::WholeFleet, q) {
+                Resolution::Chosen(strict) if strict.alias == chosen.alias => {
+                    Sent::Reparent(strict.alias)
+                }
+                _ => Sent::Nothing,
+            }
+        }
+        Resolution::Chosen(chosen) => Sent::Reparent(chosen.alias),
+        Resolution::Refused(_) | Resolution::NeedFleet(_) => Sent::Nothing,
+    }
+}
+
+/// The tablets as vtctl's legacy listings print them, read back.
+fn legacy_round_trip(tablets: &[Tablet]) -> Vec<Tablet> {
+    let lines: Vec<String> = tablets
+        .iter()
+        .map(|t| {
+            let alias = TabletAlias::from_proto(t.alias.as_ref().unwrap());
+            let (host, port) = tablet::mysql_endpoint(t);
+            let mysql = if host.contains(':') {
+                format!("[{host}]:{port}")
+            } else {
+                format!("{host}:{port}")
+            };
+            let term = t.primary_term_start_time.as_ref().map_or_else(
+                || "<null>".to_owned(),
+                |p| {
+                    chrono::DateTime::from_timestamp(p.seconds, 0)
+                        .unwrap()
+                        .format("%Y-%m-%dT%H:%M:%SZ")
+                        .to_string()
+                },
+            );
+            format!(
+                "{alias} {} {} {} {}:15100 {mysql} [] {term}\n",
+                t.keyspace,
+                t.shard,
+                tablet::type_name(t.r#type).to_ascii_lowercase(),
+                t.hostname
+            )
+        })
+        .collect();
+    legacy_listing::parse(&lines).expect("vtctl's lines read back")
+}
+
+/// The safety invariant of one decision, against the whole fleet.
+fn check_sent(fleet: &Fleet, q: &Question, sent: &Sent) -> Result<(), TestCaseError> {
+    let Sent::Reparent(alias) = sent else {
+        return Ok(());
+    };
+    let all = &fleet.tablets;
+    let found: Vec<&Tablet> = all
+        .iter()
+        .filter(|t| tablet::alias_of(t).as_ref() == Some(alias))
+        .collect();
+    prop_assert_eq!(found.len(), 1, "the tablet sent exists, once");
+    let chosen = found[0];
+    let own = Shard::of(chosen);
+    prop_assert!(
+        q.promotable.allows(chosen.r#type),
+        "a promotable type: {}",
+        tablet::describe(chosen)
+    );
+    if let Some(given) = &q.alias {
+        prop_assert_eq!(
+            given,
+            alias,
+            "Orchestrator's alias, when given, is the tablet sent"
+        );
+    }
+    // The successor's endpoint, and no better match for it anywhere.
+    if let Some(successor) = &q.successor {
+        let level = tablet::endpoint_match(chosen, successor);
+        prop_assert!(
+            level.is_some(),
+            "the tablet sent has the successor's endpoint"
+        );
+        let better: Vec<String> = all
+            .iter()
+            .filter(|t| tablet::endpoint_match(t, successor) > level)
+            .map(tablet::describe)
+            .collect();
+        prop_assert!(better.is_empty(), "better successor matches: {better:?}");
+    }
+    // The failed primary's shard, by its best matches in the whole fleet; never itself.
+    if let Some(failed) = &q.failed {
+        let best = all
+            .iter()
+            .filter_map(|t| tablet::endpoint_match(t, failed))
+            .max();
+        let failed_tablets: Vec<&Tablet> = all
+            .iter()
+            .filter(|t| best.is_some() && tablet::endpoint_match(t, failed) == best)
+            .collect();
+        for t in &failed_tablets {
+            prop_assert!(
+                own.contains(t),
+                "failed primary {} is not in the reparented shard {}",
+                tablet::describe(t),
+                own
+            );
+            prop_assert!(
+                t.alias != chosen.alias,
+                "the failed primary is not its successor"
+            );
+        }
+    }
+    // A cluster alias naming a shard vtctld knows is that shard.
+    if let Some(named) = &q.cluster_shard
+        && all.iter().any(|t| named.contains(t))
+    {
+        prop_assert_eq!(named, &own, "the cluster alias's shard");
+    }
+    // No live primary demoted: the shard's newest-term PRIMARY is the one sent, a failed
+    // tablet, or absent; and the newest term is not tied. The one documented exception is the
+    // one-call fast path: a listing that shows the failed primary as the shard's newest PRIMARY
+    // is believed, so a newer PRIMARY in a cell vtctld could not read is not seen.
+    let hidden =
+        |t: &Tablet| fleet.zone2_unreadable && t.alias.as_ref().is_some_and(|a| a.cell == "zone2");
+    let fast_path = q.failed.as_ref().is_some_and(|failed| {
+        all.iter().any(|t| {
+            !hidden(t)
+                && own.contains(t)
+                && t.r#type == TabletType::Primary as i32
+                && tablet::endpoint_match(t, failed) == Some(tablet::HostMatch::Identical)
+        })
+    });
+    let mut primaries: Vec<&Tablet> = all
+        .iter()
+        .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
+        .filter(|t| !(fast_path && hidden(t)))
+        .collect();
+    primaries.sort_by_key(|t| std::cmp::Reverse(tablet::primary_term(t)));
+    if let Some(current) = primaries.first() {
+        if let Some(second) = primaries.get(1) {
+            prop_assert!(
+                tablet::primary_term(second) != tablet::primary_term(current),
+                "two PRIMARY tablets with one term"
+            );
+        }
+        let is_failed = q.failed.as_ref().is_some_and(|failed| {
+            tablet::endpoint_match(current, failed).is_some_and(|level| {
+                all.iter()
+                    .filter_map(|t| tablet::endpoint_match(t, failed))
+                    .all(|other| other <= level)
+            })
+        });
+        prop_assert!(
+            current.alias == chosen.alias || is_failed,
+            "a live primary demoted: {}",
+            tablet::describe(current)
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: 10_000,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
+        ..Config::default()
+    })]
+
+    #[test]
+    fn whatever_the_event_only_the_failed_shards_own_tablet_is_sent(
+        fleet in fleet_strategy(),
+        q in question_strategy(),
+        seed in any::<u64>(),
+    ) {
+        let sent = drive(&fleet, &q, false);
+        check_sent(&fleet, &q, &sent)?;
+
+        // The order of the listing changes nothing.
+        let mut shuffled = fleet.clone();
+        shuffle(&mut shuffled.tablets, seed);
+        prop_assert_eq!(&drive(&shuffled, &q, false), &sent, "order-dependent");
+
+        // The legacy API decides the same, except where only a strict listing can prove it.
+        let legacy = drive(&fleet, &q, true);
+        check_sent(&fleet, &q, &legacy)?;
+        prop_assert!(
+            legacy == sent || legacy == Sent::Nothing,
+            "legacy sent {:?}, typed {:?}",
+            legacy,
+            sent
+        );
+    }
+}
+
+/// A deterministic Fisher–Yates shuffle (splitmix64), so a failing case replays.
+fn shuffle(tablets: &mut [Tablet], mut seed: u64) {
+    let mut next = || {
+        seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    for i in (1..tablets.len()).rev() {
+        let j = usize::try_from(next() % (i as u64 + 1)).unwrap();
+        tablets.swap(i, j);
+    }
+}
