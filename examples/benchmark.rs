@@ -435,6 +435,30 @@ fn large_fleet_cases(bench: &mut Bench) -> Result<()> {
         },
     )?;
     bench.row("`reparent`, alias looked up in the fleet", &lookup, None);
+    // A short host name for the successor: the fleet-wide listing and the strict one of every
+    // cell must show no better match anywhere (the cost of the confirmation).
+    let confirmed = bench.measure(
+        runs,
+        0,
+        || shard.set(shard.get() + 1),
+        || {
+            let mut command = bench.hook();
+            command
+                .args(["reparent", "--server", &server, "--log-file"])
+                .arg(&log)
+                .args(["--failure-type", "DeadMaster", "--failed-port", "3306"])
+                .args(["--successor-port", "3306", "--failed-host"])
+                .arg(format!("db-{}-0.example.com", shard.get()))
+                .arg("--successor-host")
+                .arg(format!("db-{}-1", shard.get()));
+            command
+        },
+    )?;
+    bench.row(
+        "`reparent`, short successor name confirmed fleet-wide (fleet + strict listing)",
+        &confirmed,
+        None,
+    );
     let orchestrator = ExternalFake::start(
         &bench.args.fake_orchestrator,
         &[],

@@ -73,7 +73,7 @@ fn non_utf8_bytes_are_read_lossily_and_the_reparent_still_happens() {
 }
 
 #[test]
-fn bad_settings_from_the_environment_are_configuration_errors_with_a_record() {
+fn settings_that_change_what_is_sent_are_configuration_errors_and_the_rest_only_warn() {
     let table = [
         (
             "ORC_VITESS_HOOK_DEADLINE",
@@ -99,21 +99,6 @@ fn bad_settings_from_the_environment_are_configuration_errors_with_a_record() {
             "ORC_VITESS_HOOK_API",
             "grpc",
             "--api / ORC_VITESS_HOOK_API: \"grpc\": expected one of auto, vtctld, vtctl",
-        ),
-        (
-            "ORC_VITESS_HOOK_FSYNC",
-            "maybe",
-            "--fsync / ORC_VITESS_HOOK_FSYNC: \"maybe\": expected one of true, false",
-        ),
-        (
-            "ORC_VITESS_HOOK_DRY_RUN",
-            "yes",
-            "--dry-run / ORC_VITESS_HOOK_DRY_RUN: \"yes\"",
-        ),
-        (
-            "ORC_VITESS_HOOK_OUTPUT",
-            "yaml",
-            "--output / ORC_VITESS_HOOK_OUTPUT: \"yaml\"",
         ),
         (
             "ORC_VITESS_HOOK_SERVER",
@@ -152,7 +137,48 @@ fn bad_settings_from_the_environment_are_configuration_errors_with_a_record() {
         "nothing sent after a configuration error"
     );
 
-    // A bad log format still leaves a record, in the default format.
+    // Settings no decision rests on fall back to their default with a warning on stderr and
+    // in the record; the reparent goes ahead. A dry run in the environment is ignored.
+    let lenient = [
+        (
+            "ORC_VITESS_HOOK_FSYNC",
+            "maybe",
+            "expected one of true, false",
+        ),
+        (
+            "ORC_VITESS_HOOK_OUTPUT",
+            "yaml",
+            "--output / ORC_VITESS_HOOK_OUTPUT: \"yaml\"",
+        ),
+        (
+            "ORC_VITESS_HOOK_DRY_RUN",
+            "yes",
+            "ORC_VITESS_HOOK_DRY_RUN is ignored",
+        ),
+    ];
+    for (variable, value, expected) in lenient {
+        let fake = FakeVtctld::start(Behaviour::default());
+        let dir = temp_dir();
+        let log = log_in(&dir);
+        let out = run(failover(&log, &fake.server()).env(variable, value));
+        assert_eq!(out.code, 0, "{variable}={value:?}: {out:?}");
+        assert!(out.stderr.starts_with("warning: "), "{variable}: {out:?}");
+        assert!(out.stderr.contains(expected), "{variable}: {out:?}");
+        assert_eq!(fake.reparented(), ["zone1-0000000101"], "{variable}");
+        let record = last(&log);
+        assert_eq!(record["outcome"], "ok", "{variable}");
+        assert!(
+            record["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n.as_str().unwrap().contains(expected)),
+            "{variable}: {record}"
+        );
+    }
+
+    // A bad log format: records in the default format (logfmt), the reparent done.
+    let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
     let out = run(support::hook::hook()
@@ -161,11 +187,21 @@ fn bad_settings_from_the_environment_are_configuration_errors_with_a_record() {
         .arg(&log)
         .args(["--server", &fake.server()])
         .env("ORC_VITESS_HOOK_LOG_FORMAT", "xml")
-        .env("ORC_FAILURE_TYPE", "DeadMaster"));
-    out.assert_code(78);
+        .env("ORC_FAILURE_TYPE", "DeadMaster")
+        .env("ORC_FAILED_HOST", "db1.example.com")
+        .env("ORC_FAILED_PORT", "3306")
+        .env("ORC_SUCCESSOR_HOST", "db2.example.com")
+        .env("ORC_SUCCESSOR_PORT", "3306"));
+    out.assert_code(0);
+    assert!(
+        out.stderr
+            .contains("--log-format / ORC_VITESS_HOOK_LOG_FORMAT: \"xml\""),
+        "{out:?}"
+    );
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(
-        text.starts_with("ts=") && text.contains(" outcome=rejected "),
+        text.starts_with("ts=") && text.contains(" outcome=ok "),
         "{text}"
     );
 }

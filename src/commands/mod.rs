@@ -36,14 +36,10 @@ fn start_recording(
     read: ReadEvent,
     connection: &ConnectionArgs,
     started: Instant,
-    problems: &mut Problems,
 ) -> (Recorder, Budget) {
     let deadline = connection::deadline_of(connection).unwrap_or(FALLBACK_DEADLINE);
     let budget = Budget::new(started, deadline);
-    (
-        recorder_for(log, output, read, problems, budget.ends()),
-        budget,
-    )
+    (recorder_for(log, output, read, budget.ends()), budget)
 }
 
 /// The recorder of a run whose records may wait for the log's lock until `ends`.
@@ -51,15 +47,24 @@ pub(super) fn recorder_for(
     log: &LogArgs,
     output: &OsStr,
     read: ReadEvent,
-    problems: &mut Problems,
     ends: Instant,
 ) -> Recorder {
     for warning in &read.warnings {
         crate::output::err(&format!("warning: {warning}"));
     }
-    let output = recorder::output_format(output, problems);
-    let log = LogSettings::from_args(log, problems);
-    Recorder::new(log, output, read, ends)
+    // No decision rests on how records look or where they go: a bad value falls back to its
+    // default with a warning, and the failover goes ahead (`problems` is for settings that
+    // change what is sent, or to whom).
+    let mut lenient = Problems::default();
+    let output = recorder::output_format(output, &mut lenient);
+    let log = LogSettings::from_args(log, &mut lenient);
+    let mut recorder = Recorder::new(log, output, read, ends);
+    if let Some(message) = lenient.into_message() {
+        let warning = format!("{message}; the default stands in");
+        crate::output::err(&format!("warning: {warning}"));
+        recorder.note(warning);
+    }
+    recorder
 }
 
 /// Runs the parsed command line and says how it ended.
@@ -141,15 +146,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
     }
     let output = argument_value(args, "output").unwrap_or(from_env_output());
     let read = ReadEvent::from_args(from_env.event);
-    let mut problems = Problems::default();
-    let (recorder, _) = start_recording(
-        &log,
-        &output,
-        read,
-        &connection,
-        Instant::now(),
-        &mut problems,
-    );
+    let (recorder, _) = start_recording(&log, &output, read, &connection, Instant::now());
     let message = format!("usage: {}", clap_message(error, "reparent"));
     recorder.finish(Conclusion::failure(
         FailureKind::Usage,

@@ -65,7 +65,7 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
     let read = ReadEvent::from_args(event);
     let event_problems = read.problems.clone();
     let ends = budget::after(started, lock_wait);
-    let mut recorder = super::recorder_for(&log, output, read, &mut problems, ends);
+    let mut recorder = super::recorder_for(&log, output, read, ends);
     // The name as given, also when it is not one we know: the record keeps what was given.
     if let Some(given) = &given_hook {
         recorder.set_hook(given.to_string_lossy());
@@ -148,7 +148,7 @@ pub fn usage_error(message: &str, args: &[OsString]) -> ExitStatus {
     let output = super::argument_value(args, "output").unwrap_or(super::from_env_output());
     let read = ReadEvent::from_args(record.event);
     let ends = budget::after(Instant::now(), FALLBACK_LOCK_WAIT);
-    let mut recorder = super::recorder_for(&record.log, &output, read, &mut problems, ends);
+    let mut recorder = super::recorder_for(&record.log, &output, read, ends);
     if let Some(hook) = record.hook.as_deref().and_then(OsStr::to_str) {
         recorder.set_hook(hook);
     }

@@ -82,7 +82,6 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         ReadEvent::from_args(event),
         &connection,
         started,
-        &mut problems,
     );
     if dry_run {
         recorder = recorder.without_panic_record();
