@@ -293,14 +293,15 @@ impl Reader {
                 raw.to_string_lossy().into_owned()
             }
         };
-        if is_placeholder(&value) {
+        if is_placeholder(value.trim()) {
+            let value = value.trim();
             if IDENTIFYING.contains(&field) {
                 self.unfilled.push(format!("{field}={value}"));
             }
             self.notes.push(format!(
                 "{field}: {value} is an unsubstituted Orchestrator placeholder, treated as absent \
                  ({})",
-                placeholder_explanation(&value)
+                placeholder_explanation(value)
             ));
             return None;
         }

@@ -32,9 +32,9 @@ pub struct Question {
 /// Which tablets a list holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
-    /// One shard's tablets (GetTablets filtered by keyspace and shard); a cell vtctld could not
-    /// read may be missing.
-    Shard(&'a Shard),
+    /// One shard's tablets (GetTablets filtered by keyspace and shard): `complete` when the
+    /// listing was strict, so every cell of that shard was read; otherwise one may be missing.
+    Shard { shard: &'a Shard, complete: bool },
     /// Every tablet vtctld could read; a cell it could not read may be missing.
     Fleet,
     /// Every tablet of every cell: a strict listing, which fails rather than leave a cell out.
@@ -140,7 +140,7 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
 fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<Chosen, Unsettled> {
     let mut notes = Vec::new();
     let mut confirm = None;
-    if let Scope::Shard(shard) = scope
+    if let Scope::Shard { shard, .. } = scope
         && tablets.is_empty()
     {
         return Err(Unsettled::NeedFleet(format!(
@@ -204,6 +204,21 @@ fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<C
         }
     };
     check_alias(chosen, question, shard.as_ref())?;
+    if chosen.keyspace.is_empty() || chosen.shard.is_empty() {
+        let reason = format!(
+            "the successor {} names no keyspace or shard in vtctld",
+            tablet::describe(chosen)
+        );
+        return Err(refuse(shard, reason, &[]));
+    }
+    let namesakes: Vec<&Tablet> = tablets.iter().filter(|t| same_tablet(t, chosen)).collect();
+    if namesakes.len() > 1 {
+        let reason = format!(
+            "vtctld lists {} tablets under the successor's alias",
+            namesakes.len()
+        );
+        return Err(refuse(shard, reason, &namesakes));
+    }
 
     // The dead primary cannot be its own successor.
     if failed.tablets.iter().any(|t| same_tablet(t, chosen)) {
@@ -218,7 +233,11 @@ fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<C
     no_live_primary_demoted(tablets, shard.as_ref(), basis, &failed, chosen)?;
     // Only a listing that shows the failed primary as the shard's newest PRIMARY settles that
     // no live primary is demoted; otherwise a cell the listing lacks may hold one.
-    if scope != Scope::WholeFleet && confirm.is_none() && !failed_is_current(tablets, &failed) {
+    let whole = matches!(
+        scope,
+        Scope::WholeFleet | Scope::Shard { complete: true, .. }
+    );
+    if !whole && confirm.is_none() && !failed_is_current(tablets, &failed) {
         confirm = Some(format!(
             "nothing in this listing shows the failed primary as the PRIMARY of {}, so a cell \
              it lacks may hold a live one",
@@ -273,7 +292,7 @@ fn failed_primary<'t>(
     };
     let Some((level, matches)) = best_matches(tablets.iter(), failed) else {
         match scope {
-            Scope::Shard(shard) => {
+            Scope::Shard { shard, .. } => {
                 return Err(Unsettled::NeedFleet(format!(
                     "the failed primary {failed} is not a tablet of {shard}"
                 )));
@@ -295,7 +314,7 @@ fn failed_primary<'t>(
             named(&matches).join(", ")
         );
         match scope {
-            Scope::Shard(shard) => {
+            Scope::Shard { shard, .. } => {
                 return Err(Unsettled::NeedFleet(format!(
                     "{why} in {shard}; the fleet may hold a better one"
                 )));
@@ -305,6 +324,19 @@ fn failed_primary<'t>(
         }
     }
     let shards: BTreeSet<String> = matches.iter().map(|t| shard_of(t)).collect();
+    if shards.len() == 1 && matches.len() > 1 {
+        let reason = format!(
+            "the failed primary {failed} matches {} tablets of {}, refusing to guess which \
+             one failed",
+            matches.len(),
+            shard_of(matches[0])
+        );
+        return Err(refuse(
+            matches.first().map(|t| Shard::of(t)),
+            reason,
+            &matches,
+        ));
+    }
     if shards.len() > 1 {
         let reason = format!(
             "the failed primary {failed} matches tablets of several shards ({})",
@@ -369,7 +401,10 @@ fn successor_in_shard<'t>(
             .ok_or_else(|| refusal(format!("{alias} is not a tablet of {shard}"), &members));
     };
     let Some((level, matches)) = best_matches(members.iter().copied(), successor) else {
-        if let Scope::Shard(_) = scope {
+        if let Scope::Shard {
+            complete: false, ..
+        } = scope
+        {
             return Err(Unsettled::NeedFleet(format!(
                 "no tablet of {shard} has MySQL at {successor} in this listing"
             )));
@@ -398,7 +433,7 @@ fn successor_in_shard<'t>(
             tablet::describe(chosen)
         );
         match scope {
-            Scope::Shard(_) => {
+            Scope::Shard { .. } => {
                 return Err(Unsettled::NeedFleet(format!(
                     "{why}; the fleet may hold a better one"
                 )));
@@ -1067,34 +1102,72 @@ mod tests {
             .collect();
         let mut q = question("db1.example.com", "db2.example.com");
         q.cluster_shard = Some(commerce.clone());
-        let c = chosen(resolve(&only, Scope::Shard(&commerce), &q));
+        let c = chosen(resolve(
+            &only,
+            Scope::Shard {
+                shard: &commerce,
+                complete: false,
+            },
+            &q,
+        ));
         assert_eq!(c.alias.to_string(), "zone1-0000000101");
         assert_eq!(c.confirm, None, "identical matches in the shard settle it");
         // A short name for the successor: another shard may hold its exact name.
         q.successor = hp("db2");
         assert!(matches!(
-            resolve(&only, Scope::Shard(&commerce), &q),
+            resolve(&only, Scope::Shard {
+                shard: &commerce,
+                complete: false
+            }, &q),
             Resolution::NeedFleet(why) if why.contains("only a short-name match")
         ));
         q.failed = hp("db4.example.com");
         assert!(matches!(
-            resolve(&only, Scope::Shard(&commerce), &q),
+            resolve(
+                &only,
+                Scope::Shard {
+                    shard: &commerce,
+                    complete: false
+                },
+                &q
+            ),
             Resolution::NeedFleet(_)
         ));
         assert!(matches!(
-            resolve(&[], Scope::Shard(&commerce), &q),
+            resolve(
+                &[],
+                Scope::Shard {
+                    shard: &commerce,
+                    complete: false
+                },
+                &q
+            ),
             Resolution::NeedFleet(_)
         ));
         // A failed primary known by its short name only: the fleet must settle it.
         q.failed = hp("db1");
         assert!(matches!(
-            resolve(&only, Scope::Shard(&commerce), &q),
+            resolve(
+                &only,
+                Scope::Shard {
+                    shard: &commerce,
+                    complete: false
+                },
+                &q
+            ),
             Resolution::NeedFleet(_)
         ));
         // Only the alias names the shard, and its PRIMARY is alive as far as anything says.
         q.failed = None;
         q.successor = hp("db2.example.com");
-        let why = refused(resolve(&only, Scope::Shard(&commerce), &q));
+        let why = refused(resolve(
+            &only,
+            Scope::Shard {
+                shard: &commerce,
+                complete: false,
+            },
+            &q,
+        ));
         assert!(
             why.contains("has a PRIMARY that nothing says has failed"),
             "{why}"
@@ -1170,7 +1243,10 @@ mod tests {
         q.cluster_shard = Some(commerce.clone());
         let c = chosen(resolve(
             std::slice::from_ref(&visible),
-            Scope::Shard(&commerce),
+            Scope::Shard {
+                shard: &commerce,
+                complete: false,
+            },
             &q,
         ));
         assert!(c.confirm.unwrap().contains("may hold a live one"));

@@ -224,7 +224,14 @@ pub fn host_match(a: &str, b: &str) -> Option<HostMatch> {
     if a == b {
         return Some(HostMatch::Identical);
     }
-    let (a, b) = (a.trim_end_matches('.'), b.trim_end_matches('.'));
+    // One trailing dot is the root of an FQDN; more is no host name.
+    let (a, b) = (
+        a.strip_suffix('.').unwrap_or(a),
+        b.strip_suffix('.').unwrap_or(b),
+    );
+    if a.ends_with('.') || b.ends_with('.') {
+        return None;
+    }
     if a.is_empty() || b.is_empty() {
         return None;
     }

@@ -6,6 +6,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
+use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
 use support::fake_vtctld::{Behaviour, FakeVtctld, large_fleet};
 use support::hook::{Run, log_in, records, reparent, run, temp_dir};
@@ -198,38 +199,28 @@ fn the_tablet_that_already_is_primary_is_confirmed_not_refused() {
 }
 
 #[test]
-fn a_keyspace_shard_cluster_alias_filters_the_one_gettablets_call() {
+fn one_strict_listing_of_every_cell_settles_it_cluster_alias_or_not() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
     run(failover(&log, &fake, "db4.example.com", "db2.other.net")
         .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
     .assert_code(0);
-    let listed = fake.received_for(GET_TABLETS);
-    assert_eq!(listed.len(), 1, "one filtered call");
-    assert_eq!(listed[0].filter, ("customer".to_owned(), "-80".to_owned()));
+    let listed: Vec<_> = fake
+        .received_for(GET_TABLETS)
+        .into_iter()
+        .map(|r| (r.filter, r.strict))
+        .collect();
+    assert_eq!(listed, [((String::new(), String::new()), true)], "one call");
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
     assert_eq!(last(&log)["shard_basis"], "failed-primary");
 
-    // A short name is not proof inside one shard's list: the fleet, then every cell strictly,
-    // must show no better match anywhere.
+    // A short name is settled by the same listing: it shows no better match anywhere.
     let fake = FakeVtctld::start(Behaviour::default());
     run(failover(&log, &fake, "db4.example.com", "db2")
         .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
     .assert_code(0);
-    let listed: Vec<_> = fake
-        .received_for(GET_TABLETS)
-        .into_iter()
-        .map(|r| (r.filter.0, r.strict))
-        .collect();
-    assert_eq!(
-        listed,
-        [
-            ("customer".to_owned(), false),
-            (String::new(), false),
-            (String::new(), true)
-        ]
-    );
+    assert_eq!(fake.received_for(GET_TABLETS).len(), 1);
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
 
     // Without a failed host, the alias alone names the shard, whose PRIMARY nothing says has
@@ -271,19 +262,94 @@ fn a_cluster_alias_that_contradicts_the_failed_primary_is_refused() {
         "the failed primary db1.example.com:3306 is a tablet of commerce/0, but the cluster alias \
          names customer/-80",
     );
-    // The filtered list could not settle it, so the whole fleet was asked.
-    let filters: Vec<_> = fake
-        .received_for(GET_TABLETS)
-        .into_iter()
-        .map(|r| r.filter)
-        .collect();
-    assert_eq!(
-        filters,
-        [
-            ("customer".to_owned(), "-80".to_owned()),
-            (String::new(), String::new())
-        ]
+}
+
+#[test]
+fn a_cluster_alias_never_hides_that_the_failed_primary_matches_several_shards() {
+    // Both shards list db1.example.com:3306 as their PRIMARY's MySQL: whichever shard the
+    // alias names, vtctld's listing says the failed primary is ambiguous.
+    let mut tablets = support::fake_vtctld::demo_tablets();
+    for t in &mut tablets {
+        if t.mysql_hostname == "db4.example.com" {
+            t.mysql_hostname = "db1.example.com".into();
+        }
+    }
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    for alias in ["commerce.0", "customer.-80"] {
+        let fake = FakeVtctld::start(Behaviour {
+            tablets: tablets.clone(),
+            ..Behaviour::default()
+        });
+        let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+            .env("ORC_FAILURE_CLUSTER_ALIAS", alias));
+        assert_refused(
+            &out,
+            &log,
+            &fake,
+            "matches tablets of several shards (commerce/0, customer/-80)",
+        );
+    }
+}
+
+#[test]
+fn a_failed_primary_short_name_naming_two_tablets_is_refused() {
+    // "db1" is db1.example.com (a REPLICA) and db1.other.net (the live PRIMARY) of commerce/0.
+    let mut tablets = support::fake_vtctld::demo_tablets();
+    for t in &mut tablets {
+        match t.mysql_hostname.as_str() {
+            "db1.example.com" => t.r#type = TabletType::Replica as i32,
+            "db3.example.com" => {
+                t.mysql_hostname = "db1.other.net".into();
+                t.r#type = TabletType::Primary as i32;
+            }
+            _ => {}
+        }
+    }
+    let fake = FakeVtctld::start(Behaviour {
+        tablets,
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let out = run(&mut failover(&log, &fake, "db1", "db2.example.com"));
+    assert_refused(
+        &out,
+        &log,
+        &fake,
+        "the failed primary db1:3306 matches 2 tablets of commerce/0, refusing to guess",
     );
+}
+
+#[test]
+fn with_a_cell_vtctld_cannot_read_nothing_is_sent_unverified_unless_allowed() {
+    // A live PRIMARY of commerce/0 (newer term) sits in zone2, whose topology cannot be read:
+    // the strict listing fails, and what the other cells show proves nothing about it.
+    let mut behaviour = Behaviour::default();
+    let mut live = support::fake_vtctld::tablet(300, "db9.example.com", 3306, TabletType::Primary);
+    live.alias = Some(support::fake_vtctld::alias("zone2", 300));
+    behaviour.tablets.push(live);
+    behaviour.primary_terms.insert(("zone2".into(), 300), 5);
+    behaviour.unreadable_cells = vec!["zone2".into()];
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(behaviour.clone());
+    let out = run(&mut failover(
+        &log,
+        &fake,
+        "db1.example.com",
+        "db2.example.com",
+    ));
+    let record = assert_refused(&out, &log, &fake, "vtctld cannot read every cell");
+    assert!(out.stderr.contains("--allow-unverified-alias"), "{out:?}");
+    assert_eq!(record["verification"], Value::Null);
+    // The operator's explicit choice: sent, recorded as unverified.
+    let fake = FakeVtctld::start(behaviour);
+    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+        .arg("--allow-unverified-alias"))
+    .assert_code(0);
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    assert_eq!(last(&log)["verification"], "unverified");
 }
 
 /// The demo fleet without commerce/0's primary record, as when the failed primary's tablet
@@ -405,13 +471,13 @@ fn a_legacy_only_vtctld_is_checked_through_its_legacy_listings() {
             .env("ORC_SUCCESSOR_ALIAS", alias));
         assert_refused(&out, &log, &fake, "the alias may be stale");
     }
-    // A cluster alias asks ListShardTablets for the one shard.
+    // With a cluster alias too, ListAllTablets: the whole fleet, as far as vtctl reads it.
     let fake = FakeVtctld::start(legacy_only());
     run(failover(&log, &fake, "db4.example.com", "db2.other.net")
         .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
     .assert_code(0);
     let listed = fake.received_for(LEGACY);
-    assert_eq!(listed[0].filter, ("customer".to_owned(), "-80".to_owned()));
+    assert_eq!(listed[0].args, ["ListAllTablets"]);
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
     // A short name needs a strict whole-fleet listing, which the legacy API does not have.
     let fake = FakeVtctld::start(legacy_only());
@@ -495,22 +561,14 @@ fn a_cluster_alias_naming_a_shard_vtctld_does_not_have_is_set_aside() {
         .env("ORC_FAILURE_CLUSTER_ALIAS", "orders.primary"))
     .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
-    let filters: Vec<_> = fake
-        .received_for(GET_TABLETS)
-        .into_iter()
-        .map(|r| r.filter)
-        .collect();
-    assert_eq!(
-        filters,
-        [
-            ("orders".to_owned(), "primary".to_owned()),
-            (String::new(), String::new())
-        ]
-    );
+    assert_eq!(fake.received_for(GET_TABLETS).len(), 1);
     let record = last(&log);
     assert_eq!(record["shard_basis"], "failed-primary");
     let notes = record["notes"].to_string();
-    assert!(notes.contains("which vtctld could not list"), "{notes}");
+    assert!(
+        notes.contains("which has no tablet in vtctld's list"),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -525,13 +583,13 @@ fn an_unknown_failed_shard_is_confirmed_with_a_strict_list() {
         "db2.example.com",
     ))
     .assert_code(0);
-    // Fleet-unique is only proof on a whole list: the second call asks vtctld to be strict.
+    // Fleet-unique is only proof on a whole list: vtctld is asked to be strict.
     let strict: Vec<bool> = fake
         .received_for(GET_TABLETS)
         .iter()
         .map(|r| r.strict)
         .collect();
-    assert_eq!(strict, [false, true]);
+    assert_eq!(strict, [true]);
 }
 
 #[test]

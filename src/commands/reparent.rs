@@ -24,7 +24,7 @@ use crate::successor::{self, Question, Resolution, Scope};
 use crate::tablet::{self, Promotable, Shard};
 use crate::vtctld::client::{legacy_args, millis};
 use crate::vtctld::retry::plural;
-use crate::vtctld::{self, ApiKind, CallError, Client, Reparented, Rpc, Session};
+use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
 
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
@@ -370,8 +370,12 @@ async fn reparent(
         .await
 }
 
-/// Lists tablets (one shard's first when a cluster alias names it) and resolves the successor;
-/// a choice that rests on the whole fleet is confirmed by a strict listing of every cell.
+/// Lists the tablets and resolves the successor. One strict listing of every cell settles it
+/// whenever vtctld can read them all. When it cannot, what it can read is listed, and anything
+/// that listing refuses is refused; what it would choose is unverifiable (see `unverified`): a
+/// cell it cannot read may hold the shard's live primary, or a better match. A legacy-only
+/// vtctld's listings are never strict: only a choice that needs no claim about the whole fleet
+/// goes ahead there.
 async fn choose(
     session: &mut Session,
     question: &Question,
@@ -379,103 +383,68 @@ async fn choose(
     notes: &mut Vec<String>,
     allow_unverified: bool,
 ) -> Result<TabletAlias, Failure> {
-    let mut resolution = None;
-    if let Some(shard) = &question.cluster_shard {
-        match list(session, Some(shard), false).await {
-            Ok(tablets) => match successor::resolve(&tablets, Scope::Shard(shard), question) {
-                Resolution::NeedFleet(why) => notes.push(format!("{why}; asked for every tablet")),
-                settled => resolution = Some(settled),
-            },
-            // vtctld knows no such shard: the alias is not a Vitess shard name after all.
-            Err(failure) if failure.kind == FailureKind::VtctldRefused => notes.push(format!(
-                "the cluster alias names {shard}, which vtctld could not list ({}); asked for \
-                 every tablet",
-                failure.message
-            )),
-            Err(failure) => return Err(failure),
-        }
-    }
-    let mut listed = Vec::new();
-    let resolution = match resolution {
-        Some(settled) => settled,
-        None => match list(session, None, false).await {
-            Ok(tablets) => {
-                let resolution = successor::resolve(&tablets, Scope::Fleet, question);
-                listed = tablets;
-                resolution
-            }
-            // An old vtctld whose legacy API cannot list tablets either.
-            Err(failure)
-                if failure.kind == FailureKind::VtctldRefused
-                    && session.only_legacy(Rpc::ListTablets)
-                    && vtctld::retry::cannot_run_command(&failure.message) =>
-            {
-                let why = format!(
-                    "vtctld serves only the legacy API and could not list tablets ({})",
-                    failure.message
-                );
-                return unverified(
-                    question,
-                    None,
-                    &listed,
-                    &why,
-                    allow_unverified,
-                    details,
-                    notes,
-                );
-            }
-            Err(failure) => return Err(failure),
-        },
-    };
-    let resolution = match resolution {
-        Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
-            let why = chosen.confirm.clone().unwrap_or_default();
-            if session.only_legacy(Rpc::ListTablets) {
-                let why = format!(
-                    "{why}, and the legacy API has no strict listing of every cell to prove it"
-                );
-                return unverified(
-                    question,
-                    Some(&chosen.alias),
-                    &listed,
-                    &why,
-                    allow_unverified,
-                    details,
-                    notes,
-                );
-            }
-            match list(session, None, true).await {
-                Ok(tablets) => match successor::resolve(&tablets, Scope::WholeFleet, question) {
-                    Resolution::Chosen(strict) if strict.alias == chosen.alias => {
-                        Resolution::Chosen(strict)
-                    }
-                    Resolution::Chosen(strict) => {
-                        return Err(Failure::new(
-                            FailureKind::SuccessorRefused,
-                            format!(
-                                "refusing to reparent: vtctld's listings disagree: the first \
-                                 chose {}, the strict listing of every cell {}",
-                                chosen.tablet, strict.tablet
-                            ),
-                        ));
-                    }
-                    other => other,
-                },
-                // vtctld answered that it cannot list every cell (a topology it cannot read).
-                Err(failure) if failure.kind == FailureKind::VtctldRefused => {
-                    return Err(Failure::new(
-                        FailureKind::SuccessorRefused,
-                        format!(
-                            "refusing to reparent: {why}, and vtctld could not list every cell \
-                             (strict GetTablets: {})",
-                            failure.message
-                        ),
-                    ));
+    let mut seen = Vec::new();
+    let unverifiable = |found: Option<TabletAlias>, why: String| Unverifiable { found, why };
+    let outcome = match list(session, None, true).await {
+        Ok(listing) => {
+            let scope = if listing.strict {
+                Scope::WholeFleet
+            } else {
+                Scope::Fleet
+            };
+            let resolution = successor::resolve(&listing.tablets, scope, question);
+            seen.extend(listing.tablets);
+            match resolution {
+                Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
+                    let why = format!(
+                        "{}, and the legacy API has no strict listing of every cell to prove it",
+                        chosen.confirm.clone().unwrap_or_default()
+                    );
+                    Err(unverifiable(Some(chosen.alias), why))
                 }
-                Err(failure) => return Err(failure),
+                settled => Ok(settled),
             }
         }
-        other => other,
+        Err(failure)
+            if failure.kind == FailureKind::VtctldRefused && cells_unreadable(&failure) =>
+        {
+            let readable = list(session, None, false).await?;
+            let resolution = successor::resolve(&readable.tablets, Scope::Fleet, question);
+            seen.extend(readable.tablets);
+            let why = format!("vtctld cannot read every cell ({})", failure.message);
+            match resolution {
+                refused @ Resolution::Refused(_) => Ok(refused),
+                Resolution::Chosen(chosen) => Err(unverifiable(Some(chosen.alias), why)),
+                Resolution::NeedFleet(_) => Err(unverifiable(None, why)),
+            }
+        }
+        // An old vtctld whose legacy API cannot list tablets.
+        Err(failure)
+            if failure.kind == FailureKind::VtctldRefused
+                && session.only_legacy(Rpc::ListTablets)
+                && vtctld::retry::cannot_run_command(&failure.message) =>
+        {
+            let why = format!(
+                "vtctld serves only the legacy API and could not list tablets ({})",
+                failure.message
+            );
+            Err(unverifiable(None, why))
+        }
+        Err(failure) => return Err(failure),
+    };
+    let resolution = match outcome {
+        Ok(resolution) => resolution,
+        Err(Unverifiable { found, why }) => {
+            return unverified(
+                question,
+                found.as_ref(),
+                &seen,
+                &why,
+                allow_unverified,
+                details,
+                notes,
+            );
+        }
     };
     match resolution {
         Resolution::Chosen(chosen) => {
@@ -497,7 +466,7 @@ async fn choose(
                 refusal.to_string(),
             ))
         }
-        // A list of the whole fleet always settles it; should it not, refuse.
+        // Only a one-shard listing asks for more; `one_shard` never returns it.
         Resolution::NeedFleet(why) => Err(Failure::new(
             FailureKind::SuccessorRefused,
             format!("refusing to reparent: {why}"),
@@ -505,15 +474,36 @@ async fn choose(
     }
 }
 
+/// A choice that vtctld's listings cannot prove: what a listing chose, if anything, and why.
+struct Unverifiable {
+    found: Option<TabletAlias>,
+    why: String,
+}
+
+/// Whether a strict listing of every cell failed because a cell's topology cannot be read.
+/// Vitess says `GetTabletsByCell(<cell>) failed` or `node doesn't exist: /vitess/<cell>/...`
+/// (the topology's path) when listing every cell, and `partial result: <cell>` for one shard.
+fn cells_unreadable(failure: &Failure) -> bool {
+    let message = &failure.message;
+    ["partial result", "GetTabletsByCell(", "node doesn't exist"]
+        .iter()
+        .any(|m| message.contains(m))
+}
+
+/// A tablet listing, and whether it is strict (every cell read, or a failure).
+struct Listing {
+    tablets: Vec<Tablet>,
+    strict: bool,
+}
+
 /// Tablets through GetTablets (filtered to `shard` when given), or through the legacy API's
-/// listings where a server has only that API or `--api vtctl` asks for it. The legacy listings
-/// are never strict: `strict` on a legacy-only path is refused before any call (see
-/// `Session::only_legacy`).
+/// listings where a server has only that API or `--api vtctl` asks for it. Those are never
+/// strict, whatever was asked: the answer says which it was.
 async fn list(
     session: &mut Session,
     shard: Option<&Shard>,
     strict: bool,
-) -> Result<Vec<Tablet>, Failure> {
+) -> Result<Listing, Failure> {
     let request = GetTabletsRequest {
         keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
         shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
@@ -524,11 +514,14 @@ async fn list(
         .call(
             Rpc::ListTablets,
             async |client, index, api, budget| match api {
-                ApiKind::Vtctld => client.get_tablets(index, request.clone(), budget).await,
-                ApiKind::Vtctl if strict => Err(CallError::Unreadable(
-                    "the legacy API has no strict listing of every cell".into(),
-                )),
-                ApiKind::Vtctl => client.list_tablets_legacy(index, shard, budget).await,
+                ApiKind::Vtctld => Ok(Listing {
+                    tablets: client.get_tablets(index, request.clone(), budget).await?,
+                    strict,
+                }),
+                ApiKind::Vtctl => Ok(Listing {
+                    tablets: client.list_tablets_legacy(index, shard, budget).await?,
+                    strict: false,
+                }),
             },
         )
         .await
@@ -536,12 +529,13 @@ async fn list(
 
 /// Where vtctld cannot prove the successor, only the operator's explicit
 /// `--allow-unverified-alias` lets a tablet go unproven: `found` (the choice of a listing that
-/// may lack a cell) or else Orchestrator's alias. Never the failed primary's own tablet, as far
-/// as any listing of this run shows it.
+/// may lack a cell) or else Orchestrator's alias. Never a tablet that any listing of this run
+/// shows to be the failed primary, nor one that a listing contradicts (another tablet has the
+/// successor's MySQL exactly).
 fn unverified(
     question: &Question,
     found: Option<&TabletAlias>,
-    listed: &[Tablet],
+    seen: &[Tablet],
     why: &str,
     allow_unverified: bool,
     details: &mut Details,
@@ -560,14 +554,36 @@ fn unverified(
              successor's tablet cannot be found"
         ));
     };
+    if let (Some(found), Some(given)) = (found, &question.alias)
+        && found != given
+    {
+        return refused(format!(
+            "refusing to reparent: {why}, and Orchestrator's alias {given} is not {found}, the \
+             tablet vtctld's listing shows for the successor"
+        ));
+    }
+    let same = |t: &&Tablet| tablet::alias_of(t).as_ref() == Some(alias);
     if let Some(failed) = &question.failed
-        && listed.iter().any(|t| {
-            tablet::endpoint_match(t, failed).is_some()
-                && tablet::alias_of(t).as_ref() == Some(alias)
+        && let Some(own) = seen
+            .iter()
+            .filter(same)
+            .find(|t| tablet::endpoint_match(t, failed).is_some())
+    {
+        return refused(format!(
+            "refusing to reparent: {alias} is the failed primary {failed}'s own tablet ({})",
+            tablet::describe(own)
+        ));
+    }
+    if let Some(successor) = &question.successor
+        && let Some(other) = seen.iter().find(|t| {
+            tablet::endpoint_match(t, successor) == Some(tablet::HostMatch::Identical)
+                && tablet::alias_of(t).as_ref() != Some(alias)
         })
     {
         return refused(format!(
-            "refusing to reparent: {alias} is the failed primary {failed}'s own tablet"
+            "refusing to reparent: {why}, and vtctld lists the successor {successor} as {}, \
+             not {alias}",
+            tablet::describe(other)
         ));
     }
     details.verification = Some("unverified");
