@@ -137,6 +137,52 @@ pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Res
     }
 }
 
+/// Whether the tablet `alias` may become primary were its shard's primary to fail now: the
+/// question `reparent` asks when Orchestrator fails the shard's primary over to that tablet's
+/// MySQL, answered by the same rules (`check --tablet`).
+pub fn may_become_primary(
+    tablets: &[Tablet],
+    scope: Scope<'_>,
+    alias: &TabletAlias,
+    promotable: Promotable,
+) -> Resolution {
+    let Some(own) = tablets
+        .iter()
+        .find(|t| tablet::alias_of(t).as_ref() == Some(alias))
+    else {
+        return Resolution::Refused(Refusal {
+            shard: None,
+            reason: format!("{alias} is not in vtctld's tablet list"),
+            candidates: Vec::new(),
+        });
+    };
+    let shard = Shard::of(own);
+    let failed = match newest_primary(tablets, &shard) {
+        Ok(Some(current)) if !same_tablet(current, own) => mysql_of(current),
+        Ok(_) => None,
+        Err(Unsettled::Refused(refusal)) => return Resolution::Refused(refusal),
+        Err(Unsettled::NeedFleet(why)) => return Resolution::NeedFleet(why),
+    };
+    let question = Question {
+        failed,
+        cluster_shard: Some(shard),
+        successor: mysql_of(own),
+        alias: Some(alias.clone()),
+        promotable,
+    };
+    resolve(tablets, scope, &question)
+}
+
+/// A tablet's MySQL endpoint as Orchestrator would name it; `None` when the record has none.
+fn mysql_of(tablet: &Tablet) -> Option<HostPort> {
+    let (host, port) = tablet::mysql_endpoint(tablet);
+    let port = u16::try_from(port).ok().filter(|p| *p != 0)?;
+    (!host.is_empty()).then(|| HostPort {
+        host: host.to_owned(),
+        port,
+    })
+}
+
 fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<Chosen, Unsettled> {
     let mut notes = Vec::new();
     let mut confirm = None;
@@ -229,6 +275,19 @@ fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<C
         return Err(refuse(shard, wrong_type(chosen), &[]));
     }
     let already_primary = chosen.r#type == TabletType::Primary as i32;
+    // A PRIMARY of an older term is the stale record of a primary that was replaced, which
+    // GetTablets reports as UNKNOWN; the legacy listings print it as PRIMARY with its term.
+    let own = shard.clone().unwrap_or_else(|| Shard::of(chosen));
+    if already_primary
+        && newest_primary(tablets, &own)?.is_some_and(|current| !same_tablet(current, chosen))
+    {
+        let reason = format!(
+            "the successor {} is a PRIMARY of an older term than {own}'s newest: the stale \
+             record of a replaced primary (GetTablets reports it as UNKNOWN), never made primary",
+            tablet::describe(chosen)
+        );
+        return Err(refuse(shard, reason, &[]));
+    }
     if already_primary {
         notes.push(format!("{alias} is already the primary of its shard"));
     }
@@ -488,30 +547,9 @@ fn no_live_primary_demoted(
     chosen: &Tablet,
 ) -> Result<(), Unsettled> {
     let own = shard.cloned().unwrap_or_else(|| Shard::of(chosen));
-    let mut primaries: Vec<&Tablet> = tablets
-        .iter()
-        .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
-        .collect();
-    // Newest term first; a tablet without a term counts as the oldest.
-    primaries.sort_by_key(|t| std::cmp::Reverse(tablet::primary_term(t)));
-    let Some(current) = primaries.first().copied() else {
+    let Some(current) = newest_primary(tablets, &own)? else {
         return Ok(());
     };
-    if let Some(second) = primaries.get(1)
-        && tablet::primary_term(second) == tablet::primary_term(current)
-    {
-        let tied: Vec<&Tablet> = primaries
-            .iter()
-            .copied()
-            .filter(|t| tablet::primary_term(t) == tablet::primary_term(current))
-            .collect();
-        let reason = format!(
-            "{own} has {} PRIMARY tablets that vtctld does not tell apart by primary term: \
-             which one is live is unknown",
-            tied.len()
-        );
-        return Err(refuse(Some(own), reason, &tied));
-    }
     if same_tablet(current, chosen) || failed.tablets.iter().any(|t| same_tablet(t, current)) {
         return Ok(());
     }
@@ -549,6 +587,36 @@ fn no_live_primary_demoted(
     };
     let shard = (basis != ShardBasis::Unknown).then_some(own);
     Err(refuse(shard, reason, &[current]))
+}
+
+/// The shard's primary as vtctld knows it: its PRIMARY tablet with the newest primary term (a
+/// tablet without a term counts as the oldest). Two PRIMARY tablets the term does not tell apart
+/// are refused, naming both.
+fn newest_primary<'t>(tablets: &'t [Tablet], own: &Shard) -> Result<Option<&'t Tablet>, Unsettled> {
+    let mut primaries: Vec<&Tablet> = tablets
+        .iter()
+        .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
+        .collect();
+    primaries.sort_by_key(|t| std::cmp::Reverse(tablet::primary_term(t)));
+    let Some(current) = primaries.first().copied() else {
+        return Ok(None);
+    };
+    if let Some(second) = primaries.get(1)
+        && tablet::primary_term(second) == tablet::primary_term(current)
+    {
+        let tied: Vec<&Tablet> = primaries
+            .iter()
+            .copied()
+            .filter(|t| tablet::primary_term(t) == tablet::primary_term(current))
+            .collect();
+        let reason = format!(
+            "{own} has {} PRIMARY tablets that vtctld does not tell apart by primary term: \
+             which one is live is unknown",
+            tied.len()
+        );
+        return Err(refuse(Some(own.clone()), reason, &tied));
+    }
+    Ok(Some(current))
 }
 
 /// Why `tablet` may not become primary, with advice the tool accepts: UNKNOWN (a stale
@@ -1104,6 +1172,96 @@ mod tests {
             &question("primary", "nowhere"),
         ));
         assert!(why.ends_with("and 29 more"), "{why}");
+    }
+
+    fn term(t: &mut Tablet, seconds: i64) {
+        t.primary_term_start_time = Some(crate::proto::vttime::Time {
+            seconds,
+            nanoseconds: 0,
+        });
+    }
+
+    #[test]
+    fn a_stale_primary_of_an_older_term_is_never_the_successor() {
+        // The legacy listings print the replaced primary as PRIMARY with its old term.
+        let mut tablets = fleet();
+        term(&mut tablets[0], 1);
+        tablets[1].r#type = TabletType::Primary as i32;
+        term(&mut tablets[1], 2);
+        let why = refused(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db2.example.com", "db1.example.com"),
+        ));
+        assert!(why.contains("a PRIMARY of an older term"), "{why}");
+        // The newest one, already primary, stays a no-op reparent.
+        let c = chosen(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db1.example.com", "db2.example.com"),
+        ));
+        assert!(c.already_primary);
+    }
+
+    #[test]
+    fn may_become_primary_asks_what_reparent_would() {
+        let replica = alias("zone1-101").unwrap();
+        let c = chosen(may_become_primary(
+            &fleet(),
+            Scope::Fleet,
+            &replica,
+            Promotable::default(),
+        ));
+        assert_eq!(c.alias, replica);
+        assert_eq!(c.basis, ShardBasis::FailedPrimary);
+        let primary = alias("zone1-100").unwrap();
+        assert!(
+            chosen(may_become_primary(
+                &fleet(),
+                Scope::Fleet,
+                &primary,
+                Promotable::default()
+            ))
+            .already_primary
+        );
+        let why = refused(may_become_primary(
+            &fleet(),
+            Scope::Fleet,
+            &alias("zone1-102").unwrap(),
+            Promotable::default(),
+        ));
+        assert!(why.contains("is RDONLY, not a REPLICA"), "{why}");
+        // The replaced primary: UNKNOWN (GetTablets), or PRIMARY of an older term (legacy).
+        let mut tablets = fleet();
+        tablets[0].r#type = TabletType::Unknown as i32;
+        tablets[1].r#type = TabletType::Primary as i32;
+        let why = refused(may_become_primary(
+            &tablets,
+            Scope::Fleet,
+            &primary,
+            Promotable::default(),
+        ));
+        assert!(why.contains("is UNKNOWN, not a REPLICA"), "{why}");
+        tablets[0].r#type = TabletType::Primary as i32;
+        term(&mut tablets[0], 1);
+        term(&mut tablets[1], 2);
+        let why = refused(may_become_primary(
+            &tablets,
+            Scope::Fleet,
+            &primary,
+            Promotable::default(),
+        ));
+        assert!(why.contains("a PRIMARY of an older term"), "{why}");
+        let why = refused(may_become_primary(
+            &fleet(),
+            Scope::Fleet,
+            &alias("zone1-999").unwrap(),
+            Promotable::default(),
+        ));
+        assert!(
+            why.contains("zone1-0000000999 is not in vtctld's tablet list"),
+            "{why}"
+        );
     }
 
     impl Question {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::DRY_RUN;
+use super::{DRY_RUN, DRY_RUN_VARIABLE};
 use crate::alias::TabletAlias;
 use crate::budget::Budget;
 use crate::cli::{Api, ReparentArgs};
@@ -15,24 +15,19 @@ use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::plan::{self, Decision};
 use crate::proto::topodata::Tablet;
-use crate::proto::vtctldata::GetTabletsRequest;
 use crate::record::{Details, Outcome};
 use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 use crate::signals;
 use crate::successor::{self, Question, Resolution, Scope};
-use crate::tablet::{self, Promotable, Shard};
+use crate::tablet::{self, Promotable};
 use crate::vtctld::client::{legacy_args, millis};
-use crate::vtctld::retry::plural;
-use crate::vtctld::{self, ApiKind, CallError, Client, Reparented, Rpc, Session};
+use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session, list_tablets};
 
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
 #[cfg(debug_assertions)]
 const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
-
-/// Read by no one: a dry run left in a unit file would turn every failover into a no-op.
-const DRY_RUN_VARIABLE: &str = "ORC_VITESS_HOOK_DRY_RUN";
 
 const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
 
@@ -382,7 +377,7 @@ async fn choose(
 ) -> Result<TabletAlias, Failure> {
     let mut resolution = None;
     if let Some(shard) = &question.cluster_shard {
-        match list(session, Some(shard), false).await {
+        match list_tablets(session, Some(shard), false).await {
             Ok(tablets) => match successor::resolve(&tablets, Scope::Shard(shard), question) {
                 Resolution::NeedFleet(why) => notes.push(format!("{why}; asked for every tablet")),
                 settled => resolution = Some(settled),
@@ -399,7 +394,7 @@ async fn choose(
     let mut listed = Vec::new();
     let resolution = match resolution {
         Some(settled) => settled,
-        None => match list(session, None, false).await {
+        None => match list_tablets(session, None, false).await {
             Ok(tablets) => {
                 let resolution = successor::resolve(&tablets, Scope::Fleet, question);
                 listed = tablets;
@@ -444,7 +439,7 @@ async fn choose(
                     notes,
                 );
             }
-            match list(session, None, true).await {
+            match list_tablets(session, None, true).await {
                 Ok(tablets) => match successor::resolve(&tablets, Scope::WholeFleet, question) {
                     Resolution::Chosen(strict) if strict.alias == chosen.alias => {
                         Resolution::Chosen(strict)
@@ -503,35 +498,6 @@ async fn choose(
             format!("refusing to reparent: {why}"),
         )),
     }
-}
-
-/// Tablets through GetTablets (filtered to `shard` when given), or through the legacy API's
-/// listings where a server has only that API or `--api vtctl` asks for it. The legacy listings
-/// are never strict: `strict` on a legacy-only path is refused before any call (see
-/// `Session::only_legacy`).
-async fn list(
-    session: &mut Session,
-    shard: Option<&Shard>,
-    strict: bool,
-) -> Result<Vec<Tablet>, Failure> {
-    let request = GetTabletsRequest {
-        keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
-        shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
-        strict,
-        ..GetTabletsRequest::default()
-    };
-    session
-        .call(
-            Rpc::ListTablets,
-            async |client, index, api, budget| match api {
-                ApiKind::Vtctld => client.get_tablets(index, request.clone(), budget).await,
-                ApiKind::Vtctl if strict => Err(CallError::Unreadable(
-                    "the legacy API has no strict listing of every cell".into(),
-                )),
-                ApiKind::Vtctl => client.list_tablets_legacy(index, shard, budget).await,
-            },
-        )
-        .await
 }
 
 /// Where vtctld cannot prove the successor, only the operator's explicit
@@ -609,24 +575,17 @@ fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: D
         Some(old) => format!(" (was {old})"),
         None => String::new(),
     };
-    let attempts = session.count_attempts(Rpc::TabletExternallyReparented);
-    let look_ups = session.count_attempts(Rpc::ListTablets);
-    let look_ups = if look_ups > 0 {
-        format!(" (+{look_ups} look-up call{})", plural(look_ups))
-    } else {
-        String::new()
-    };
+    let attempts = session.attempts_text(Rpc::TabletExternallyReparented);
     let unverified = if details.verification == Some("unverified") {
         " (unverified, as --allow-unverified-alias asks)"
     } else {
         ""
     };
     format!(
-        "reparented{scope}: {primary} is primary{was}{unverified} via {} [{} api] in {} ms, {attempts} attempt{}{look_ups}",
+        "reparented{scope}: {primary} is primary{was}{unverified} via {} [{} api] in {} ms, {attempts}",
         result.server,
         result.api.as_str(),
         millis(elapsed),
-        plural(attempts)
     )
 }
 

@@ -206,6 +206,15 @@ impl Session {
         all
     }
 
+    /// How many calls `rpc` took, as every message counts them: `3 attempts (+1 look-up call)`.
+    pub fn attempts_text(&self, rpc: Rpc) -> String {
+        let look_ups = match rpc {
+            Rpc::TabletExternallyReparented => self.count_attempts(Rpc::ListTablets),
+            Rpc::GetTablets | Rpc::ListTablets => 0,
+        };
+        attempts_text(self.count_attempts(rpc), look_ups)
+    }
+
     pub fn count_attempts(&self, rpc: Rpc) -> usize {
         let legacy = rpc.name_for(ApiKind::Vtctl);
         self.attempts
@@ -214,12 +223,14 @@ impl Session {
             .count()
     }
 
-    /// Whether `rpc` would go through the legacy API on every server still usable: the answer
-    /// of such a listing cannot be strict.
+    /// Whether `rpc` would go through the legacy API on every server still usable, and some
+    /// server is: the answer of such a listing cannot be strict. With none usable (every server
+    /// refused us or is no vtctld) nothing says the legacy API is all there is.
     pub fn only_legacy(&self, rpc: Rpc) -> bool {
-        (0..self.states.len())
+        let mut usable = (0..self.states.len())
             .filter(|i| self.usable(*i, rpc))
-            .all(|i| self.api_for(i, rpc) == ApiKind::Vtctl)
+            .peekable();
+        usable.peek().is_some() && usable.all(|i| self.api_for(i, rpc) == ApiKind::Vtctl)
     }
 
     /// Whether every server answered that it has no typed API (a Vitess from before it); one
@@ -367,14 +378,13 @@ impl Session {
 
     fn deadline_failure(&self, rpc: Rpc, last_error: Option<String>) -> Failure {
         let last = last_error.unwrap_or_else(|| "no attempt could start".into());
-        let count = self.attempts.len();
+        let attempts = self.attempts_text(rpc);
         if self.reached {
             Failure::new(
                 FailureKind::DeadlinePassed,
                 format!(
-                    "deadline passed: {} did not succeed after {count} attempt{}; last: {last}",
+                    "deadline passed: {} did not succeed after {attempts}; last: {last}",
                     rpc.name(),
-                    plural(count)
                 ),
             )
         } else {
@@ -384,9 +394,10 @@ impl Session {
             Failure::new(
                 FailureKind::Unreachable,
                 format!(
-                    "no vtctld reachable before the deadline ({}; {count} attempt{}); last: {last}",
+                    "no vtctld reachable before the deadline ({}): {} did not succeed after \
+                     {attempts}; last: {last}",
                     servers.join(", "),
-                    plural(count)
+                    rpc.name(),
                 ),
             )
         }
@@ -406,6 +417,17 @@ fn backoff(rounds: u32) -> Duration {
     cap / 2 + (cap / 2).mul_f64(fraction)
 }
 
+/// Attempts of one RPC, with the look-up calls (tablet listings) made before it apart:
+/// `1 attempt`, `3 attempts (+1 look-up call)`.
+pub fn attempts_text(attempts: usize, look_ups: usize) -> String {
+    let look_ups = if look_ups > 0 {
+        format!(" (+{look_ups} look-up call{})", plural(look_ups))
+    } else {
+        String::new()
+    };
+    format!("{attempts} attempt{}{look_ups}", plural(attempts))
+}
+
 pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -414,6 +436,13 @@ pub fn plural(n: usize) -> &'static str {
 mod tests {
     use super::*;
     use tonic::Status;
+
+    #[test]
+    fn attempts_are_counted_one_way() {
+        assert_eq!(attempts_text(1, 0), "1 attempt");
+        assert_eq!(attempts_text(3, 1), "3 attempts (+1 look-up call)");
+        assert_eq!(attempts_text(0, 2), "0 attempts (+2 look-up calls)");
+    }
 
     #[test]
     fn backoff_stays_within_its_cap() {
