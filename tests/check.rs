@@ -483,3 +483,29 @@ fn a_log_under_proc_is_probed_for_real() {
         "{out:?}"
     );
 }
+
+#[test]
+fn a_tls_mismatch_is_named() {
+    let pki = support::tls::TestPki::new();
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(true));
+    let out = run(check(&log, &[&fake.server()])
+        .arg("--tls-ca")
+        .arg(pki.path("ca.pem")));
+    out.assert_code(77);
+    assert!(
+        out.stdout
+            .contains("refused the TLS handshake (received fatal alert: CertificateRequired)"),
+        "{out:?}"
+    );
+    let out = run(&mut check(&log, &[&fake.server()]));
+    out.assert_code(69);
+    assert!(
+        out.stdout.contains("speaks TLS (it answered with ")
+            && out
+                .stdout
+                .contains("but no --tls-ca/--vtctld-grpc-ca was given"),
+        "{out:?}"
+    );
+}

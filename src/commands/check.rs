@@ -22,7 +22,7 @@ use crate::recovery_log::RecoveryLog;
 use crate::settings::Problems;
 use crate::successor::{self, Resolution, Scope};
 use crate::tablet::{self, Promotable};
-use crate::vtctld::client::{CallError, millis};
+use crate::vtctld::client::{CallError, Mismatch, millis};
 use crate::vtctld::{Client, Rpc, Session, list_tablets};
 
 use super::DRY_RUN_VARIABLE;
@@ -185,11 +185,24 @@ fn check_servers(
                 .await
                 .map_err(|e| e.local_timeout_as_timeout(limit));
             let typed_ms = millis(started.elapsed());
+            // A connection that broke without saying why: ask the server, as reparent does.
+            let typed = match typed {
+                Err(CallError::Connect(words)) if client.is_connected(index) => {
+                    match client.diagnose(index, budget()).await {
+                        Some((mismatch, said)) => Err(CallError::Handshake(mismatch, said)),
+                        None => Err(CallError::Connect(words)),
+                    }
+                }
+                other => other,
+            };
             let started = Instant::now();
             // A server that did not answer the first call is not asked again.
             let unresponsive = matches!(
                 typed,
-                Err(CallError::Timeout(_) | CallError::Connect(_) | CallError::Tls(_))
+                Err(CallError::Timeout(_)
+                    | CallError::Connect(_)
+                    | CallError::Handshake(..)
+                    | CallError::Tls(_))
             );
             let limit = budget();
             let legacy = if unresponsive {
@@ -422,7 +435,9 @@ fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<
 /// Which class an error of a server's belongs to.
 fn kind_of(error: &CallError) -> FailureKind {
     match error {
-        CallError::Tls(_) => FailureKind::NotAccepted,
+        CallError::Tls(_) | CallError::Handshake(Mismatch::ClientCertificateRefused, _) => {
+            FailureKind::NotAccepted
+        }
         CallError::Status(status)
             if matches!(
                 status.code(),
@@ -432,7 +447,9 @@ fn kind_of(error: &CallError) -> FailureKind {
             FailureKind::NotAccepted
         }
         CallError::Status(_) | CallError::Unreadable(_) => FailureKind::VtctldRefused,
-        CallError::Connect(_) | CallError::Timeout(_) => FailureKind::Unreachable,
+        CallError::Connect(_) | CallError::Handshake(..) | CallError::Timeout(_) => {
+            FailureKind::Unreachable
+        }
     }
 }
 

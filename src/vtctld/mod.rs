@@ -2,6 +2,7 @@
 //! the servers within one deadline.
 
 pub mod client;
+pub mod diagnose;
 pub mod legacy_listing;
 pub mod listing;
 pub mod retry;

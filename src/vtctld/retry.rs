@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tonic::Code;
 
-use super::client::{ApiKind, CallError, Client, millis};
+use super::client::{ApiKind, CallError, Client, Mismatch, millis};
 use crate::cli::Api;
 use crate::exit::{Failure, FailureKind};
 use crate::record::AttemptRecord;
@@ -66,6 +66,9 @@ pub enum Verdict {
     LacksTypedApi,
     /// This server is no vtctld (an HTTP 404 from a proxy in its place): leave it out.
     NotVtctld,
+    /// This server failed the same handshake in two rounds (see [`Mismatch`]): a configuration
+    /// fault, left out. Decided by the retry loop, which counts the rounds, never by `classify`.
+    Misconfigured,
     /// Nothing a retry can fix.
     Stop(FailureKind),
 }
@@ -96,7 +99,9 @@ fn names_a_missing_service(message: &str) -> bool {
 /// Classifies a failed attempt: by gRPC code first, by Vitess's well-known messages second.
 pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
     let status = match error {
-        CallError::Connect(_) | CallError::Timeout(_) => return Verdict::Retry,
+        CallError::Connect(_) | CallError::Handshake(..) | CallError::Timeout(_) => {
+            return Verdict::Retry;
+        }
         CallError::Tls(_) => return Verdict::RefusedUs,
         CallError::Unreadable(_) => return Verdict::Stop(FailureKind::VtctldRefused),
         CallError::Status(status) => status,
@@ -156,7 +161,22 @@ struct ServerState {
     refused_us: bool,
     /// Answered like something that is no vtctld (an HTTP 404).
     not_vtctld: bool,
+    /// Failed the same handshake in two rounds.
+    misconfigured: Option<Mismatch>,
 }
+
+/// A server that keeps failing to connect: in how many rounds in a row, and which handshake
+/// cannot succeed (with what it said) once an error said so.
+#[derive(Debug, Clone)]
+struct FailingHandshake {
+    mismatch: Option<Mismatch>,
+    rounds: u32,
+    message: String,
+}
+
+/// Rounds of the same failed handshake that make it a configuration fault rather than a
+/// passing one.
+const HANDSHAKE_ROUNDS: u32 = 2;
 
 /// One run's conversation with vtctld: the client, the deadline and every attempt made.
 #[derive(Debug)]
@@ -166,6 +186,8 @@ pub struct Session {
     attempt_timeout: Duration,
     deadline: Instant,
     states: Vec<ServerState>,
+    /// Per server, the handshake it has been failing, if any.
+    handshakes: Vec<Option<FailingHandshake>>,
     next_server: usize,
     attempts: Vec<AttemptRecord>,
     in_flight: Option<InFlight>,
@@ -177,12 +199,14 @@ pub struct Session {
 impl Session {
     pub fn new(client: Client, api: Api, attempt_timeout: Duration, deadline: Instant) -> Self {
         let states = vec![ServerState::default(); client.server_count()];
+        let handshakes = vec![None; states.len()];
         Self {
             client,
             api,
             attempt_timeout,
             deadline,
             states,
+            handshakes,
             next_server: 0,
             attempts: Vec::new(),
             in_flight: None,
@@ -254,7 +278,46 @@ impl Session {
         let state = self.states[index];
         let typed_only = !rpc.has_legacy_form() || self.api == Api::Vtctld;
         let lacks_what_it_needs = typed_only && state.lacks_typed_api;
-        !state.refused_us && !state.not_vtctld && !lacks_what_it_needs
+        !state.refused_us
+            && !state.not_vtctld
+            && state.misconfigured.is_none()
+            && !lacks_what_it_needs
+    }
+
+    /// Counts the rounds in a row in which server `index` failed to connect, and whether one of
+    /// them said which handshake cannot succeed (a refused connection often shows only as
+    /// broken: which error a call sees depends on when the connection died); anything else
+    /// ends the count. True when a server that said so has failed [`HANDSHAKE_ROUNDS`] rounds
+    /// in a row (each attempt on a server is one round's).
+    fn handshake_failed_again(&mut self, index: usize, error: &CallError, message: &str) -> bool {
+        let slot = &mut self.handshakes[index];
+        let said = match error {
+            CallError::Handshake(mismatch, _) => Some(*mismatch),
+            CallError::Connect(_) => None,
+            _ => {
+                *slot = None;
+                return false;
+            }
+        };
+        // Connect again from scratch: a new handshake shows again how it fails.
+        self.client.disconnect(index);
+        let failing = slot.get_or_insert_with(|| FailingHandshake {
+            mismatch: None,
+            rounds: 0,
+            message: String::new(),
+        });
+        failing.rounds += 1;
+        if let (None, Some(mismatch)) = (failing.mismatch, said) {
+            failing.mismatch = Some(mismatch);
+            message.clone_into(&mut failing.message);
+        }
+        match failing.mismatch {
+            Some(mismatch) if failing.rounds >= HANDSHAKE_ROUNDS => {
+                self.states[index].misconfigured = Some(mismatch);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Calls `rpc` through `attempt(client, server index, api, budget)`, rotating through the
@@ -302,7 +365,7 @@ impl Session {
                 // A call that timed out reached the server only if a connection stands.
                 Err(CallError::Timeout(_)) => self.client.is_connected(index),
                 Err(CallError::Unreadable(_)) => true,
-                Err(CallError::Connect(_) | CallError::Tls(_)) => false,
+                Err(CallError::Connect(_) | CallError::Handshake(..) | CallError::Tls(_)) => false,
             };
             self.attempts.push(AttemptRecord {
                 rpc: rpc.name_for(api),
@@ -314,15 +377,33 @@ impl Session {
                 ms: millis(started.elapsed()),
             });
             let error = match result {
-                Ok(answer) => return Ok(answer),
+                Ok(answer) => {
+                    self.handshakes[index] = None;
+                    return Ok(answer);
+                }
+                // An established connection that broke without saying why: ask the server.
+                Err(CallError::Connect(words)) if self.client.is_connected(index) => {
+                    let left = self.deadline.saturating_duration_since(Instant::now());
+                    match self.client.diagnose(index, left).await {
+                        Some((mismatch, said)) => CallError::Handshake(mismatch, said),
+                        None => CallError::Connect(words),
+                    }
+                }
                 Err(error) => error,
             };
             let message = error.describe(&server);
-            let verdict = classify(&error, api);
+            let verdict = if self.handshake_failed_again(index, &error, &message) {
+                Verdict::Misconfigured
+            } else {
+                classify(&error, api)
+            };
             match verdict {
                 Verdict::Stop(kind) => return Err(Failure::new(kind, message)),
                 Verdict::LacksTypedApi => self.states[index].lacks_typed_api = true,
-                Verdict::RefusedUs | Verdict::NotVtctld | Verdict::Retry => {
+                Verdict::RefusedUs
+                | Verdict::NotVtctld
+                | Verdict::Misconfigured
+                | Verdict::Retry => {
                     match verdict {
                         Verdict::RefusedUs => self.states[index].refused_us = true,
                         Verdict::NotVtctld => self.states[index].not_vtctld = true,
@@ -349,6 +430,34 @@ impl Session {
         let last = last_error
             .map(|e| format!("; last: {e}"))
             .unwrap_or_default();
+        let faults: Vec<&FailingHandshake> = self
+            .handshakes
+            .iter()
+            .flatten()
+            .filter(|f| f.mismatch.is_some() && f.rounds >= HANDSHAKE_ROUNDS)
+            .collect();
+        if !faults.is_empty() {
+            // Every server is left out, some for a handshake that cannot succeed as configured:
+            // 77 when each refused our certificate or credentials, 69 for a plain text/TLS
+            // mismatch.
+            let refused = self.states.iter().all(|s| {
+                s.refused_us || s.misconfigured == Some(Mismatch::ClientCertificateRefused)
+            });
+            let kind = if refused {
+                FailureKind::NotAccepted
+            } else {
+                FailureKind::Unreachable
+            };
+            let described: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+            return Failure::new(
+                kind,
+                format!(
+                    "{}: the same handshake failed in {HANDSHAKE_ROUNDS} rounds, a \
+                     configuration fault no retry fixes",
+                    described.join("; ")
+                ),
+            );
+        }
         if self.states.iter().all(|s| s.refused_us) {
             Failure::new(
                 FailureKind::NotAccepted,
@@ -539,6 +648,12 @@ mod tests {
                 Stop(FailureKind::VtctldRefused),
             ),
             (CallError::Connect("refused".into()), ApiKind::Vtctld, Retry),
+            // Counted by the loop: only two rounds of it leave the server out.
+            (
+                CallError::Handshake(Mismatch::ServerSpeaksTls, "a TLS alert record".into()),
+                ApiKind::Vtctld,
+                Retry,
+            ),
             (
                 CallError::Timeout(Duration::from_secs(1)),
                 ApiKind::Vtctld,
