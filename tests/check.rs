@@ -225,12 +225,23 @@ fn the_api_password_in_the_url_is_never_shown() {
     }
 }
 
+/// TLS as the fake serves it and the hook is configured for it.
+#[derive(Clone, Copy)]
+enum TlsFault {
+    /// The fake's certificate is from a CA the hook is not given.
+    WrongCa,
+    /// The fake speaks TLS; the hook is given no TLS setting.
+    PlainTextClient,
+    /// The fake wants a client certificate; the hook has the CA but no certificate.
+    NoClientCertificate,
+}
+
 /// One fault of the fake vtctld (or of the settings), as `check` and `reparent` both meet it.
 struct Fault {
     name: &'static str,
     behaviour: Behaviour,
-    /// The fake speaks TLS from a CA the hook is not given.
-    tls_wrong_ca: bool,
+    /// How the fake and the hook disagree about TLS, if they do.
+    tls: Option<TlsFault>,
     /// Static auth the fake requires, and the hook sends with a wrong password.
     wrong_password: bool,
     /// For both commands.
@@ -252,7 +263,7 @@ impl Default for Fault {
         Self {
             name: "",
             behaviour: Behaviour::default(),
-            tls_wrong_ca: false,
+            tls: None,
             wrong_password: false,
             args: &[],
             env: &[],
@@ -354,7 +365,19 @@ fn check_passes_exactly_when_reparent_would_send() {
         Fault {
             name: "TLS from another CA",
             sent: false,
-            tls_wrong_ca: true,
+            tls: Some(TlsFault::WrongCa),
+            ..Fault::default()
+        },
+        Fault {
+            name: "TLS server, plain-text client",
+            sent: false,
+            tls: Some(TlsFault::PlainTextClient),
+            ..Fault::default()
+        },
+        Fault {
+            name: "mutual TLS without a client certificate",
+            sent: false,
+            tls: Some(TlsFault::NoClientCertificate),
             ..Fault::default()
         },
         Fault {
@@ -385,19 +408,25 @@ fn check_passes_exactly_when_reparent_would_send() {
         },
     ];
     for fault in faults {
-        let start = || {
-            if fault.tls_wrong_ca {
-                FakeVtctld::start_tls(fault.behaviour.clone(), pki.server(false))
-            } else {
-                FakeVtctld::start(fault.behaviour.clone())
+        let start = || match fault.tls {
+            None => FakeVtctld::start(fault.behaviour.clone()),
+            Some(TlsFault::NoClientCertificate) => {
+                FakeVtctld::start_tls(fault.behaviour.clone(), pki.server(true))
             }
+            Some(_) => FakeVtctld::start_tls(fault.behaviour.clone(), pki.server(false)),
         };
         let log = fault.log.map_or_else(|| log_in(&dir), Into::into);
         let common = |command: &mut Command, fake: &FakeVtctld| {
             command.args(["--server", &fake.server()]).args(fault.args);
             command.envs(fault.env.iter().copied());
-            if fault.tls_wrong_ca {
-                command.arg("--tls-ca").arg(pki.path("other-ca.pem"));
+            match fault.tls {
+                Some(TlsFault::WrongCa) => {
+                    command.arg("--tls-ca").arg(pki.path("other-ca.pem"));
+                }
+                Some(TlsFault::NoClientCertificate) => {
+                    command.arg("--tls-ca").arg(pki.path("ca.pem"));
+                }
+                Some(TlsFault::PlainTextClient) | None => {}
             }
             if fault.wrong_password {
                 command.arg("--auth-static-creds").arg(&creds);

@@ -126,7 +126,10 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     }
     let path = log.path.display().to_string();
     checks.push(match RecoveryLog::check_lock(&log.path) {
-        Ok(()) => Check::pass(format!("log {path}"), "can be appended to and locked"),
+        Ok(()) if log.path.exists() => {
+            Check::pass(format!("log {path}"), "can be appended to and locked")
+        }
+        Ok(()) => Check::pass(format!("log {path}"), "can be created (a probe file was)"),
         Err(e) => Check::fail(
             format!("log {path}"),
             FailureKind::RecordMissing,
