@@ -168,7 +168,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Record format')
             [CompletionResult]::new('--fsync', '--fsync', [CompletionResultType]::ParameterName, 'fsync the log after each record')
             [CompletionResult]::new('--allow-type', '--allow-type', [CompletionResultType]::ParameterName, 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate')
-            [CompletionResult]::new('--tablet', '--tablet', [CompletionResultType]::ParameterName, 'Also read this tablet and say whether the safety rules let it become primary')
+            [CompletionResult]::new('--tablet', '--tablet', [CompletionResultType]::ParameterName, 'Also say whether reparent would make this tablet primary were its shard''s primary to fail')
             [CompletionResult]::new('--orc-api-url', '--orc-api-url', [CompletionResultType]::ParameterName, 'Orchestrator''s API root, e.g. http://orchestrator:3000/api/')
             [CompletionResult]::new('--orc-api-user', '--orc-api-user', [CompletionResultType]::ParameterName, 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)')
             [CompletionResult]::new('--orc-api-password-file', '--orc-api-password-file', [CompletionResultType]::ParameterName, 'File holding the basic auth password (one line)')

@@ -161,7 +161,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand --log-format 'Record format'
             cand --fsync 'fsync the log after each record'
             cand --allow-type 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate'
-            cand --tablet 'Also read this tablet and say whether the safety rules let it become primary'
+            cand --tablet 'Also say whether reparent would make this tablet primary were its shard''s primary to fail'
             cand --orc-api-url 'Orchestrator''s API root, e.g. http://orchestrator:3000/api/'
             cand --orc-api-user 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)'
             cand --orc-api-password-file 'File holding the basic auth password (one line)'

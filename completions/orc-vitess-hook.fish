@@ -189,7 +189,7 @@ EXPERIMENTAL\t''
 BACKUP\t''
 RESTORE\t''
 DRAINED\t''"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tablet -d 'Also read this tablet and say whether the safety rules let it become primary' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l tablet -d 'Also say whether reparent would make this tablet primary were its shard\'s primary to fail' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-api-url -d 'Orchestrator\'s API root, e.g. http://orchestrator:3000/api/' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-api-user -d 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l orc-api-password-file -d 'File holding the basic auth password (one line)' -r -F

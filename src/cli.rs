@@ -150,14 +150,21 @@ pub enum Command {
 
     /// Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log.
     #[command(
-        long_about = "Preflight for operators and their deployment's CI: validates the settings; \
-            for each server, connects (TLS, auth) and reports which vtctld APIs answer and the round \
-            trip of a harmless call (GetCellInfoNames); with --tablet, reads the tablet and shows \
-            keyspace, shard, type, MySQL host:port and whether the safety rules let it become \
-            primary; checks that the recovery log can be opened and locked for append, writing \
-            nothing. Exits 0 only when every check passes, otherwise with the status of the first \
-            failing class in this order: 69 unreachable, 77 auth, 78 config, 74 log, 65 tablet, \
-            70 an error answer. --deadline bounds the whole check.",
+        long_about = "Preflight for operators and their deployment's CI: says what reparent would \
+            do. Validates the settings (ORC_VITESS_HOOK_DRY_RUN in the environment fails: reparent \
+            ignores it and runs for real); for each server, connects (TLS, auth) and reports which \
+            vtctld APIs answer and the round trip of a harmless call (GetCellInfoNames); through \
+            the servers that answered, makes the calls reparent depends on, as reparent makes \
+            them: the tablet listing (GetTablets, or the legacy ListAllTablets on a legacy-only \
+            vtctld: one that cannot list tablets fails, since reparent could verify no successor) \
+            and the strict listing of every cell (none on the legacy API); with --tablet, shows \
+            keyspace, shard, type, MySQL host:port and whether reparent would make the tablet \
+            primary were its shard's primary to fail, by the same rules (a stale old primary \
+            never may); proves that the recovery log can be created (a probe file, removed) or \
+            opened and locked for append, writing nothing into it. Exits 0 only when every check \
+            passes, otherwise with the status of the first failing class in this order: 69 \
+            unreachable, 77 auth, 78 config, 74 log, 65 tablet, 70 an error answer. --deadline \
+            bounds the whole check.",
         after_help = concat!(
             "Examples:\n",
             "  # Every vtctld, the settings and the log, as the Orchestrator user:\n",
@@ -520,7 +527,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub safety: SafetyArgs,
 
-    /// Also read this tablet and say whether the safety rules let it become primary.
+    /// Also say whether reparent would make this tablet primary were its shard's primary to fail.
     #[arg(long, value_name = "ALIAS")]
     pub tablet: Option<OsString>,
 

@@ -78,6 +78,14 @@ impl ServerAddr {
         }))
     }
 
+    pub fn host(&self) -> &str {
+        &self.0.host
+    }
+
+    pub fn port(&self) -> u16 {
+        self.0.port
+    }
+
     /// The URI tonic connects to.
     pub fn uri(&self, tls: bool) -> String {
         format!("{}://{self}", if tls { "https" } else { "http" })

@@ -165,12 +165,14 @@ Exit status (the run's final record carries it; 64's record is best effort):
   64  usage error on the command line (a best-effort `rejected` record is written)
   65  invalid input, no successor promoted, or the successor refused as not the failed
       shard's own promotable tablet (nothing is sent to vtctld)
-  69  no vtctld could be reached
+  69  no vtctld could be reached (or it speaks TLS and we do not, or the other way round:
+      stopped after two attempts)
   70  vtctld refused the request
   74  done, but a recovery record could not be written (orchestrator-config: its output
       could not be written)
   75  the deadline passed while vtctld kept failing
-  77  no vtctld accepted our TLS certificate or credentials
+  77  no vtctld accepted our TLS certificate or credentials (or it wants a client
+      certificate it accepts: stopped after two attempts)
   78  configuration error: a bad setting (flag or ORC_VITESS_HOOK_* variable), an unreadable
       TLS or credentials file, a bad server address
   128+N  interrupted by signal N during the run, e.g. 129 SIGHUP, 130 SIGINT, 143 SIGTERM,

@@ -203,13 +203,16 @@ impl RecoveryLog {
         })
     }
 
-    /// For `check`: [`Self::check_appendable`], and the lock taken and released at once when the
-    /// file exists. Writes nothing, creates nothing.
+    /// For `check`: [`Self::check_appendable`], then proof by doing it, since access(2) answers
+    /// from permission bits alone (to root, a directory under /proc "is writable"). An existing
+    /// log is locked and released at once; for a missing one, a probe file is created in the
+    /// nearest existing directory and removed. Writes nothing into the log, leaves nothing behind.
     pub fn check_lock(path: &Path) -> Result<()> {
         Self::check_appendable(path)?;
         let absolute = absolute(path)?;
-        if !check_chain(path, &absolute)?.file_exists {
-            return Ok(());
+        let walk = check_chain(path, &absolute)?;
+        if !walk.file_exists {
+            return probe_create(path, &walk.deepest_dir);
         }
         let file = open_append(path, &absolute, false)?;
         match file.try_lock() {
@@ -545,6 +548,33 @@ fn writable_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// Creates a file of its own (never the log: a run creating the log meanwhile would append to
+/// a file the probe then removes) in `dir`, where the log or its directories would be created,
+/// and removes it.
+fn probe_create(shown: &Path, dir: &Path) -> Result<()> {
+    let probe = dir.join(format!(".orc-vitess-hook-check-{}", std::process::id()));
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&probe)
+        .with_context(|| {
+            format!(
+                "cannot create recovery log {}: creating a file in {} failed",
+                shown.display(),
+                dir.display()
+            )
+        })?;
+    fs::remove_file(&probe).with_context(|| {
+        format!(
+            "recovery log {}: cannot remove the probe file {} just created",
+            shown.display(),
+            probe.display()
+        )
+    })
+}
+
 #[allow(unsafe_code)]
 fn effective_uid() -> u32 {
     // SAFETY: geteuid has no preconditions, cannot fail and touches no memory of ours.
@@ -825,6 +855,30 @@ mod tests {
 
         let through_file = existing.join("x.log");
         assert!(RecoveryLog::check_appendable(&through_file).is_err());
+    }
+
+    #[test]
+    fn check_lock_creates_for_real_and_leaves_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let nested = root.path().join("a/b/recovery.log");
+        RecoveryLog::check_lock(&nested).unwrap();
+        assert_eq!(
+            fs::read_dir(root.path()).unwrap().count(),
+            0,
+            "nothing left"
+        );
+        // To root, access(2) allows it; the kernel does not (to others access(2) refuses).
+        let text = message(RecoveryLog::check_lock(Path::new("/proc/orc-check.log")));
+        let proven = if effective_uid() == 0 {
+            "creating a file in /proc failed"
+        } else {
+            "is not writable by this user"
+        };
+        assert!(
+            text.starts_with("cannot create recovery log /proc/orc-check.log")
+                && text.contains(proven),
+            "{text}"
+        );
     }
 
     #[test]

@@ -31,10 +31,7 @@ pub struct Question {
 
 /// Which tablets a list holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope<'a> {
-    /// One shard's tablets (GetTablets filtered by keyspace and shard): `complete` when the
-    /// listing was strict, so every cell of that shard was read; otherwise one may be missing.
-    Shard { shard: &'a Shard, complete: bool },
+pub enum Scope {
     /// Every tablet vtctld could read; a cell it could not read may be missing.
     Fleet,
     /// Every tablet of every cell: a strict listing, which fails rather than leave a cell out.
@@ -106,19 +103,10 @@ impl fmt::Display for Refusal {
 pub enum Resolution {
     Chosen(Chosen),
     Refused(Refusal),
-    /// A one-shard list cannot settle it (the failed primary is not in it, a match in it is not
-    /// identical, or it is empty): ask again with the whole fleet.
-    NeedFleet(String),
 }
 
 /// At most this many candidates are named in a message; the rest are counted.
 const MAX_NAMED: usize = 10;
-
-/// Why `decide` stopped short of a choice.
-enum Unsettled {
-    Refused(Refusal),
-    NeedFleet(String),
-}
 
 /// What the failed primary's endpoint established.
 struct Failed<'t> {
@@ -129,31 +117,65 @@ struct Failed<'t> {
 
 /// Decides which tablet of `tablets` (covering `scope`) may become primary. The decision does
 /// not depend on the order of the list.
-pub fn resolve(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Resolution {
+pub fn resolve(tablets: &[Tablet], scope: Scope, question: &Question) -> Resolution {
     match decide(tablets, scope, question) {
         Ok(chosen) => Resolution::Chosen(chosen),
-        Err(Unsettled::Refused(refusal)) => Resolution::Refused(refusal),
-        Err(Unsettled::NeedFleet(why)) => Resolution::NeedFleet(why),
+        Err(refusal) => Resolution::Refused(refusal),
     }
 }
 
-fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<Chosen, Unsettled> {
+/// Whether the tablet `alias` may become primary were its shard's primary to fail now: the
+/// question `reparent` asks when Orchestrator fails the shard's primary over to that tablet's
+/// MySQL, answered by the same rules (`check --tablet`).
+pub fn may_become_primary(
+    tablets: &[Tablet],
+    scope: Scope,
+    alias: &TabletAlias,
+    promotable: Promotable,
+) -> Resolution {
+    let Some(own) = tablets
+        .iter()
+        .find(|t| tablet::alias_of(t).as_ref() == Some(alias))
+    else {
+        return Resolution::Refused(Refusal {
+            shard: None,
+            reason: format!("{alias} is not in vtctld's tablet list"),
+            candidates: Vec::new(),
+        });
+    };
+    let shard = Shard::of(own);
+    let failed = match newest_primary(tablets, &shard) {
+        Ok(Some(current)) if !same_tablet(current, own) => mysql_of(current),
+        Ok(_) => None,
+        Err(refusal) => return Resolution::Refused(refusal),
+    };
+    let question = Question {
+        failed,
+        cluster_shard: Some(shard),
+        successor: mysql_of(own),
+        alias: Some(alias.clone()),
+        promotable,
+    };
+    resolve(tablets, scope, &question)
+}
+
+/// A tablet's MySQL endpoint as Orchestrator would name it; `None` when the record has none.
+fn mysql_of(tablet: &Tablet) -> Option<HostPort> {
+    let (host, port) = tablet::mysql_endpoint(tablet);
+    let port = u16::try_from(port).ok().filter(|p| *p != 0)?;
+    (!host.is_empty()).then(|| HostPort {
+        host: host.to_owned(),
+        port,
+    })
+}
+
+fn decide(tablets: &[Tablet], scope: Scope, question: &Question) -> Result<Chosen, Refusal> {
     let mut notes = Vec::new();
     let mut confirm = None;
-    if let Scope::Shard { shard, .. } = scope
-        && tablets.is_empty()
-    {
-        return Err(Unsettled::NeedFleet(format!(
-            "vtctld lists no tablet in {shard}"
-        )));
-    }
-
     // 1. The failed shard: where the failed primary's tablet is, and what the cluster alias says.
     let failed = failed_primary(tablets, scope, question, &mut confirm)?;
     let cluster_shard = match (&question.cluster_shard, scope) {
-        (Some(named), Scope::Fleet | Scope::WholeFleet)
-            if !tablets.iter().any(|t| named.contains(t)) =>
-        {
+        (Some(named), _) if !tablets.iter().any(|t| named.contains(t)) => {
             notes.push(format!(
                 "the cluster alias names {named}, which has no tablet in vtctld's list; ignored"
             ));
@@ -233,11 +255,7 @@ fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<C
     no_live_primary_demoted(tablets, shard.as_ref(), basis, &failed, chosen)?;
     // Only a listing that shows the failed primary as the shard's newest PRIMARY settles that
     // no live primary is demoted; otherwise a cell the listing lacks may hold one.
-    let whole = matches!(
-        scope,
-        Scope::WholeFleet | Scope::Shard { complete: true, .. }
-    );
-    if !whole && confirm.is_none() && !failed_is_current(tablets, &failed) {
+    if scope == Scope::Fleet && confirm.is_none() && !failed_is_current(tablets, &failed) {
         confirm = Some(format!(
             "nothing in this listing shows the failed primary as the PRIMARY of {}, so a cell \
              it lacks may hold a live one",
@@ -257,6 +275,19 @@ fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<C
         return Err(refuse(shard, wrong_type(chosen), &[]));
     }
     let already_primary = chosen.r#type == TabletType::Primary as i32;
+    // A PRIMARY of an older term is the stale record of a primary that was replaced, which
+    // GetTablets reports as UNKNOWN; the legacy listings print it as PRIMARY with its term.
+    let own = shard.clone().unwrap_or_else(|| Shard::of(chosen));
+    if already_primary
+        && newest_primary(tablets, &own)?.is_some_and(|current| !same_tablet(current, chosen))
+    {
+        let reason = format!(
+            "the successor {} is a PRIMARY of an older term than {own}'s newest: the stale \
+             record of a replaced primary (GetTablets reports it as UNKNOWN), never made primary",
+            tablet::describe(chosen)
+        );
+        return Err(refuse(shard, reason, &[]));
+    }
     if already_primary {
         notes.push(format!("{alias} is already the primary of its shard"));
     }
@@ -279,10 +310,10 @@ fn decide(tablets: &[Tablet], scope: Scope<'_>, question: &Question) -> Result<C
 /// whole fleet has none better, so a one-shard list cannot settle it.
 fn failed_primary<'t>(
     tablets: &'t [Tablet],
-    scope: Scope<'_>,
+    scope: Scope,
     question: &Question,
     confirm: &mut Option<String>,
-) -> Result<Failed<'t>, Unsettled> {
+) -> Result<Failed<'t>, Refusal> {
     let none = Failed {
         tablets: Vec::new(),
         shard: None,
@@ -291,19 +322,11 @@ fn failed_primary<'t>(
         return Ok(none);
     };
     let Some((level, matches)) = best_matches(tablets.iter(), failed) else {
-        match scope {
-            Scope::Shard { shard, .. } => {
-                return Err(Unsettled::NeedFleet(format!(
-                    "the failed primary {failed} is not a tablet of {shard}"
-                )));
-            }
-            // Absent from a list that may lack a cell proves nothing about the fleet.
-            Scope::Fleet => {
-                *confirm = Some(format!(
-                    "the failed primary {failed} is not in vtctld's list"
-                ));
-            }
-            Scope::WholeFleet => {}
+        // Absent from a list that may lack a cell proves nothing about the fleet.
+        if scope == Scope::Fleet {
+            *confirm = Some(format!(
+                "the failed primary {failed} is not in vtctld's list"
+            ));
         }
         return Ok(none);
     };
@@ -313,14 +336,8 @@ fn failed_primary<'t>(
             level.as_str(),
             named(&matches).join(", ")
         );
-        match scope {
-            Scope::Shard { shard, .. } => {
-                return Err(Unsettled::NeedFleet(format!(
-                    "{why} in {shard}; the fleet may hold a better one"
-                )));
-            }
-            Scope::Fleet => *confirm = Some(why),
-            Scope::WholeFleet => {}
+        if scope == Scope::Fleet {
+            *confirm = Some(why);
         }
     }
     let shards: BTreeSet<String> = matches.iter().map(|t| shard_of(t)).collect();
@@ -374,17 +391,15 @@ fn best_matches<'t>(
 fn successor_in_shard<'t>(
     tablets: &'t [Tablet],
     shard: &Shard,
-    scope: Scope<'_>,
+    scope: Scope,
     question: &Question,
     confirm: &mut Option<String>,
-) -> Result<&'t Tablet, Unsettled> {
+) -> Result<&'t Tablet, Refusal> {
     let members: Vec<&Tablet> = tablets.iter().filter(|t| shard.contains(t)).collect();
-    let refusal = |reason: String, candidates: &[&Tablet]| {
-        Unsettled::Refused(Refusal {
-            shard: Some(shard.clone()),
-            reason,
-            candidates: named(candidates),
-        })
+    let refusal = |reason: String, candidates: &[&Tablet]| Refusal {
+        shard: Some(shard.clone()),
+        reason,
+        candidates: named(candidates),
     };
     let Some(successor) = &question.successor else {
         // Only the alias is known (a manual run): it must be a tablet of the failed shard.
@@ -401,14 +416,6 @@ fn successor_in_shard<'t>(
             .ok_or_else(|| refusal(format!("{alias} is not a tablet of {shard}"), &members));
     };
     let Some((level, matches)) = best_matches(members.iter().copied(), successor) else {
-        if let Scope::Shard {
-            complete: false, ..
-        } = scope
-        {
-            return Err(Unsettled::NeedFleet(format!(
-                "no tablet of {shard} has MySQL at {successor} in this listing"
-            )));
-        }
         return Err(refusal(
             format!("no tablet of {shard} has MySQL at {successor}"),
             &members,
@@ -432,14 +439,8 @@ fn successor_in_shard<'t>(
             level.as_str(),
             tablet::describe(chosen)
         );
-        match scope {
-            Scope::Shard { .. } => {
-                return Err(Unsettled::NeedFleet(format!(
-                    "{why}; the fleet may hold a better one"
-                )));
-            }
-            Scope::Fleet => *confirm = Some(why.clone()),
-            Scope::WholeFleet => {}
+        if scope == Scope::Fleet {
+            *confirm = Some(why.clone());
         }
         // A better match anywhere else is the MySQL Orchestrator promoted, and it is not ours.
         let better: Vec<&Tablet> = tablets
@@ -463,13 +464,11 @@ fn successor_in_shard<'t>(
 fn successor_in_fleet<'t>(
     tablets: &'t [Tablet],
     question: &Question,
-) -> Result<&'t Tablet, Unsettled> {
-    let refusal = |reason: String, candidates: &[&Tablet]| {
-        Unsettled::Refused(Refusal {
-            shard: None,
-            reason,
-            candidates: named(candidates),
-        })
+) -> Result<&'t Tablet, Refusal> {
+    let refusal = |reason: String, candidates: &[&Tablet]| Refusal {
+        shard: None,
+        reason,
+        candidates: named(candidates),
     };
     let unknown = "the failed shard is unknown (the failed primary is not in vtctld's list and no \
                    keyspace.shard cluster alias names it)";
@@ -509,14 +508,10 @@ fn successor_in_fleet<'t>(
 }
 
 /// Orchestrator's alias, when given, must be the tablet found for the successor's host:port.
-fn check_alias(
-    chosen: &Tablet,
-    question: &Question,
-    shard: Option<&Shard>,
-) -> Result<(), Unsettled> {
+fn check_alias(chosen: &Tablet, question: &Question, shard: Option<&Shard>) -> Result<(), Refusal> {
     match (&question.alias, &question.successor) {
         (Some(alias), Some(successor)) if tablet::alias_of(chosen).as_ref() != Some(alias) => {
-            Err(Unsettled::Refused(Refusal {
+            Err(Refusal {
                 shard: shard.cloned(),
                 reason: format!(
                     "Orchestrator's successor alias {alias} is not the tablet of {successor}, \
@@ -524,7 +519,7 @@ fn check_alias(
                     tablet::describe(chosen)
                 ),
                 candidates: Vec::new(),
-            }))
+            })
         }
         _ => Ok(()),
     }
@@ -539,32 +534,11 @@ fn no_live_primary_demoted(
     basis: ShardBasis,
     failed: &Failed<'_>,
     chosen: &Tablet,
-) -> Result<(), Unsettled> {
+) -> Result<(), Refusal> {
     let own = shard.cloned().unwrap_or_else(|| Shard::of(chosen));
-    let mut primaries: Vec<&Tablet> = tablets
-        .iter()
-        .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
-        .collect();
-    // Newest term first; a tablet without a term counts as the oldest.
-    primaries.sort_by_key(|t| std::cmp::Reverse(tablet::primary_term(t)));
-    let Some(current) = primaries.first().copied() else {
+    let Some(current) = newest_primary(tablets, &own)? else {
         return Ok(());
     };
-    if let Some(second) = primaries.get(1)
-        && tablet::primary_term(second) == tablet::primary_term(current)
-    {
-        let tied: Vec<&Tablet> = primaries
-            .iter()
-            .copied()
-            .filter(|t| tablet::primary_term(t) == tablet::primary_term(current))
-            .collect();
-        let reason = format!(
-            "{own} has {} PRIMARY tablets that vtctld does not tell apart by primary term: \
-             which one is live is unknown",
-            tied.len()
-        );
-        return Err(refuse(Some(own), reason, &tied));
-    }
     if same_tablet(current, chosen) || failed.tablets.iter().any(|t| same_tablet(t, current)) {
         return Ok(());
     }
@@ -616,6 +590,36 @@ fn failed_is_current(tablets: &[Tablet], failed: &Failed<'_>) -> bool {
         .is_some_and(|current| failed.tablets.iter().any(|t| same_tablet(t, current)))
 }
 
+/// The shard's primary as vtctld knows it: its PRIMARY tablet with the newest primary term (a
+/// tablet without a term counts as the oldest). Two PRIMARY tablets the term does not tell apart
+/// are refused, naming both.
+fn newest_primary<'t>(tablets: &'t [Tablet], own: &Shard) -> Result<Option<&'t Tablet>, Refusal> {
+    let mut primaries: Vec<&Tablet> = tablets
+        .iter()
+        .filter(|t| own.contains(t) && t.r#type == TabletType::Primary as i32)
+        .collect();
+    primaries.sort_by_key(|t| std::cmp::Reverse(tablet::primary_term(t)));
+    let Some(current) = primaries.first().copied() else {
+        return Ok(None);
+    };
+    if let Some(second) = primaries.get(1)
+        && tablet::primary_term(second) == tablet::primary_term(current)
+    {
+        let tied: Vec<&Tablet> = primaries
+            .iter()
+            .copied()
+            .filter(|t| tablet::primary_term(t) == tablet::primary_term(current))
+            .collect();
+        let reason = format!(
+            "{own} has {} PRIMARY tablets that vtctld does not tell apart by primary term: \
+             which one is live is unknown",
+            tied.len()
+        );
+        return Err(refuse(Some(own.clone()), reason, &tied));
+    }
+    Ok(Some(current))
+}
+
 /// Why `tablet` may not become primary, with advice the tool accepts: UNKNOWN (a stale
 /// primary, or a record vtctld cannot read) can never be allowed.
 fn wrong_type(tablet: &Tablet) -> String {
@@ -641,12 +645,12 @@ fn same_tablet(a: &Tablet, b: &Tablet) -> bool {
     a.alias.is_some() && a.alias == b.alias
 }
 
-fn refuse(shard: Option<Shard>, reason: String, candidates: &[&Tablet]) -> Unsettled {
-    Unsettled::Refused(Refusal {
+fn refuse(shard: Option<Shard>, reason: String, candidates: &[&Tablet]) -> Refusal {
+    Refusal {
         shard,
         reason,
         candidates: named(candidates),
-    })
+    }
 }
 
 fn shard_of(tablet: &Tablet) -> String {
@@ -1094,87 +1098,6 @@ mod tests {
     }
 
     #[test]
-    fn a_one_shard_list_asks_for_the_fleet_when_it_cannot_settle_it() {
-        let commerce = shard("commerce.0").unwrap();
-        let only: Vec<Tablet> = fleet()
-            .into_iter()
-            .filter(|t| commerce.contains(t))
-            .collect();
-        let mut q = question("db1.example.com", "db2.example.com");
-        q.cluster_shard = Some(commerce.clone());
-        let c = chosen(resolve(
-            &only,
-            Scope::Shard {
-                shard: &commerce,
-                complete: false,
-            },
-            &q,
-        ));
-        assert_eq!(c.alias.to_string(), "zone1-0000000101");
-        assert_eq!(c.confirm, None, "identical matches in the shard settle it");
-        // A short name for the successor: another shard may hold its exact name.
-        q.successor = hp("db2");
-        assert!(matches!(
-            resolve(&only, Scope::Shard {
-                shard: &commerce,
-                complete: false
-            }, &q),
-            Resolution::NeedFleet(why) if why.contains("only a short-name match")
-        ));
-        q.failed = hp("db4.example.com");
-        assert!(matches!(
-            resolve(
-                &only,
-                Scope::Shard {
-                    shard: &commerce,
-                    complete: false
-                },
-                &q
-            ),
-            Resolution::NeedFleet(_)
-        ));
-        assert!(matches!(
-            resolve(
-                &[],
-                Scope::Shard {
-                    shard: &commerce,
-                    complete: false
-                },
-                &q
-            ),
-            Resolution::NeedFleet(_)
-        ));
-        // A failed primary known by its short name only: the fleet must settle it.
-        q.failed = hp("db1");
-        assert!(matches!(
-            resolve(
-                &only,
-                Scope::Shard {
-                    shard: &commerce,
-                    complete: false
-                },
-                &q
-            ),
-            Resolution::NeedFleet(_)
-        ));
-        // Only the alias names the shard, and its PRIMARY is alive as far as anything says.
-        q.failed = None;
-        q.successor = hp("db2.example.com");
-        let why = refused(resolve(
-            &only,
-            Scope::Shard {
-                shard: &commerce,
-                complete: false,
-            },
-            &q,
-        ));
-        assert!(
-            why.contains("has a PRIMARY that nothing says has failed"),
-            "{why}"
-        );
-    }
-
-    #[test]
     fn a_failed_primary_matching_several_shards_is_refused() {
         let mut tablets = fleet();
         tablets.push(tablet(
@@ -1238,22 +1161,104 @@ mod tests {
         // Only the cluster alias names commerce/0; its live PRIMARY sits in a cell the list
         // lacks.
         let visible = tablet("commerce", "0", 100, "db2.other.net", TabletType::Replica);
-        let commerce = shard("commerce.0").unwrap();
         let mut q = question("", "db2.other.net");
-        q.cluster_shard = Some(commerce.clone());
-        let c = chosen(resolve(
-            std::slice::from_ref(&visible),
-            Scope::Shard {
-                shard: &commerce,
-                complete: false,
-            },
-            &q,
-        ));
+        q.cluster_shard = shard("commerce.0");
+        let c = chosen(resolve(std::slice::from_ref(&visible), Scope::Fleet, &q));
         assert!(c.confirm.unwrap().contains("may hold a live one"));
         // The strict listing shows it: refused.
         let live = tablet("commerce", "0", 101, "db1.example.com", TabletType::Primary);
         let why = refused(resolve(&[visible, live], Scope::WholeFleet, &q));
         assert!(why.contains("nothing says has failed"), "{why}");
+    }
+
+    fn term(t: &mut Tablet, seconds: i64) {
+        t.primary_term_start_time = Some(crate::proto::vttime::Time {
+            seconds,
+            nanoseconds: 0,
+        });
+    }
+
+    #[test]
+    fn a_stale_primary_of_an_older_term_is_never_the_successor() {
+        // The legacy listings print the replaced primary as PRIMARY with its old term.
+        let mut tablets = fleet();
+        term(&mut tablets[0], 1);
+        tablets[1].r#type = TabletType::Primary as i32;
+        term(&mut tablets[1], 2);
+        let why = refused(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db2.example.com", "db1.example.com"),
+        ));
+        assert!(why.contains("a PRIMARY of an older term"), "{why}");
+        // The newest one, already primary, stays a no-op reparent.
+        let c = chosen(resolve(
+            &tablets,
+            Scope::Fleet,
+            &question("db1.example.com", "db2.example.com"),
+        ));
+        assert!(c.already_primary);
+    }
+
+    #[test]
+    fn may_become_primary_asks_what_reparent_would() {
+        let replica = alias("zone1-101").unwrap();
+        let c = chosen(may_become_primary(
+            &fleet(),
+            Scope::Fleet,
+            &replica,
+            Promotable::default(),
+        ));
+        assert_eq!(c.alias, replica);
+        assert_eq!(c.basis, ShardBasis::FailedPrimary);
+        let primary = alias("zone1-100").unwrap();
+        assert!(
+            chosen(may_become_primary(
+                &fleet(),
+                Scope::Fleet,
+                &primary,
+                Promotable::default()
+            ))
+            .already_primary
+        );
+        let why = refused(may_become_primary(
+            &fleet(),
+            Scope::Fleet,
+            &alias("zone1-102").unwrap(),
+            Promotable::default(),
+        ));
+        assert!(why.contains("is RDONLY, not a REPLICA"), "{why}");
+        // The replaced primary: UNKNOWN (GetTablets), or PRIMARY of an older term (legacy).
+        let mut tablets = fleet();
+        tablets[0].r#type = TabletType::Unknown as i32;
+        tablets[1].r#type = TabletType::Primary as i32;
+        let why = refused(may_become_primary(
+            &tablets,
+            Scope::Fleet,
+            &primary,
+            Promotable::default(),
+        ));
+        assert!(why.contains("is UNKNOWN, not a REPLICA"), "{why}");
+        tablets[0].r#type = TabletType::Primary as i32;
+        term(&mut tablets[0], 1);
+        term(&mut tablets[1], 2);
+        let why = refused(may_become_primary(
+            &tablets,
+            Scope::Fleet,
+            &primary,
+            Promotable::default(),
+        ));
+        assert!(why.contains("a PRIMARY of an older term"), "{why}");
+        let why = refused(may_become_primary(
+            &fleet(),
+            Scope::Fleet,
+            &alias("zone1-999").unwrap(),
+            Promotable::default(),
+        ));
+        assert!(
+            why.contains("zone1-0000000999 is not in vtctld's tablet list"),
+            "{why}"
+        );
     }
 
     impl Question {

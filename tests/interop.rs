@@ -562,10 +562,20 @@ fn interop_vitess_tls_right_ca_wrong_ca_and_plain_text() {
     out.assert_code(77);
     assert!(out.stderr.contains("invalid peer certificate"), "{out:?}");
 
+    // Plain text at Go's TLS, which closes the connection without a word: the probe's TLS
+    // ClientHello gets its certificate. Two rounds, then 69, long before the deadline.
     let out = run(
-        failover(&log, &server, "db1.example.com", "db2.example.com").args(["--deadline", "1s"]),
+        failover(&log, &server, "db1.example.com", "db2.example.com").args(["--deadline", "30s"]),
     );
     out.assert_code(69);
+    assert!(
+        out.stderr.contains(
+            "speaks TLS (it answered with its certificate, in answer to a TLS ClientHello) but \
+             no --tls-ca/--vtctld-grpc-ca was given"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(records(&log).last().unwrap()["attempts"], 2, "{out:?}");
 
     run(
         failover(&log, &server, "db1.example.com", "db2.example.com")
@@ -583,16 +593,24 @@ fn interop_vitess_mutual_tls() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let ca = pki.path("ca.pem");
-    // Without a client certificate the handshake is refused; tonic sees a dead connection.
+    // Without a client certificate the handshake is refused after ours (TLS 1.3): calls see a
+    // dead connection, the probe connection Go's alert. Two rounds, then 77, long before the
+    // deadline.
     let out = run(
         failover(&log, &server, "db1.example.com", "db2.example.com").args([
             "--deadline",
-            "1s",
+            "30s",
             "--tls-ca",
             ca.to_str().unwrap(),
         ]),
     );
-    out.assert_code(69);
+    out.assert_code(77);
+    assert!(
+        out.stderr
+            .contains("refused the TLS handshake (received fatal alert: "),
+        "{out:?}"
+    );
+    assert_eq!(records(&log).last().unwrap()["attempts"], 2, "{out:?}");
     run(
         failover(&log, &server, "db1.example.com", "db2.example.com").args([
             "--tls-ca",

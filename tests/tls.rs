@@ -88,17 +88,32 @@ fn mutual_tls_requires_and_sends_the_client_certificate() {
     )
     .assert_code(0);
     assert_eq!(fake.received_for(TYPED).len(), 1);
+}
 
-    // Without the client certificate the server refuses the handshake: no request arrives.
-    // The refusal reaches the client only as a dead connection (tonic surfaces no TLS error),
-    // so it is a connection error, retried until the deadline: no vtctld reachable (69).
+#[test]
+fn mutual_tls_without_a_client_certificate_stops_after_two_rounds_with_77() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(true));
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let ca = pki.path("ca.pem");
+    // The server refuses the handshake after ours (TLS 1.3): no request arrives. A deadline far
+    // beyond two rounds: the attempts say it stopped early.
     let out = tls_reparent(
         &log,
         &fake,
-        &["--tls-ca", ca.to_str().unwrap(), "--deadline", "2s"],
+        &["--tls-ca", ca.to_str().unwrap(), "--deadline", "30s"],
     );
-    out.assert_code(69);
-    assert_eq!(fake.received_for(TYPED).len(), 1);
+    out.assert_code(77);
+    let expected = format!(
+        "localhost:{} refused the TLS handshake (received fatal alert: CertificateRequired): it \
+         requires a client certificate it accepts (--tls-cert/--tls-key, \
+         --vtctld-grpc-cert/--vtctld-grpc-key): the same handshake failed in 2 rounds",
+        fake.addr.port()
+    );
+    assert!(out.stderr.contains(&expected), "{out:?}");
+    assert_eq!(records(&log).last().unwrap()["attempts"], 2, "{out:?}");
+    assert!(fake.received().is_empty());
 }
 
 #[test]
@@ -122,15 +137,51 @@ fn a_wrong_ca_is_refused_at_once_with_77() {
 }
 
 #[test]
-fn plain_text_client_against_a_tls_server_fails_within_the_deadline() {
+fn plain_text_client_against_a_tls_server_stops_after_two_rounds_with_69() {
     let pki = TestPki::new();
     let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(false));
     let dir = temp_dir();
-    let out = tls_reparent(&log_in(&dir), &fake, &["--deadline", "1s"]);
-    // The TCP connection succeeds and every call fails at the HTTP/2 layer: a connection error,
-    // retried until the deadline, never mistaken for a refusal of our credentials.
+    let log = log_in(&dir);
+    let out = tls_reparent(&log, &fake, &["--deadline", "30s"]);
+    // A mismatch, not a refusal of our credentials: 69, after two rounds, not the deadline.
     out.assert_code(69);
-    assert!(out.stderr.contains("no vtctld reachable"), "{out:?}");
+    // Which answer it names depends on which attempt saw it first: hyper's words or the probe's.
+    let server = format!(
+        "localhost:{} speaks TLS (it answered with ",
+        fake.addr.port()
+    );
+    assert!(out.stderr.contains(&server), "{out:?}");
+    assert!(
+        out.stderr.contains(
+            ") but no --tls-ca/--vtctld-grpc-ca was given: the same handshake failed in 2 rounds"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(records(&log).last().unwrap()["attempts"], 2, "{out:?}");
+    assert!(fake.received().is_empty());
+}
+
+#[test]
+fn tls_client_against_a_plain_text_server_stops_after_two_rounds_with_69() {
+    let pki = TestPki::new();
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let ca = pki.path("ca.pem");
+    let out = tls_reparent(
+        &log,
+        &fake,
+        &["--tls-ca", ca.to_str().unwrap(), "--deadline", "30s"],
+    );
+    out.assert_code(69);
+    let expected = format!(
+        "localhost:{} answered in plain text but TLS is configured (received corrupt message of \
+         type InvalidContentType): the same handshake failed in 2 rounds",
+        fake.addr.port()
+    );
+    assert!(out.stderr.contains(&expected), "{out:?}");
+    assert_eq!(records(&log).last().unwrap()["attempts"], 2, "{out:?}");
+    assert!(fake.received().is_empty());
 }
 
 #[test]

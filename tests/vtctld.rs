@@ -329,6 +329,35 @@ fn flaky_server_is_retried_until_it_answers() {
 }
 
 #[test]
+fn success_and_failure_count_attempts_the_same_way() {
+    let fake = FakeVtctld::start(Behaviour {
+        script: std::iter::repeat_n(Code::Unavailable, 10_000).collect(),
+        ..Behaviour::default()
+    });
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = reparent_101(&log, &[&fake.server()]);
+    command.args(["--deadline", "1s"]);
+    let out = run_within(&mut command, Duration::from_secs(10));
+    out.assert_code(75);
+    let record = final_record(&log);
+    let attempts = statuses(&record).len();
+    assert!(attempts >= 2, "{record}");
+    // The reparent's own attempts, the look-up apart: as the success summary counts them.
+    let expected = format!(
+        "deadline passed: TabletExternallyReparented did not succeed after {attempts} attempts \
+         (+1 look-up call); last: 127.0.0.1"
+    );
+    assert!(
+        out.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&expected),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn never_reachable_exits_69_within_the_deadline() {
     let dead = unused_server();
     let dir = temp_dir();
@@ -337,8 +366,13 @@ fn never_reachable_exits_69_within_the_deadline() {
     command.args(["--deadline", "1s"]);
     let out = run_within(&mut command, Duration::from_secs(10));
     out.assert_code(69);
-    assert!(out.stderr.contains("no vtctld reachable"), "{out:?}");
     let record = final_record(&log);
+    let attempts = attempt_statuses(&record).len();
+    let expected = format!(
+        "no vtctld reachable before the deadline ({dead}): GetTablets did not succeed after \
+         {attempts} attempts; last: cannot connect"
+    );
+    assert!(out.stderr.contains(&expected), "{out:?}");
     assert_eq!(record["outcome"], "failed");
     assert!(
         record["attempts"].as_u64().unwrap() >= 2,

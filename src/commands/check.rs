@@ -17,13 +17,16 @@ use crate::exit::{ExitStatus, FailureKind};
 use crate::orchestrator_api::{self, ApiError, OrchestratorApi};
 use crate::output;
 use crate::proto::topodata::Tablet;
-use crate::proto::vtctldata::GetTabletsRequest;
 use crate::recorder::{self, LogSettings};
 use crate::recovery_log::RecoveryLog;
 use crate::settings::Problems;
+use crate::successor::{self, Resolution, Scope};
 use crate::tablet::{self, Promotable};
-use crate::vtctld::Client;
-use crate::vtctld::client::{CallError, millis};
+use crate::vtctld::client::{CallError, Mismatch, millis};
+use crate::vtctld::listing::cells_unreadable;
+use crate::vtctld::{Client, Rpc, Session, list_tablets};
+
+use super::DRY_RUN_VARIABLE;
 
 /// The order in which a failing class decides the exit status.
 const PRECEDENCE: [FailureKind; 6] = [
@@ -71,6 +74,13 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     let log = LogSettings::from_args(&args.log, &mut problems);
     let promotable = Promotable::from_settings(&args.safety.allow_types, &mut problems);
     let api = OrchestratorApi::from_args(&args.orchestrator, &mut problems);
+    if let Some(value) = std::env::var_os(DRY_RUN_VARIABLE) {
+        problems.push_message(format!(
+            "{DRY_RUN_VARIABLE}={:?} in the environment: reparent ignores it and runs for real \
+             (a dry run comes from --dry-run only); expected unset",
+            value.to_string_lossy()
+        ));
+    }
     let alias = args.tablet.as_deref().map(|raw| {
         raw.to_str()
             .unwrap_or("")
@@ -100,8 +110,8 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     };
     let mut tablets = None;
     if let Some(settings) = &settings {
-        let (server_checks, listed) =
-            check_servers(settings, alias.as_ref(), promotable, api.is_some());
+        let alias = alias.as_ref().and_then(|a| a.as_ref().ok());
+        let (server_checks, listed) = check_servers(settings, alias, promotable);
         checks.extend(server_checks);
         tablets = listed;
     }
@@ -117,7 +127,10 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     }
     let path = log.path.display().to_string();
     checks.push(match RecoveryLog::check_lock(&log.path) {
-        Ok(()) => Check::pass(format!("log {path}"), "can be appended to and locked"),
+        Ok(()) if log.path.exists() => {
+            Check::pass(format!("log {path}"), "can be appended to and locked")
+        }
+        Ok(()) => Check::pass(format!("log {path}"), "can be created (a probe file was)"),
         Err(e) => Check::fail(
             format!("log {path}"),
             FailureKind::RecordMissing,
@@ -127,13 +140,12 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     report(&checks, format)
 }
 
-/// Every server in turn, one harmless call per API, then the tablet through the first server
-/// that serves the typed API.
+/// Every server in turn, one harmless call per API; then, through the servers that answered,
+/// the listings `reparent` proves a successor with.
 fn check_servers(
     settings: &ConnectionSettings,
-    alias: Option<&Result<TabletAlias, String>>,
+    alias: Option<&TabletAlias>,
     promotable: Promotable,
-    list_tablets: bool,
 ) -> (Vec<Check>, Option<Vec<Tablet>>) {
     let client = match Client::new(settings, false) {
         Ok(client) => client,
@@ -167,7 +179,7 @@ fn check_servers(
     let checks = runtime.block_on(async move {
         let mut client = client;
         let mut checks = Vec::new();
-        let mut typed_server = None;
+        let mut answered = Vec::new();
         for index in 0..client.server_count() {
             let name = format!("server {}", client.server(index));
             let started = Instant::now();
@@ -177,11 +189,24 @@ fn check_servers(
                 .await
                 .map_err(|e| e.local_timeout_as_timeout(limit));
             let typed_ms = millis(started.elapsed());
+            // A connection that broke without saying why: ask the server, as reparent does.
+            let typed = match typed {
+                Err(CallError::Connect(words)) if client.is_connected(index) => {
+                    match client.diagnose(index, budget()).await {
+                        Some((mismatch, said)) => Err(CallError::Handshake(mismatch, said)),
+                        None => Err(CallError::Connect(words)),
+                    }
+                }
+                other => other,
+            };
             let started = Instant::now();
             // A server that did not answer the first call is not asked again.
             let unresponsive = matches!(
                 typed,
-                Err(CallError::Timeout(_) | CallError::Connect(_) | CallError::Tls(_))
+                Err(CallError::Timeout(_)
+                    | CallError::Connect(_)
+                    | CallError::Handshake(..)
+                    | CallError::Tls(_))
             );
             let limit = budget();
             let legacy = if unresponsive {
@@ -196,7 +221,6 @@ fn check_servers(
                     "typed Vtctld API in {typed_ms} ms (cells: {})",
                     cells.join(",")
                 ));
-                typed_server.get_or_insert(index);
             }
             if legacy.is_ok() {
                 served.push(format!("legacy Vtctl API in {legacy_ms} ms"));
@@ -206,37 +230,120 @@ fn check_servers(
                 let error = typed.err().map_or(CallError::Timeout(limit), |e| e);
                 Check::fail(name, kind_of(&error), error.describe(client.server(index)))
             } else {
+                answered.push(client.server(index).clone());
                 Check::pass(name, served.join("; "))
             });
         }
-        let mut tablets = None;
-        if let (true, Some(index)) = (list_tablets, typed_server) {
-            tablets = client
-                .get_tablets(index, GetTabletsRequest::default(), budget())
-                .await
-                .ok();
-        }
-        if let Some(Ok(alias)) = alias {
-            checks.push(match typed_server {
-                None => Check::fail(
+        // A server that answered neither API already failed its check; listing through it
+        // would only spend the deadline on it.
+        if answered.is_empty() {
+            if let Some(alias) = alias {
+                let why = "cannot be judged: no server answered";
+                checks.push(Check::fail(
                     format!("tablet {alias}"),
                     FailureKind::InvalidInput,
-                    "no server serves the typed API, which reads tablets",
-                ),
-                Some(index) => match client.get_tablet(index, alias, budget()).await {
-                    Ok(found) => tablet_check(alias, &found, promotable),
-                    Err(e) => Check::fail(
-                        format!("tablet {alias}"),
-                        FailureKind::InvalidInput,
-                        e.describe(client.server(index)),
-                    ),
-                },
-            });
+                    why,
+                ));
+            }
+            return (checks, None);
         }
+        let listing = ConnectionSettings {
+            servers: answered,
+            ..settings.clone()
+        };
+        let client = match Client::new(&listing, false) {
+            Ok(client) => client,
+            Err(e) => {
+                checks.push(Check::fail(
+                    "settings",
+                    FailureKind::Config,
+                    format!("{e:#}"),
+                ));
+                return (checks, None);
+            }
+        };
+        let deadline = tokio::time::Instant::from_std(deadline);
+        let mut session = Session::new(client, settings.api, settings.attempt_timeout, deadline);
+        let (listed, tablets) = check_listings(&mut session, alias, promotable).await;
+        checks.extend(listed);
         (checks, tablets)
     });
     runtime.shutdown_timeout(Duration::from_millis(10));
     checks
+}
+
+/// The call `reparent` makes before it sends anything, through the same function: one strict
+/// listing of every cell (the legacy API's, never strict, on a legacy-only vtctld); with
+/// `--tablet`, the same rules' verdict on that tablet.
+async fn check_listings(
+    session: &mut Session,
+    alias: Option<&TabletAlias>,
+    promotable: Promotable,
+) -> (Vec<Check>, Option<Vec<Tablet>>) {
+    let mut checks = Vec::new();
+    let listed = list_tablets(session, None, true).await;
+    let legacy_only = session.only_legacy(Rpc::ListTablets);
+    let listing = match listed {
+        Ok(listing) => listing,
+        Err(failure) => {
+            let check = if legacy_only && failure.kind == FailureKind::VtctldRefused {
+                Check::fail(
+                    "tablets",
+                    FailureKind::InvalidInput,
+                    format!(
+                        "vtctld serves only the legacy API and could not list tablets ({}): \
+                         reparent can verify no successor and refuses every failover unless \
+                         --allow-unverified-alias",
+                        failure.message
+                    ),
+                )
+            } else if failure.kind == FailureKind::VtctldRefused && cells_unreadable(&failure) {
+                Check::fail(
+                    "tablets",
+                    FailureKind::InvalidInput,
+                    format!(
+                        "vtctld cannot read every cell ({}): reparent can prove no successor \
+                         and refuses every failover unless --allow-unverified-alias",
+                        failure.message
+                    ),
+                )
+            } else {
+                Check::fail("tablets", failure.kind, failure.message)
+            };
+            checks.push(check);
+            if let Some(alias) = alias {
+                checks.push(Check::fail(
+                    format!("tablet {alias}"),
+                    FailureKind::InvalidInput,
+                    "cannot be judged: vtctld did not list its tablets",
+                ));
+            }
+            return (checks, None);
+        }
+    };
+    let count = listing.tablets.len();
+    let via = if listing.strict {
+        "GetTablets, strict: every cell read"
+    } else {
+        "legacy ListAllTablets: vtctld serves only the legacy API, never strict, so reparent \
+         refuses any choice that needs the whole fleet"
+    };
+    checks.push(Check::pass(
+        "tablets",
+        format!(
+            "{count} tablet{} listed ({via})",
+            crate::vtctld::retry::plural(count)
+        ),
+    ));
+    if let Some(alias) = alias {
+        let scope = if listing.strict {
+            Scope::WholeFleet
+        } else {
+            Scope::Fleet
+        };
+        checks.push(tablet_check(alias, &listing.tablets, scope, promotable));
+    }
+    (checks, Some(listing.tablets))
 }
 
 /// Orchestrator's API answers, and knows every tablet's MySQL (what `discover` registers).
@@ -313,7 +420,9 @@ fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<
 /// Which class an error of a server's belongs to.
 fn kind_of(error: &CallError) -> FailureKind {
     match error {
-        CallError::Tls(_) => FailureKind::NotAccepted,
+        CallError::Tls(_) | CallError::Handshake(Mismatch::ClientCertificateRefused, _) => {
+            FailureKind::NotAccepted
+        }
         CallError::Status(status)
             if matches!(
                 status.code(),
@@ -323,26 +432,59 @@ fn kind_of(error: &CallError) -> FailureKind {
             FailureKind::NotAccepted
         }
         CallError::Status(_) | CallError::Unreadable(_) => FailureKind::VtctldRefused,
-        CallError::Connect(_) | CallError::Timeout(_) => FailureKind::Unreachable,
+        CallError::Connect(_) | CallError::Handshake(..) | CallError::Timeout(_) => {
+            FailureKind::Unreachable
+        }
     }
 }
 
-fn tablet_check(alias: &TabletAlias, found: &Tablet, promotable: Promotable) -> Check {
-    let (host, port) = tablet::mysql_endpoint(found);
-    let kind = tablet::type_name(found.r#type);
-    let described = format!(
-        "{}/{} {kind}, mysql {host}:{port}",
-        found.keyspace, found.shard
-    );
+/// What `reparent` would decide were Orchestrator to fail `alias`'s shard over to it now.
+fn tablet_check(
+    alias: &TabletAlias,
+    tablets: &[Tablet],
+    scope: Scope,
+    promotable: Promotable,
+) -> Check {
     let name = format!("tablet {alias}");
-    if promotable.allows(found.r#type) {
-        Check::pass(name, format!("{described}, may become primary"))
-    } else {
-        Check::fail(
+    let described = tablets
+        .iter()
+        .find(|t| tablet::alias_of(t).as_ref() == Some(alias))
+        .map(|found| {
+            let (host, port) = tablet::mysql_endpoint(found);
+            format!(
+                "{}/{} {}, mysql {host}:{port}",
+                found.keyspace,
+                found.shard,
+                tablet::type_name(found.r#type)
+            )
+        });
+    let Some(described) = described else {
+        return Check::fail(
             name,
             FailureKind::InvalidInput,
-            format!("{described}: a {kind} may not become primary (--allow-type {kind} allows it)"),
+            format!("{alias} is not in vtctld's tablet list"),
+        );
+    };
+    let refused = |why: String| {
+        Check::fail(
+            format!("tablet {alias}"),
+            FailureKind::InvalidInput,
+            format!("{described}: {why}"),
         )
+    };
+    match successor::may_become_primary(tablets, scope, alias, promotable) {
+        Resolution::Chosen(chosen) => match &chosen.confirm {
+            // Only a strict listing of every cell proves it, and there was none.
+            Some(why) => refused(format!(
+                "refusing to reparent: {why}, and no strict listing of every cell proves it"
+            )),
+            None if chosen.already_primary => Check::pass(
+                name,
+                format!("{described}, already the primary of its shard"),
+            ),
+            None => Check::pass(name, format!("{described}, may become primary")),
+        },
+        Resolution::Refused(refusal) => refused(refusal.to_string()),
     }
 }
 

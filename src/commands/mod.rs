@@ -26,6 +26,10 @@ const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
 
 const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
 
+/// Read by no run: a dry run left in a unit file would turn every failover into a no-op, so
+/// `reparent` ignores it with a warning and `check` fails naming it.
+const DRY_RUN_VARIABLE: &str = "ORC_VITESS_HOOK_DRY_RUN";
+
 /// What every run that records a failover sets up first, before anything can go wrong: the
 /// output format, the log's settings (a bad one is a problem, and the default stands in), the
 /// run's time budget, and the recorder with the event, so that whatever happens next, and even

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::DRY_RUN;
+use super::{DRY_RUN, DRY_RUN_VARIABLE};
 use crate::alias::TabletAlias;
 use crate::budget::Budget;
 use crate::cli::{Api, ReparentArgs};
@@ -15,24 +15,20 @@ use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::plan::{self, Decision};
 use crate::proto::topodata::Tablet;
-use crate::proto::vtctldata::GetTabletsRequest;
 use crate::record::{Details, Outcome};
 use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 use crate::signals;
 use crate::successor::{self, Question, Resolution, Scope};
-use crate::tablet::{self, Promotable, Shard};
+use crate::tablet::{self, Promotable};
 use crate::vtctld::client::{legacy_args, millis};
-use crate::vtctld::retry::plural;
-use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session};
+use crate::vtctld::listing::cells_unreadable;
+use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session, list_tablets};
 
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
 #[cfg(debug_assertions)]
 const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
-
-/// Read by no one: a dry run left in a unit file would turn every failover into a no-op.
-const DRY_RUN_VARIABLE: &str = "ORC_VITESS_HOOK_DRY_RUN";
 
 const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
 
@@ -385,7 +381,7 @@ async fn choose(
 ) -> Result<TabletAlias, Failure> {
     let mut seen = Vec::new();
     let unverifiable = |found: Option<TabletAlias>, why: String| Unverifiable { found, why };
-    let outcome = match list(session, None, true).await {
+    let outcome = match list_tablets(session, None, true).await {
         Ok(listing) => {
             let scope = if listing.strict {
                 Scope::WholeFleet
@@ -408,14 +404,13 @@ async fn choose(
         Err(failure)
             if failure.kind == FailureKind::VtctldRefused && cells_unreadable(&failure) =>
         {
-            let readable = list(session, None, false).await?;
+            let readable = list_tablets(session, None, false).await?;
             let resolution = successor::resolve(&readable.tablets, Scope::Fleet, question);
             seen.extend(readable.tablets);
             let why = format!("vtctld cannot read every cell ({})", failure.message);
             match resolution {
                 refused @ Resolution::Refused(_) => Ok(refused),
                 Resolution::Chosen(chosen) => Err(unverifiable(Some(chosen.alias), why)),
-                Resolution::NeedFleet(_) => Err(unverifiable(None, why)),
             }
         }
         // An old vtctld whose legacy API cannot list tablets.
@@ -466,11 +461,6 @@ async fn choose(
                 refusal.to_string(),
             ))
         }
-        // Only a one-shard listing asks for more; `one_shard` never returns it.
-        Resolution::NeedFleet(why) => Err(Failure::new(
-            FailureKind::SuccessorRefused,
-            format!("refusing to reparent: {why}"),
-        )),
     }
 }
 
@@ -478,53 +468,6 @@ async fn choose(
 struct Unverifiable {
     found: Option<TabletAlias>,
     why: String,
-}
-
-/// Whether a strict listing of every cell failed because a cell's topology cannot be read.
-/// Vitess says `GetTabletsByCell(<cell>) failed` or `node doesn't exist: /vitess/<cell>/...`
-/// (the topology's path) when listing every cell, and `partial result: <cell>` for one shard.
-fn cells_unreadable(failure: &Failure) -> bool {
-    let message = &failure.message;
-    ["partial result", "GetTabletsByCell(", "node doesn't exist"]
-        .iter()
-        .any(|m| message.contains(m))
-}
-
-/// A tablet listing, and whether it is strict (every cell read, or a failure).
-struct Listing {
-    tablets: Vec<Tablet>,
-    strict: bool,
-}
-
-/// Tablets through GetTablets (filtered to `shard` when given), or through the legacy API's
-/// listings where a server has only that API or `--api vtctl` asks for it. Those are never
-/// strict, whatever was asked: the answer says which it was.
-async fn list(
-    session: &mut Session,
-    shard: Option<&Shard>,
-    strict: bool,
-) -> Result<Listing, Failure> {
-    let request = GetTabletsRequest {
-        keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
-        shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
-        strict,
-        ..GetTabletsRequest::default()
-    };
-    session
-        .call(
-            Rpc::ListTablets,
-            async |client, index, api, budget| match api {
-                ApiKind::Vtctld => Ok(Listing {
-                    tablets: client.get_tablets(index, request.clone(), budget).await?,
-                    strict,
-                }),
-                ApiKind::Vtctl => Ok(Listing {
-                    tablets: client.list_tablets_legacy(index, shard, budget).await?,
-                    strict: false,
-                }),
-            },
-        )
-        .await
 }
 
 /// Where vtctld cannot prove the successor, only the operator's explicit
@@ -625,24 +568,17 @@ fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: D
         Some(old) => format!(" (was {old})"),
         None => String::new(),
     };
-    let attempts = session.count_attempts(Rpc::TabletExternallyReparented);
-    let look_ups = session.count_attempts(Rpc::ListTablets);
-    let look_ups = if look_ups > 0 {
-        format!(" (+{look_ups} look-up call{})", plural(look_ups))
-    } else {
-        String::new()
-    };
+    let attempts = session.attempts_text(Rpc::TabletExternallyReparented);
     let unverified = if details.verification == Some("unverified") {
         " (unverified, as --allow-unverified-alias asks)"
     } else {
         ""
     };
     format!(
-        "reparented{scope}: {primary} is primary{was}{unverified} via {} [{} api] in {} ms, {attempts} attempt{}{look_ups}",
+        "reparented{scope}: {primary} is primary{was}{unverified} via {} [{} api] in {} ms, {attempts}",
         result.server,
         result.api.as_str(),
         millis(elapsed),
-        plural(attempts)
     )
 }
 

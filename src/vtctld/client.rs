@@ -8,7 +8,7 @@ use tonic::metadata::AsciiMetadataValue;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::{Code, Request, Status};
 
-use super::legacy_listing;
+use super::{diagnose, legacy_listing};
 use crate::alias::TabletAlias;
 use crate::connection::{ConnectionSettings, ServerAddr, TlsSettings};
 use crate::proto::topodata::Tablet;
@@ -59,11 +59,27 @@ pub struct Reparented {
     pub api: ApiKind,
 }
 
+/// A handshake that cannot succeed as configured: the server answers it the same way every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    /// We speak plain text; the server answered with no HTTP/2 frame (a TLS alert, as a TLS
+    /// server answers a plain-text client).
+    ServerSpeaksTls,
+    /// We speak TLS; the server answered in plain text.
+    ServerSpeaksPlainText,
+    /// The server ended the TLS handshake with a fatal alert after our side of it (TLS 1.3
+    /// checks the client certificate last): it wants a client certificate it accepts.
+    ClientCertificateRefused,
+}
+
 /// Why one attempt failed.
 #[derive(Debug)]
 pub enum CallError {
-    /// The server was never reached (refused, unresolvable, connect timeout, not speaking TLS).
+    /// The server was never reached (refused, unresolvable, connect timeout, broken connection).
     Connect(String),
+    /// The connection failed the way a plain text/TLS mismatch or a missing client certificate
+    /// makes it fail; the text is what the transport said.
+    Handshake(Mismatch, String),
     /// The TLS handshake or certificate was refused: wrong CA, name or client certificate.
     Tls(String),
     /// The attempt's time ran out.
@@ -79,7 +95,10 @@ impl CallError {
     pub fn label(&self) -> String {
         match self {
             Self::Connect(_) => "CONNECT_ERROR".into(),
-            Self::Tls(_) => "TLS_ERROR".into(),
+            Self::Handshake(Mismatch::ClientCertificateRefused, _) | Self::Tls(_) => {
+                "TLS_ERROR".into()
+            }
+            Self::Handshake(..) => "CONNECT_ERROR".into(),
             Self::Timeout(_) => "TIMEOUT".into(),
             Self::Status(status) => code_name(status.code()).into(),
             Self::Unreadable(_) => "UNREADABLE_ANSWER".into(),
@@ -89,6 +108,17 @@ impl CallError {
     pub fn describe(&self, server: &ServerAddr) -> String {
         match self {
             Self::Connect(e) => format!("cannot connect to {server}: {e}"),
+            Self::Handshake(Mismatch::ServerSpeaksTls, e) => format!(
+                "{server} speaks TLS (it answered with {e}) but no --tls-ca/--vtctld-grpc-ca \
+                 was given"
+            ),
+            Self::Handshake(Mismatch::ServerSpeaksPlainText, e) => {
+                format!("{server} answered in plain text but TLS is configured ({e})")
+            }
+            Self::Handshake(Mismatch::ClientCertificateRefused, e) => format!(
+                "{server} refused the TLS handshake ({e}): it requires a client certificate it \
+                 accepts (--tls-cert/--tls-key, --vtctld-grpc-cert/--vtctld-grpc-key)"
+            ),
             Self::Tls(e) => format!("TLS with {server} failed: {e}"),
             Self::Timeout(t) => format!("{server} did not answer within {} ms", millis(*t)),
             Self::Status(s) => {
@@ -153,6 +183,10 @@ pub struct Client {
     servers: Vec<Server>,
     connect_timeout: Duration,
     auth: Option<(AsciiMetadataValue, AsciiMetadataValue)>,
+    /// No TLS is configured.
+    plain_text: bool,
+    /// For [`Self::diagnose`].
+    tls: Option<TlsSettings>,
     verbose: bool,
     /// Log lines the legacy API streamed, kept even when the stream ends in an error.
     events: Vec<String>,
@@ -206,6 +240,8 @@ impl Client {
             servers,
             connect_timeout: settings.connect_timeout,
             auth,
+            plain_text: tls.is_none(),
+            tls: settings.tls.clone(),
             verbose,
             events: Vec::new(),
             dropped_events: 0,
@@ -218,6 +254,19 @@ impl Client {
 
     pub fn server(&self, index: usize) -> &ServerAddr {
         &self.servers[index % self.servers.len()].addr
+    }
+
+    /// Why connections to server `index` break, if a probe connection shows a handshake that
+    /// cannot succeed as configured (see `diagnose`); within the connect timeout and `budget`.
+    pub async fn diagnose(&self, index: usize, budget: Duration) -> Option<(Mismatch, String)> {
+        let limit = self.connect_timeout.min(budget);
+        diagnose::mismatch(self.server(index), self.tls.as_ref(), limit).await
+    }
+
+    /// Drops the connection to server `index`, so the next attempt makes a new one (and a
+    /// handshake that failed shows again how it fails).
+    pub fn disconnect(&mut self, index: usize) {
+        self.servers[index].channel = None;
     }
 
     /// Whether a connection to server `index` stands.
@@ -287,7 +336,7 @@ impl Client {
             .max_decoding_message_size(MAX_TABLETS_RESPONSE)
             .get_tablets(request)
             .await
-            .map_err(status_error)?;
+            .map_err(|e| status_error(e, self.plain_text))?;
         Ok(response.into_inner().tablets)
     }
 
@@ -302,7 +351,7 @@ impl Client {
         let response = VtctldClient::new(channel)
             .get_cell_info_names(request)
             .await
-            .map_err(status_error)?;
+            .map_err(|e| status_error(e, self.plain_text))?;
         Ok(response.into_inner().names)
     }
 
@@ -321,10 +370,14 @@ impl Client {
         let mut stream = VtctlClient::new(channel)
             .execute_vtctl_command(self.request(message, budget))
             .await
-            .map_err(status_error)?
+            .map_err(|e| status_error(e, self.plain_text))?
             .into_inner();
         let mut lines = Vec::new();
-        while let Some(response) = stream.message().await.map_err(status_error)? {
+        while let Some(response) = stream
+            .message()
+            .await
+            .map_err(|e| status_error(e, self.plain_text))?
+        {
             lines.extend(response.event.map(|e| e.value.trim_end().to_owned()));
         }
         Ok(lines)
@@ -351,11 +404,15 @@ impl Client {
             .max_decoding_message_size(MAX_TABLETS_RESPONSE)
             .execute_vtctl_command(self.request(message, budget))
             .await
-            .map_err(status_error)?
+            .map_err(|e| status_error(e, self.plain_text))?
             .into_inner();
         let mut lines = Vec::new();
         let mut bytes = 0usize;
-        while let Some(response) = stream.message().await.map_err(status_error)? {
+        while let Some(response) = stream
+            .message()
+            .await
+            .map_err(|e| status_error(e, self.plain_text))?
+        {
             if let Some(event) = response.event {
                 bytes = bytes.saturating_add(event.value.len());
                 if bytes > MAX_TABLETS_RESPONSE {
@@ -387,7 +444,7 @@ impl Client {
         let response = VtctldClient::new(channel)
             .get_tablet(request)
             .await
-            .map_err(status_error)?;
+            .map_err(|e| status_error(e, self.plain_text))?;
         Ok(response.into_inner().tablet.unwrap_or_default())
     }
 
@@ -405,7 +462,7 @@ impl Client {
         let answer = VtctldClient::new(channel)
             .tablet_externally_reparented(self.request(message, budget))
             .await
-            .map_err(status_error)?
+            .map_err(|e| status_error(e, self.plain_text))?
             .into_inner();
         let non_empty = |s: String| Some(s).filter(|s| !s.is_empty());
         Ok(Reparented {
@@ -435,9 +492,13 @@ impl Client {
         let mut stream = VtctlClient::new(channel)
             .execute_vtctl_command(self.request(message, budget))
             .await
-            .map_err(status_error)?
+            .map_err(|e| status_error(e, self.plain_text))?
             .into_inner();
-        while let Some(response) = stream.message().await.map_err(status_error)? {
+        while let Some(response) = stream
+            .message()
+            .await
+            .map_err(|e| status_error(e, self.plain_text))?
+        {
             if let Some(event) = response.event {
                 self.keep_event(&server, event.value);
             }
@@ -493,9 +554,7 @@ fn tls_config(tls: &TlsSettings) -> ClientTlsConfig {
 /// problem, not a refusal of our certificate.
 fn connect_error(error: &tonic::transport::Error) -> CallError {
     match tls_failure(error) {
-        Some(TlsFailure::NotTls(e)) => {
-            CallError::Connect(format!("the server does not speak TLS ({e})"))
-        }
+        Some(TlsFailure::NotTls(e)) => CallError::Handshake(Mismatch::ServerSpeaksPlainText, e),
         Some(TlsFailure::Refused(e)) => CallError::Tls(e),
         None => {
             let innermost =
@@ -509,17 +568,18 @@ fn connect_error(error: &tonic::transport::Error) -> CallError {
     }
 }
 
-/// A status caused by a TLS failure (e.g. the server refused our client certificate after the
-/// handshake) is a TLS failure too; one tonic made from a transport error (the connection broke,
-/// HTTP/2 could not be spoken: a plain text client at a TLS server) is a connection failure.
-/// Only a status vtctld itself sent stays a status.
-fn status_error(status: Status) -> CallError {
+/// A status caused by a TLS failure is a TLS failure too; one tonic made from a transport error
+/// (the connection broke, HTTP/2 could not be spoken) is a connection failure, or a handshake
+/// mismatch where the transport's words say which (see [`mismatch`]). Only a status vtctld
+/// itself sent stays a status.
+fn status_error(status: Status, plain_text: bool) -> CallError {
     use std::error::Error;
+    if let Some((found, words)) = status.source().and_then(|c| mismatch(c, plain_text)) {
+        return CallError::Handshake(found, words);
+    }
     match tls_failure(&status) {
         Some(TlsFailure::Refused(e)) => CallError::Tls(e),
-        Some(TlsFailure::NotTls(e)) => {
-            CallError::Connect(format!("the server does not speak TLS ({e})"))
-        }
+        Some(TlsFailure::NotTls(e)) => CallError::Handshake(Mismatch::ServerSpeaksPlainText, e),
         None => match status.source() {
             // tonic's own expiry of the attempt's timeout: `local_timeout_as_timeout` takes it.
             Some(cause)
@@ -536,6 +596,32 @@ fn status_error(status: Status) -> CallError {
             None => CallError::Status(status),
         },
     }
+}
+
+/// What hyper and tokio-rustls report, as text, when a handshake cannot succeed as configured:
+/// a plain-text client reads a TLS server's alert record (rustls sends one; Go's TLS closes the
+/// connection without a word) as an HTTP/2 frame header whose length is beyond any frame's
+/// ("frame with invalid size"); a TLS 1.3 client learns that its
+/// certificate was wanted or refused only from the alert that ends the connection after the
+/// handshake ("received fatal alert: CertificateRequired"), which tokio-rustls passes on as
+/// text. tests/tls.rs pins both against a real TLS server.
+fn mismatch(
+    cause: &(dyn std::error::Error + 'static),
+    plain_text: bool,
+) -> Option<(Mismatch, String)> {
+    std::iter::successors(Some(cause), |e| e.source()).find_map(|e| {
+        let words = e.to_string();
+        if plain_text && words.contains("frame with invalid size") {
+            Some((
+                Mismatch::ServerSpeaksTls,
+                format!("no HTTP/2 frame ({words})"),
+            ))
+        } else if !plain_text && words.starts_with("received fatal alert") {
+            Some((Mismatch::ClientCertificateRefused, words))
+        } else {
+            None
+        }
+    })
 }
 
 enum TlsFailure {

@@ -2,10 +2,13 @@
 //! the servers within one deadline.
 
 pub mod client;
+pub mod diagnose;
 pub mod legacy_listing;
+pub mod listing;
 pub mod retry;
 
 pub use client::{ApiKind, CallError, Client, Reparented};
+pub use listing::list_tablets;
 pub use retry::{Rpc, Session};
 
 pub const TYPED_REPARENT_METHOD: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tonic::Code;
 
-use super::client::{ApiKind, CallError, Client, millis};
+use super::client::{ApiKind, CallError, Client, Mismatch, millis};
 use crate::cli::Api;
 use crate::exit::{Failure, FailureKind};
 use crate::record::AttemptRecord;
@@ -66,6 +66,9 @@ pub enum Verdict {
     LacksTypedApi,
     /// This server is no vtctld (an HTTP 404 from a proxy in its place): leave it out.
     NotVtctld,
+    /// This server failed the same handshake in two rounds (see [`Mismatch`]): a configuration
+    /// fault, left out. Decided by the retry loop, which counts the rounds, never by `classify`.
+    Misconfigured,
     /// Nothing a retry can fix.
     Stop(FailureKind),
 }
@@ -102,7 +105,9 @@ fn names_a_missing_service(message: &str) -> bool {
 /// Classifies a failed attempt: by gRPC code first, by Vitess's well-known messages second.
 pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
     let status = match error {
-        CallError::Connect(_) | CallError::Timeout(_) => return Verdict::Retry,
+        CallError::Connect(_) | CallError::Handshake(..) | CallError::Timeout(_) => {
+            return Verdict::Retry;
+        }
         CallError::Tls(_) => return Verdict::RefusedUs,
         CallError::Unreadable(_) => return Verdict::Stop(FailureKind::VtctldRefused),
         CallError::Status(status) => status,
@@ -162,7 +167,22 @@ struct ServerState {
     refused_us: bool,
     /// Answered like something that is no vtctld (an HTTP 404).
     not_vtctld: bool,
+    /// Failed the same handshake in two rounds.
+    misconfigured: Option<Mismatch>,
 }
+
+/// A server that keeps failing to connect: in how many rounds in a row, and which handshake
+/// cannot succeed (with what it said) once an error said so.
+#[derive(Debug, Clone)]
+struct FailingHandshake {
+    mismatch: Option<Mismatch>,
+    rounds: u32,
+    message: String,
+}
+
+/// Rounds of the same failed handshake that make it a configuration fault rather than a
+/// passing one.
+const HANDSHAKE_ROUNDS: u32 = 2;
 
 /// One run's conversation with vtctld: the client, the deadline and every attempt made.
 #[derive(Debug)]
@@ -172,6 +192,8 @@ pub struct Session {
     attempt_timeout: Duration,
     deadline: Instant,
     states: Vec<ServerState>,
+    /// Per server, the handshake it has been failing, if any.
+    handshakes: Vec<Option<FailingHandshake>>,
     next_server: usize,
     attempts: Vec<AttemptRecord>,
     in_flight: Option<InFlight>,
@@ -183,12 +205,14 @@ pub struct Session {
 impl Session {
     pub fn new(client: Client, api: Api, attempt_timeout: Duration, deadline: Instant) -> Self {
         let states = vec![ServerState::default(); client.server_count()];
+        let handshakes = vec![None; states.len()];
         Self {
             client,
             api,
             attempt_timeout,
             deadline,
             states,
+            handshakes,
             next_server: 0,
             attempts: Vec::new(),
             in_flight: None,
@@ -212,6 +236,15 @@ impl Session {
         all
     }
 
+    /// How many calls `rpc` took, as every message counts them: `3 attempts (+1 look-up call)`.
+    pub fn attempts_text(&self, rpc: Rpc) -> String {
+        let look_ups = match rpc {
+            Rpc::TabletExternallyReparented => self.count_attempts(Rpc::ListTablets),
+            Rpc::GetTablets | Rpc::ListTablets => 0,
+        };
+        attempts_text(self.count_attempts(rpc), look_ups)
+    }
+
     pub fn count_attempts(&self, rpc: Rpc) -> usize {
         let legacy = rpc.name_for(ApiKind::Vtctl);
         self.attempts
@@ -220,12 +253,14 @@ impl Session {
             .count()
     }
 
-    /// Whether `rpc` would go through the legacy API on every server still usable: the answer
-    /// of such a listing cannot be strict.
+    /// Whether `rpc` would go through the legacy API on every server still usable, and some
+    /// server is: the answer of such a listing cannot be strict. With none usable (every server
+    /// refused us or is no vtctld) nothing says the legacy API is all there is.
     pub fn only_legacy(&self, rpc: Rpc) -> bool {
-        (0..self.states.len())
+        let mut usable = (0..self.states.len())
             .filter(|i| self.usable(*i, rpc))
-            .all(|i| self.api_for(i, rpc) == ApiKind::Vtctl)
+            .peekable();
+        usable.peek().is_some() && usable.all(|i| self.api_for(i, rpc) == ApiKind::Vtctl)
     }
 
     /// Whether every server answered that it has no typed API (a Vitess from before it); one
@@ -249,7 +284,46 @@ impl Session {
         let state = self.states[index];
         let typed_only = !rpc.has_legacy_form() || self.api == Api::Vtctld;
         let lacks_what_it_needs = typed_only && state.lacks_typed_api;
-        !state.refused_us && !state.not_vtctld && !lacks_what_it_needs
+        !state.refused_us
+            && !state.not_vtctld
+            && state.misconfigured.is_none()
+            && !lacks_what_it_needs
+    }
+
+    /// Counts the rounds in a row in which server `index` failed to connect, and whether one of
+    /// them said which handshake cannot succeed (a refused connection often shows only as
+    /// broken: which error a call sees depends on when the connection died); anything else
+    /// ends the count. True when a server that said so has failed [`HANDSHAKE_ROUNDS`] rounds
+    /// in a row (each attempt on a server is one round's).
+    fn handshake_failed_again(&mut self, index: usize, error: &CallError, message: &str) -> bool {
+        let slot = &mut self.handshakes[index];
+        let said = match error {
+            CallError::Handshake(mismatch, _) => Some(*mismatch),
+            CallError::Connect(_) => None,
+            _ => {
+                *slot = None;
+                return false;
+            }
+        };
+        // Connect again from scratch: a new handshake shows again how it fails.
+        self.client.disconnect(index);
+        let failing = slot.get_or_insert_with(|| FailingHandshake {
+            mismatch: None,
+            rounds: 0,
+            message: String::new(),
+        });
+        failing.rounds += 1;
+        if let (None, Some(mismatch)) = (failing.mismatch, said) {
+            failing.mismatch = Some(mismatch);
+            message.clone_into(&mut failing.message);
+        }
+        match failing.mismatch {
+            Some(mismatch) if failing.rounds >= HANDSHAKE_ROUNDS => {
+                self.states[index].misconfigured = Some(mismatch);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Calls `rpc` through `attempt(client, server index, api, budget)`, rotating through the
@@ -297,7 +371,7 @@ impl Session {
                 // A call that timed out reached the server only if a connection stands.
                 Err(CallError::Timeout(_)) => self.client.is_connected(index),
                 Err(CallError::Unreadable(_)) => true,
-                Err(CallError::Connect(_) | CallError::Tls(_)) => false,
+                Err(CallError::Connect(_) | CallError::Handshake(..) | CallError::Tls(_)) => false,
             };
             self.attempts.push(AttemptRecord {
                 rpc: rpc.name_for(api),
@@ -309,15 +383,33 @@ impl Session {
                 ms: millis(started.elapsed()),
             });
             let error = match result {
-                Ok(answer) => return Ok(answer),
+                Ok(answer) => {
+                    self.handshakes[index] = None;
+                    return Ok(answer);
+                }
+                // An established connection that broke without saying why: ask the server.
+                Err(CallError::Connect(words)) if self.client.is_connected(index) => {
+                    let left = self.deadline.saturating_duration_since(Instant::now());
+                    match self.client.diagnose(index, left).await {
+                        Some((mismatch, said)) => CallError::Handshake(mismatch, said),
+                        None => CallError::Connect(words),
+                    }
+                }
                 Err(error) => error,
             };
             let message = error.describe(&server);
-            let verdict = classify(&error, api);
+            let verdict = if self.handshake_failed_again(index, &error, &message) {
+                Verdict::Misconfigured
+            } else {
+                classify(&error, api)
+            };
             match verdict {
                 Verdict::Stop(kind) => return Err(Failure::new(kind, message)),
                 Verdict::LacksTypedApi => self.states[index].lacks_typed_api = true,
-                Verdict::RefusedUs | Verdict::NotVtctld | Verdict::Retry => {
+                Verdict::RefusedUs
+                | Verdict::NotVtctld
+                | Verdict::Misconfigured
+                | Verdict::Retry => {
                     match verdict {
                         Verdict::RefusedUs => self.states[index].refused_us = true,
                         Verdict::NotVtctld => self.states[index].not_vtctld = true,
@@ -344,6 +436,34 @@ impl Session {
         let last = last_error
             .map(|e| format!("; last: {e}"))
             .unwrap_or_default();
+        let faults: Vec<&FailingHandshake> = self
+            .handshakes
+            .iter()
+            .flatten()
+            .filter(|f| f.mismatch.is_some() && f.rounds >= HANDSHAKE_ROUNDS)
+            .collect();
+        if !faults.is_empty() {
+            // Every server is left out, some for a handshake that cannot succeed as configured:
+            // 77 when each refused our certificate or credentials, 69 for a plain text/TLS
+            // mismatch.
+            let refused = self.states.iter().all(|s| {
+                s.refused_us || s.misconfigured == Some(Mismatch::ClientCertificateRefused)
+            });
+            let kind = if refused {
+                FailureKind::NotAccepted
+            } else {
+                FailureKind::Unreachable
+            };
+            let described: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+            return Failure::new(
+                kind,
+                format!(
+                    "{}: the same handshake failed in {HANDSHAKE_ROUNDS} rounds, a \
+                     configuration fault no retry fixes",
+                    described.join("; ")
+                ),
+            );
+        }
         if self.states.iter().all(|s| s.refused_us) {
             Failure::new(
                 FailureKind::NotAccepted,
@@ -373,14 +493,13 @@ impl Session {
 
     fn deadline_failure(&self, rpc: Rpc, last_error: Option<String>) -> Failure {
         let last = last_error.unwrap_or_else(|| "no attempt could start".into());
-        let count = self.attempts.len();
+        let attempts = self.attempts_text(rpc);
         if self.reached {
             Failure::new(
                 FailureKind::DeadlinePassed,
                 format!(
-                    "deadline passed: {} did not succeed after {count} attempt{}; last: {last}",
+                    "deadline passed: {} did not succeed after {attempts}; last: {last}",
                     rpc.name(),
-                    plural(count)
                 ),
             )
         } else {
@@ -390,9 +509,10 @@ impl Session {
             Failure::new(
                 FailureKind::Unreachable,
                 format!(
-                    "no vtctld reachable before the deadline ({}; {count} attempt{}); last: {last}",
+                    "no vtctld reachable before the deadline ({}): {} did not succeed after \
+                     {attempts}; last: {last}",
                     servers.join(", "),
-                    plural(count)
+                    rpc.name(),
                 ),
             )
         }
@@ -412,6 +532,17 @@ fn backoff(rounds: u32) -> Duration {
     cap / 2 + (cap / 2).mul_f64(fraction)
 }
 
+/// Attempts of one RPC, with the look-up calls (tablet listings) made before it apart:
+/// `1 attempt`, `3 attempts (+1 look-up call)`.
+pub fn attempts_text(attempts: usize, look_ups: usize) -> String {
+    let look_ups = if look_ups > 0 {
+        format!(" (+{look_ups} look-up call{})", plural(look_ups))
+    } else {
+        String::new()
+    };
+    format!("{attempts} attempt{}{look_ups}", plural(attempts))
+}
+
 pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -420,6 +551,13 @@ pub fn plural(n: usize) -> &'static str {
 mod tests {
     use super::*;
     use tonic::Status;
+
+    #[test]
+    fn attempts_are_counted_one_way() {
+        assert_eq!(attempts_text(1, 0), "1 attempt");
+        assert_eq!(attempts_text(3, 1), "3 attempts (+1 look-up call)");
+        assert_eq!(attempts_text(0, 2), "0 attempts (+2 look-up calls)");
+    }
 
     #[test]
     fn backoff_stays_within_its_cap() {
@@ -516,6 +654,12 @@ mod tests {
                 Stop(FailureKind::VtctldRefused),
             ),
             (CallError::Connect("refused".into()), ApiKind::Vtctld, Retry),
+            // Counted by the loop: only two rounds of it leave the server out.
+            (
+                CallError::Handshake(Mismatch::ServerSpeaksTls, "a TLS alert record".into()),
+                ApiKind::Vtctld,
+                Retry,
+            ),
             (
                 CallError::Timeout(Duration::from_secs(1)),
                 ApiKind::Vtctld,
