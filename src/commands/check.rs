@@ -281,7 +281,7 @@ async fn check_listings(
     promotable: Promotable,
 ) -> (Vec<Check>, Option<Vec<Tablet>>) {
     let mut checks = Vec::new();
-    let listed = list_tablets(session, None, true).await;
+    let listed = list_tablets(session, true).await;
     let legacy_only = session.only_legacy(Rpc::ListTablets);
     let listing = match listed {
         Ok(listing) => listing,

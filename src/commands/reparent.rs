@@ -381,7 +381,7 @@ async fn choose(
 ) -> Result<TabletAlias, Failure> {
     let mut seen = Vec::new();
     let unverifiable = |found: Option<TabletAlias>, why: String| Unverifiable { found, why };
-    let outcome = match list_tablets(session, None, true).await {
+    let outcome = match list_tablets(session, true).await {
         Ok(listing) => {
             let scope = if listing.strict {
                 Scope::WholeFleet
@@ -404,7 +404,7 @@ async fn choose(
         Err(failure)
             if failure.kind == FailureKind::VtctldRefused && cells_unreadable(&failure) =>
         {
-            let readable = list_tablets(session, None, false).await?;
+            let readable = list_tablets(session, false).await?;
             let resolution = successor::resolve(&readable.tablets, Scope::Fleet, question);
             seen.extend(readable.tablets);
             let why = format!("vtctld cannot read every cell ({})", failure.message);

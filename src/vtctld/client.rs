@@ -18,7 +18,6 @@ use crate::proto::vtctldata::{
 };
 use crate::proto::vtctlservice::vtctl_client::VtctlClient;
 use crate::proto::vtctlservice::vtctld_client::VtctldClient;
-use crate::tablet::Shard;
 
 /// GetTablets lists every tablet of the fleet; large fleets exceed tonic's 4 MiB default.
 const MAX_TABLETS_RESPONSE: usize = 64 * 1024 * 1024;
@@ -383,19 +382,14 @@ impl Client {
         Ok(lines)
     }
 
-    /// Legacy `Vtctl/ExecuteVtctlCommand ["ListShardTablets", "keyspace/shard"]`, or
-    /// `["ListAllTablets"]` for every cell, read back into tablet records.
+    /// Legacy `Vtctl/ExecuteVtctlCommand ["ListAllTablets"]`, read back into tablet records.
     pub async fn list_tablets_legacy(
         &mut self,
         index: usize,
-        shard: Option<&Shard>,
         budget: Duration,
     ) -> Result<Vec<Tablet>, CallError> {
         let (channel, budget) = self.connected(index, budget).await?;
-        let args = match shard {
-            Some(shard) => vec!["ListShardTablets".to_owned(), shard.to_string()],
-            None => vec!["ListAllTablets".to_owned()],
-        };
+        let args = vec!["ListAllTablets".to_owned()];
         let message = ExecuteVtctlCommandRequest {
             args,
             action_timeout: i64::try_from(budget.as_nanos()).unwrap_or(i64::MAX),

@@ -4,7 +4,6 @@
 use crate::exit::Failure;
 use crate::proto::topodata::Tablet;
 use crate::proto::vtctldata::GetTabletsRequest;
-use crate::tablet::Shard;
 
 use super::client::ApiKind;
 use super::retry::{Rpc, Session};
@@ -16,17 +15,11 @@ pub struct Listing {
     pub strict: bool,
 }
 
-/// Tablets through GetTablets (filtered to `shard` when given), or through the legacy API's
-/// listings where a server has only that API or `--api vtctl` asks for it. Those are never
-/// strict, whatever was asked: the answer says which it was.
-pub async fn list_tablets(
-    session: &mut Session,
-    shard: Option<&Shard>,
-    strict: bool,
-) -> Result<Listing, Failure> {
+/// Every tablet, through GetTablets, or through the legacy API's `ListAllTablets` where a
+/// server has only that API or `--api vtctl` asks for it. That one is never strict, whatever
+/// was asked: the answer says which it was.
+pub async fn list_tablets(session: &mut Session, strict: bool) -> Result<Listing, Failure> {
     let request = GetTabletsRequest {
-        keyspace: shard.map(|s| s.keyspace.clone()).unwrap_or_default(),
-        shard: shard.map(|s| s.shard.clone()).unwrap_or_default(),
         strict,
         ..GetTabletsRequest::default()
     };
@@ -39,7 +32,7 @@ pub async fn list_tablets(
                     strict,
                 }),
                 ApiKind::Vtctl => Ok(Listing {
-                    tablets: client.list_tablets_legacy(index, shard, budget).await?,
+                    tablets: client.list_tablets_legacy(index, budget).await?,
                     strict: false,
                 }),
             },

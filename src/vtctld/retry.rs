@@ -28,8 +28,8 @@ const BACKOFF_MAX: Duration = Duration::from_millis(400);
 pub enum Rpc {
     /// The typed GetTablets only.
     GetTablets,
-    /// A tablet listing: the typed GetTablets, or the legacy API's ListShardTablets /
-    /// ListAllTablets where a server has no typed API or `--api vtctl` asks for the legacy one.
+    /// A tablet listing: the typed GetTablets, or the legacy API's ListAllTablets where a
+    /// server has no typed API or `--api vtctl` asks for the legacy one.
     ListTablets,
     TabletExternallyReparented,
 }
