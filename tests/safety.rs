@@ -731,3 +731,24 @@ fn deadmaster_in_any_case_is_a_master_failure() {
     assert!(fake.reparented().is_empty());
     assert_eq!(last(&log)["outcome"], "skipped");
 }
+
+#[test]
+fn an_old_vtctld_first_in_the_list_does_not_stop_the_failover() {
+    // The first server's vtctl has no ListAllTablets; the second lists: verified through it.
+    let old = FakeVtctld::start(Behaviour {
+        typed: false,
+        legacy_listing: false,
+        ..Behaviour::default()
+    });
+    let current = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut command = failover(&log, &old, "db1.example.com", "db2.example.com");
+    command.args(["--server", &current.server()]);
+    run(&mut command).assert_code(0);
+    // Either server may take the reparent itself (both serve it): exactly one did.
+    let mut sent = current.reparented();
+    sent.extend(old.reparented());
+    assert_eq!(sent, ["zone1-0000000101"]);
+    assert_eq!(last(&log)["verification"], "verified");
+}

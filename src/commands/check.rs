@@ -286,7 +286,9 @@ async fn check_listings(
     let listing = match listed {
         Ok(listing) => listing,
         Err(failure) => {
-            let check = if legacy_only && failure.kind == FailureKind::VtctldRefused {
+            let cannot_list = failure.kind == FailureKind::VtctldRefused
+                && (legacy_only || crate::vtctld::retry::cannot_run_command(&failure.message));
+            let check = if cannot_list {
                 Check::fail(
                     "tablets",
                     FailureKind::InvalidInput,

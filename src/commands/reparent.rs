@@ -416,7 +416,6 @@ async fn choose(
         // An old vtctld whose legacy API cannot list tablets.
         Err(failure)
             if failure.kind == FailureKind::VtctldRefused
-                && session.only_legacy(Rpc::ListTablets)
                 && vtctld::retry::cannot_run_command(&failure.message) =>
         {
             let why = format!(

@@ -66,6 +66,9 @@ pub enum Verdict {
     LacksTypedApi,
     /// This server is no vtctld (an HTTP 404 from a proxy in its place): leave it out.
     NotVtctld,
+    /// This server's legacy API has no such command (an old vtctl without `ListAllTablets`):
+    /// leave it out of listings; another server may have it.
+    LacksCommand,
     /// This server failed the same handshake in two rounds (see [`Mismatch`]): a configuration
     /// fault, left out. Decided by the retry loop, which counts the rounds, never by `classify`.
     Misconfigured,
@@ -121,7 +124,9 @@ pub fn classify(error: &CallError, api: ApiKind) -> Verdict {
         | Code::Cancelled => Verdict::Retry,
         Code::Unknown => {
             let message = status.message();
-            if HOPELESS_MESSAGES.iter().any(|m| message.contains(m)) {
+            if api == ApiKind::Vtctl && cannot_run_command(message) {
+                Verdict::LacksCommand
+            } else if HOPELESS_MESSAGES.iter().any(|m| message.contains(m)) {
                 Verdict::Stop(FailureKind::VtctldRefused)
             } else {
                 Verdict::Retry
@@ -169,6 +174,8 @@ struct ServerState {
     not_vtctld: bool,
     /// Failed the same handshake in two rounds.
     misconfigured: Option<Mismatch>,
+    /// Its legacy API cannot list tablets.
+    lacks_listing: bool,
 }
 
 /// A server that keeps failing to connect: in how many rounds in a row, and which handshake
@@ -283,7 +290,10 @@ impl Session {
     fn usable(&self, index: usize, rpc: Rpc) -> bool {
         let state = self.states[index];
         let typed_only = !rpc.has_legacy_form() || self.api == Api::Vtctld;
-        let lacks_what_it_needs = typed_only && state.lacks_typed_api;
+        let lacks_what_it_needs = (typed_only && state.lacks_typed_api)
+            || (rpc == Rpc::ListTablets
+                && state.lacks_listing
+                && self.api_for(index, rpc) == ApiKind::Vtctl);
         !state.refused_us
             && !state.not_vtctld
             && state.misconfigured.is_none()
@@ -408,11 +418,13 @@ impl Session {
                 Verdict::LacksTypedApi => self.states[index].lacks_typed_api = true,
                 Verdict::RefusedUs
                 | Verdict::NotVtctld
+                | Verdict::LacksCommand
                 | Verdict::Misconfigured
                 | Verdict::Retry => {
                     match verdict {
                         Verdict::RefusedUs => self.states[index].refused_us = true,
                         Verdict::NotVtctld => self.states[index].not_vtctld = true,
+                        Verdict::LacksCommand => self.states[index].lacks_listing = true,
                         _ => {}
                     }
                     self.next_server = index + 1;
@@ -468,6 +480,13 @@ impl Session {
             Failure::new(
                 FailureKind::NotAccepted,
                 format!("no vtctld accepted our TLS certificate or credentials{last}"),
+            )
+        } else if self.states.iter().any(|s| s.lacks_listing) {
+            Failure::new(
+                FailureKind::VtctldRefused,
+                format!(
+                    "no vtctld can list tablets: the legacy API answered unknown command{last}"
+                ),
             )
         } else if self.states.iter().all(|s| s.refused_us || s.not_vtctld) {
             Failure::new(
