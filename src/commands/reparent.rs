@@ -379,6 +379,7 @@ async fn choose(
     notes: &mut Vec<String>,
     allow_unverified: bool,
 ) -> Result<TabletAlias, Failure> {
+    // Every tablet this run has listed, for `unverified`.
     let mut seen = Vec::new();
     let unverifiable = |found: Option<TabletAlias>, why: String| Unverifiable { found, why };
     let outcome = match list_tablets(session, true).await {
@@ -389,7 +390,7 @@ async fn choose(
                 Scope::Fleet
             };
             let resolution = successor::resolve(&listing.tablets, scope, question);
-            seen.extend(listing.tablets);
+            seen = listing.tablets;
             match resolution {
                 Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
                     let why = format!(
@@ -406,7 +407,7 @@ async fn choose(
         {
             let readable = list_tablets(session, false).await?;
             let resolution = successor::resolve(&readable.tablets, Scope::Fleet, question);
-            seen.extend(readable.tablets);
+            seen = readable.tablets;
             let why = format!("vtctld cannot read every cell ({})", failure.message);
             match resolution {
                 refused @ Resolution::Refused(_) => Ok(refused),
