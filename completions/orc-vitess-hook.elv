@@ -73,7 +73,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand --verify-alias 'Accepted for old command lines; the successor is always verified now'
             cand --dry-run 'Validate everything, check the log can be appended to, print the planned record and RPC; write nothing, connect nowhere. Command line only: ORC_VITESS_HOOK_DRY_RUN is ignored with a warning, so a dry run left in a unit file never turns failovers into no-ops'
             cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
-            cand --allow-unverified-alias 'Where vtctld cannot prove the successor (a legacy-only vtctld that cannot list tablets, or cannot list every cell strictly), send the alias anyway, recorded as unverified. Command line only; never the failed primary''s own tablet'
+            cand --allow-unverified-alias 'Where vtctld cannot prove the successor (a cell it cannot read, a choice the never-strict legacy listing cannot prove, an old vtctl that cannot list tablets), send the listing''s choice or Orchestrator''s alias anyway, recorded as unverified. Command line only; never a tablet a listing shows to be the failed primary, nor one a listing contradicts'
             cand --allow-placeholders 'Run although an identifying value ({failureType}, {failedHost}, ...) is a literal, unsubstituted placeholder, which means Orchestrator did not run this line. Command line only'
             cand -v 'Also print the log lines vtctld streams back (legacy API)'
             cand --verbose 'Also print the log lines vtctld streams back (legacy API)'

@@ -88,7 +88,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent
 false\t'off'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l allow-unverified-alias -d 'Where vtctld cannot prove the successor (a legacy-only vtctld that cannot list tablets, or cannot list every cell strictly), send the alias anyway, recorded as unverified. Command line only; never the failed primary\'s own tablet'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l allow-unverified-alias -d 'Where vtctld cannot prove the successor (a cell it cannot read, a choice the never-strict legacy listing cannot prove, an old vtctl that cannot list tablets), send the listing\'s choice or Orchestrator\'s alias anyway, recorded as unverified. Command line only; never a tablet a listing shows to be the failed primary, nor one a listing contradicts'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l allow-placeholders -d 'Run although an identifying value ({failureType}, {failedHost}, ...) is a literal, unsubstituted placeholder, which means Orchestrator did not run this line. Command line only'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s v -l verbose -d 'Also print the log lines vtctld streams back (legacy API)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -s h -l help -d 'Print help (see more with \'--help\')'

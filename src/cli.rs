@@ -62,15 +62,19 @@ pub enum Command {
             Inside Orchestrator, no placeholders are needed: every value is read from the ORC_* \
             environment Orchestrator sets for hooks, which also avoids shell quoting problems:\n\n    \
             \"PostMasterFailoverProcesses\": [\"orc-vitess-hook reparent --server vtctld:15999\"]\n\n\
-            Before anything is sent, GetTablets proves that the successor is a REPLICA (or already \
-            the PRIMARY) of the failed primary's own shard, found by the failed host:port or a \
-            keyspace.shard cluster alias; other types need --allow-type. When neither names the \
-            shard, only an exact host:port match unique in the whole fleet goes ahead. A vtctld \
-            with only the legacy API cannot list tablets: Orchestrator's alias is then used \
-            unverified, and without one the run is refused. Anything else is refused (65) and \
-            nothing is sent.\n\n\
+            Before anything is sent, one strict GetTablets of every cell proves that the \
+            successor is a REPLICA (or already the PRIMARY) of the failed primary's own shard, \
+            found by the failed host:port or a keyspace.shard cluster alias, that no better match \
+            for its MySQL exists anywhere, and that no live primary is demoted; other types need \
+            --allow-type. When neither names the shard, only an exact host:port match unique in \
+            the whole fleet goes ahead. A legacy-only vtctld is checked the same way through \
+            ListAllTablets, which is never strict. What vtctld cannot prove (a cell it cannot \
+            read, a legacy vtctld without the listing) is refused unless --allow-unverified-alias. \
+            Anything else is refused (65) and nothing is sent.\n\n\
             A flag given on the command line wins over its variable. A value that is still an \
-            unsubstituted placeholder such as {successorAlias} counts as absent. The tool never \
+            unsubstituted placeholder such as {successorAlias} counts as absent; an identifying \
+            one ({failureType}, {failedHost}, ...) means Orchestrator did not run the line and is \
+            refused unless --allow-placeholders. The tool never \
             reparents after a failure that was not a master or co-master failure.\n\n\
             Long flags may also be written with one dash (-server), as older vtctlclient lines do.",
         after_help = concat!(
@@ -336,9 +340,10 @@ pub struct ReparentArgs {
     )]
     pub verify_alias: Option<OsString>,
 
-    /// Where vtctld cannot prove the successor (a legacy-only vtctld that cannot list tablets,
-    /// or cannot list every cell strictly), send the alias anyway, recorded as unverified.
-    /// Command line only; never the failed primary's own tablet.
+    /// Where vtctld cannot prove the successor (a cell it cannot read, a choice the never-strict
+    /// legacy listing cannot prove, an old vtctl that cannot list tablets), send the listing's
+    /// choice or Orchestrator's alias anyway, recorded as unverified. Command line only; never a
+    /// tablet a listing shows to be the failed primary, nor one a listing contradicts.
     #[arg(long)]
     pub allow_unverified_alias: bool,
 
