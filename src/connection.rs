@@ -14,7 +14,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::cli::{Api, ConnectionArgs};
-use crate::event::HostPort;
+use crate::endpoint::HostPort;
 use crate::settings::{Problems, Setting};
 
 const SERVER: Setting = Setting::new("--server", "ORC_VITESS_HOOK_SERVER");

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::fmt;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -15,24 +14,8 @@ use serde::Serialize;
 
 use crate::alias::TabletAlias;
 use crate::cli::EventArgs;
+use crate::endpoint::HostPort;
 use crate::tablet::Shard;
-
-/// A MySQL endpoint as Orchestrator names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostPort {
-    pub host: String,
-    pub port: u16,
-}
-
-impl fmt::Display for HostPort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
-        }
-    }
-}
 
 /// Every value Orchestrator gave, typed; what the recovery record carries of the event, in
 /// this order (the recovery UID first: it ties a record to Orchestrator's own log).

@@ -2,7 +2,44 @@
 
 use std::fmt;
 
-use crate::record::Outcome;
+use serde::Serialize;
+
+/// What happened to a failover, as the record's `outcome` field says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Written before any network call.
+    Received,
+    /// vtctld confirmed the new primary.
+    Ok,
+    /// Not a master failure: nothing to do.
+    Skipped,
+    /// Something outside our input went wrong: vtctld, the deadline, no successor.
+    Failed,
+    /// The input, a setting or the successor was refused before anything was sent.
+    Rejected,
+    /// A signal stopped the run.
+    Interrupted,
+    /// A bug: the process panicked.
+    InternalError,
+    /// `record`: an Orchestrator hook's event, written down.
+    Recorded,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Ok => "ok",
+            Self::Skipped => "skipped",
+            Self::Failed => "failed",
+            Self::Rejected => "rejected",
+            Self::Interrupted => "interrupted",
+            Self::InternalError => "internal-error",
+            Self::Recorded => "recorded",
+        }
+    }
+}
 
 /// How a run ended, as Orchestrator's log and a calling script see it (sysexits-style numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

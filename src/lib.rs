@@ -12,6 +12,7 @@ pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod connection;
+pub mod endpoint;
 pub mod event;
 pub mod exit;
 pub mod in_place;

@@ -11,9 +11,10 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::alias::TabletAlias;
-use crate::event::HostPort;
+use crate::endpoint::HostMatch;
+use crate::endpoint::HostPort;
 use crate::proto::topodata::{Tablet, TabletType};
-use crate::tablet::{self, HostMatch, Promotable, Shard};
+use crate::tablet::{self, Promotable, Shard};
 
 /// What the event says, as far as the choice of tablet goes.
 #[derive(Debug, Clone, Default)]

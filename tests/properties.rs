@@ -9,7 +9,7 @@
 //! (left out of non-strict listings, failing strict ones).
 
 use orc_vitess_hook::alias::TabletAlias;
-use orc_vitess_hook::event::HostPort;
+use orc_vitess_hook::endpoint::HostPort;
 use orc_vitess_hook::proto::topodata::{Tablet, TabletAlias as ProtoAlias, TabletType};
 use orc_vitess_hook::proto::vttime::Time;
 use orc_vitess_hook::successor::{Question, Resolution, Scope, resolve};

@@ -22,7 +22,8 @@ use crate::recovery_log::RecoveryLog;
 use crate::settings::Problems;
 use crate::successor::{self, Resolution, Scope};
 use crate::tablet::{self, Promotable};
-use crate::vtctld::client::{CallError, Mismatch, millis};
+use crate::vtctld::client::{CallError, millis};
+use crate::vtctld::diagnose::Mismatch;
 use crate::vtctld::listing::cells_unreadable;
 use crate::vtctld::{Client, Rpc, Session, list_tablets};
 

@@ -60,7 +60,7 @@ struct Instance {
 
 impl Instance {
     fn key(&self) -> String {
-        crate::event::HostPort {
+        crate::endpoint::HostPort {
             host: self.host.clone(),
             port: self.port,
         }
@@ -444,7 +444,7 @@ impl Discover {
             let usable = match port {
                 None => Err("no MySQL endpoint"),
                 Some(_) if raw_host.is_empty() => Err("no MySQL endpoint"),
-                Some(port) => tablet::registrable_host(raw_host).map(|host| (host, port)),
+                Some(port) => crate::endpoint::registrable_host(raw_host).map(|host| (host, port)),
             };
             let (host, port) = match usable {
                 Ok(endpoint) => endpoint,
@@ -893,7 +893,7 @@ impl Discover {
         let is_tablet = |host: &str, port: u16| {
             known
                 .iter()
-                .any(|(h, p)| *p == port && tablet::host_match(h, host).is_some())
+                .any(|(h, p)| *p == port && crate::endpoint::host_match(h, host).is_some())
         };
         let mut by_cluster: BTreeMap<String, Vec<(String, u16, &orchestrator_api::Instance)>> =
             BTreeMap::new();

@@ -519,7 +519,7 @@ fn unverified(
     }
     if let Some(successor) = &question.successor
         && let Some(other) = seen.iter().find(|t| {
-            tablet::endpoint_match(t, successor) == Some(tablet::HostMatch::Identical)
+            tablet::endpoint_match(t, successor) == Some(crate::endpoint::HostMatch::Identical)
                 && tablet::alias_of(t).as_ref() != Some(alias)
         })
     {

@@ -8,7 +8,8 @@ use tonic::metadata::AsciiMetadataValue;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::{Code, Request, Status};
 
-use super::{diagnose, legacy_listing};
+use super::diagnose::{self, Mismatch};
+use super::legacy_listing;
 use crate::alias::TabletAlias;
 use crate::connection::{ConnectionSettings, ServerAddr, TlsSettings};
 use crate::proto::topodata::Tablet;
@@ -56,19 +57,6 @@ pub struct Reparented {
     pub old_primary: Option<TabletAlias>,
     pub server: String,
     pub api: ApiKind,
-}
-
-/// A handshake that cannot succeed as configured: the server answers it the same way every time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mismatch {
-    /// We speak plain text; the server answered with no HTTP/2 frame (a TLS alert, as a TLS
-    /// server answers a plain-text client).
-    ServerSpeaksTls,
-    /// We speak TLS; the server answered in plain text.
-    ServerSpeaksPlainText,
-    /// The server ended the TLS handshake with a fatal alert after our side of it (TLS 1.3
-    /// checks the client certificate last): it wants a client certificate it accepts.
-    ClientCertificateRefused,
 }
 
 /// Why one attempt failed.

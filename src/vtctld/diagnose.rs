@@ -11,8 +11,20 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::client::Mismatch;
 use crate::connection::{ServerAddr, TlsSettings};
+
+/// A handshake that cannot succeed as configured: the server answers it the same way every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    /// We speak plain text; the server answered with no HTTP/2 frame (a TLS alert, as a TLS
+    /// server answers a plain-text client).
+    ServerSpeaksTls,
+    /// We speak TLS; the server answered in plain text.
+    ServerSpeaksPlainText,
+    /// The server ended the TLS handshake with a fatal alert after our side of it (TLS 1.3
+    /// checks the client certificate last): it wants a client certificate it accepts.
+    ClientCertificateRefused,
+}
 
 /// What a gRPC client sends first: HTTP/2's connection preface and an empty SETTINGS frame.
 const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00";

@@ -11,7 +11,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tonic::Code;
 
-use super::client::{ApiKind, CallError, Client, Mismatch, millis};
+use super::client::{ApiKind, CallError, Client, millis};
+use super::diagnose::Mismatch;
 use crate::cli::Api;
 use crate::exit::{Failure, FailureKind};
 use crate::record::AttemptRecord;
