@@ -116,6 +116,8 @@ pub enum FailureKind {
     Unreachable,
     /// vtctld answered with an error that retrying cannot fix.
     VtctldRefused,
+    /// Orchestrator's API answered with an error (HTTP, `Code: ERROR`, or not its JSON).
+    OrchestratorRefused,
     /// vtctld kept failing until the deadline.
     DeadlinePassed,
     /// Every vtctld refused our TLS certificate or credentials.
@@ -144,6 +146,7 @@ impl FailureKind {
             Self::NoSuccessor
             | Self::Unreachable
             | Self::VtctldRefused
+            | Self::OrchestratorRefused
             | Self::DeadlinePassed
             | Self::NotAccepted
             | Self::RecordMissing
@@ -160,13 +163,42 @@ impl FailureKind {
             Self::Config => ExitStatus::Config,
             Self::Unreachable => ExitStatus::Unavailable,
             Self::Internal => ExitStatus::Internal,
-            Self::VtctldRefused => ExitStatus::Refused,
+            Self::VtctldRefused | Self::OrchestratorRefused => ExitStatus::Refused,
             Self::DeadlinePassed => ExitStatus::DeadlinePassed,
             Self::NotAccepted => ExitStatus::PermissionDenied,
             Self::RecordMissing | Self::OutputFailed => ExitStatus::RecordMissing,
             Self::Interrupted(signal) => ExitStatus::Interrupted(signal),
         }
     }
+}
+
+/// Which failing class decides the one status of a run that folds several results (`check`'s
+/// checks, a `discover` pass): a signal first, then what keeps the tool from working at all
+/// (unreachable, not accepted, misconfigured, no log), then what it was told (a bad tablet or
+/// input, a refusal). Anything else: the first failure.
+const PRECEDENCE: [FailureKind; 7] = [
+    FailureKind::Unreachable,
+    FailureKind::NotAccepted,
+    FailureKind::Config,
+    FailureKind::RecordMissing,
+    FailureKind::InvalidInput,
+    FailureKind::VtctldRefused,
+    FailureKind::OrchestratorRefused,
+];
+
+/// The one exit status of several results, in order: `Done` when none failed.
+pub fn fold(kinds: &[FailureKind]) -> ExitStatus {
+    if let Some(signal) = kinds
+        .iter()
+        .find(|k| matches!(k, FailureKind::Interrupted(_)))
+    {
+        return signal.status();
+    }
+    PRECEDENCE
+        .iter()
+        .find(|kind| kinds.contains(kind))
+        .or_else(|| kinds.first())
+        .map_or(ExitStatus::Done, |kind| kind.status())
 }
 
 /// A failure and the one line that explains it.
@@ -258,6 +290,28 @@ mod tests {
     }
 
     #[test]
+    fn several_results_fold_into_the_first_failing_class() {
+        use FailureKind::*;
+        assert_eq!(fold(&[]), ExitStatus::Done);
+        assert_eq!(fold(&[VtctldRefused, Unreachable]), ExitStatus::Unavailable);
+        assert_eq!(
+            fold(&[OrchestratorRefused, InvalidInput]),
+            ExitStatus::InvalidInput
+        );
+        assert_eq!(fold(&[Config, NotAccepted]), ExitStatus::PermissionDenied);
+        assert_eq!(
+            fold(&[Unreachable, Interrupted(15)]),
+            ExitStatus::Interrupted(15)
+        );
+        assert_eq!(
+            fold(&[DeadlinePassed, SuccessorRefused]),
+            ExitStatus::DeadlinePassed
+        );
+        // The order of the results does not matter for the classes in the list.
+        assert_eq!(fold(&[InvalidInput, Config]), fold(&[Config, InvalidInput]));
+    }
+
+    #[test]
     fn every_failure_kind_is_a_failure_status() {
         let kinds = [
             FailureKind::Usage,
@@ -267,6 +321,7 @@ mod tests {
             FailureKind::Config,
             FailureKind::Unreachable,
             FailureKind::VtctldRefused,
+            FailureKind::OrchestratorRefused,
             FailureKind::DeadlinePassed,
             FailureKind::NotAccepted,
             FailureKind::RecordMissing,

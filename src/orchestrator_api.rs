@@ -23,6 +23,7 @@ use serde::de::{
 };
 
 use crate::cli::OrchestratorApiArgs;
+use crate::exit::FailureKind;
 use crate::settings::{Problems, Setting};
 
 const URL: Setting = Setting::new("--orc-api-url", "ORC_VITESS_HOOK_ORC_API_URL");
@@ -76,6 +77,18 @@ pub enum ApiError {
     Refused(String),
     /// Not the JSON Orchestrator answers.
     Malformed(String),
+}
+
+impl ApiError {
+    /// Which failing class the error is: Orchestrator out of reach, refusing our credentials,
+    /// or answering with an error.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            Self::Unreachable(_) => FailureKind::Unreachable,
+            Self::Http(401 | 403, _) => FailureKind::NotAccepted,
+            _ => FailureKind::OrchestratorRefused,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {

@@ -14,7 +14,7 @@ use crate::cli::CheckArgs;
 use crate::cli::OutputFormat;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, FailureKind};
-use crate::orchestrator_api::{self, ApiError, OrchestratorApi};
+use crate::orchestrator_api::{self, OrchestratorApi};
 use crate::output;
 use crate::proto::topodata::Tablet;
 use crate::recorder::{self, LogSettings};
@@ -28,16 +28,6 @@ use crate::vtctld::listing::cells_unreadable;
 use crate::vtctld::{Client, Rpc, Session, list_tablets};
 
 use super::DRY_RUN_VARIABLE;
-
-/// The order in which a failing class decides the exit status.
-const PRECEDENCE: [FailureKind; 6] = [
-    FailureKind::Unreachable,
-    FailureKind::NotAccepted,
-    FailureKind::Config,
-    FailureKind::RecordMissing,
-    FailureKind::InvalidInput,
-    FailureKind::VtctldRefused,
-];
 
 /// One line of the report.
 #[derive(Debug, Serialize)]
@@ -363,12 +353,7 @@ fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<
             })
             .collect::<Vec<_>>(),
         Err(e) => {
-            let kind = match &e {
-                ApiError::Unreachable(_) => FailureKind::Unreachable,
-                ApiError::Http(401 | 403, _) => FailureKind::NotAccepted,
-                _ => FailureKind::VtctldRefused,
-            };
-            return vec![Check::fail(name, kind, e.to_string())];
+            return vec![Check::fail(name, e.kind(), e.to_string())];
         }
     };
     let mut checks = vec![Check::pass(
@@ -492,11 +477,8 @@ fn tablet_check(
 }
 
 fn report(checks: &[Check], format: OutputFormat) -> ExitStatus {
-    let status = PRECEDENCE
-        .iter()
-        .find(|kind| checks.iter().any(|c| c.kind == Some(**kind)))
-        .or_else(|| checks.iter().find_map(|c| c.kind.as_ref()))
-        .map_or(ExitStatus::Done, |kind| kind.status());
+    let kinds: Vec<FailureKind> = checks.iter().filter_map(|c| c.kind).collect();
+    let status = crate::exit::fold(&kinds);
     match format {
         OutputFormat::Json => output::out(
             &json!({

@@ -142,24 +142,9 @@ impl Pass {
         self.failures.push(message);
     }
 
-    /// The exit status: the first failing class, as `check` orders them.
+    /// The exit status: the first failing class, as every command folds several results.
     fn status(&self) -> ExitStatus {
-        if let Some(interrupted) = self
-            .kinds
-            .iter()
-            .find(|k| matches!(k, FailureKind::Interrupted(_)))
-        {
-            return interrupted.status();
-        }
-        [
-            FailureKind::Unreachable,
-            FailureKind::NotAccepted,
-            FailureKind::VtctldRefused,
-        ]
-        .iter()
-        .find(|k| self.kinds.contains(k))
-        .or(self.kinds.first())
-        .map_or(ExitStatus::Done, |k| k.status())
+        crate::exit::fold(&self.kinds)
     }
 }
 
@@ -626,14 +611,17 @@ impl Discover {
                         &[],
                     );
                     let result = match discovered {
-                        Err(e) => Err((kind_of(&e), format!("discover {}: {e}", instance.key()))),
+                        Err(e) => Err((
+                            ApiError::kind(&e),
+                            format!("discover {}: {e}", instance.key()),
+                        )),
                         Ok(details) => match api.call::<IgnoredAny>(
                             &["register-candidate", &instance.host, &port, instance.rule],
                             &[],
                         ) {
                             Ok(_) => Ok(details),
                             Err(e) => Err((
-                                kind_of(&e),
+                                ApiError::kind(&e),
                                 format!(
                                     "register-candidate {} {}: {e}",
                                     instance.key(),
@@ -744,7 +732,7 @@ impl Discover {
                 Some(Some(cluster)) => cluster,
                 Some(None) => {
                     pass.fail(
-                        FailureKind::VtctldRefused,
+                        FailureKind::OrchestratorRefused,
                         format!(
                             "{shard}: Orchestrator named no cluster for the primary {}, alias \
                              {alias} not set",
@@ -782,7 +770,7 @@ impl Discover {
                     .aliases
                     .push(json!({"alias": alias, "cluster": cluster})),
                 Some(Err(e)) => pass.fail(
-                    kind_of(&e),
+                    ApiError::kind(&e),
                     format!("set-cluster-alias {cluster} {alias}: {e}"),
                 ),
                 None => return stopped(pass, "setting aliases"),
@@ -860,7 +848,7 @@ impl Discover {
         };
         let ours_by_name: BTreeSet<String> = match clusters {
             Some(Ok(clusters)) => clusters.into_iter().map(|c| c.cluster_name).collect(),
-            Some(Err(e)) => return pass.fail(kind_of(&e), format!("clusters-info: {e}")),
+            Some(Err(e)) => return pass.fail(ApiError::kind(&e), format!("clusters-info: {e}")),
             None => return stopped(pass, "forgetting"),
         };
         let instances = {
@@ -873,7 +861,7 @@ impl Discover {
         };
         let instances = match instances {
             Some(Ok(instances)) => instances,
-            Some(Err(e)) => return pass.fail(kind_of(&e), format!("all-instances: {e}")),
+            Some(Err(e)) => return pass.fail(ApiError::kind(&e), format!("all-instances: {e}")),
             None => return stopped(pass, "forgetting"),
         };
         // A member is still a tablet when its key is one Orchestrator answered for a tablet, or its
@@ -935,7 +923,9 @@ impl Discover {
                         pass.forgotten
                             .push(format!("{host}:{port} (cluster {cluster})"));
                     }
-                    Some(Err(e)) => pass.fail(kind_of(&e), format!("forget {host}:{port}: {e}")),
+                    Some(Err(e)) => {
+                        pass.fail(ApiError::kind(&e), format!("forget {host}:{port}: {e}"))
+                    }
                     None => return stopped(pass, "forgetting"),
                 }
             }
@@ -1164,14 +1154,6 @@ fn unreached_for(instance: &orchestrator_api::Instance, after: Duration) -> Resu
             ))
         }
         (Some(false), Some(_)) => Ok(()),
-    }
-}
-
-fn kind_of(error: &ApiError) -> FailureKind {
-    match error {
-        ApiError::Unreachable(_) => FailureKind::Unreachable,
-        ApiError::Http(401 | 403, _) => FailureKind::NotAccepted,
-        _ => FailureKind::VtctldRefused,
     }
 }
 
