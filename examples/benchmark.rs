@@ -9,7 +9,7 @@
 //! Linux counts the spawning process's peak RSS into the child's, so a child's figure is an upper
 //! bound, never below this driver's own peak: the `/bin/true` row shows that floor.
 
-#[path = "../tests/support/fake_vtctld.rs"]
+#[path = "../tests/it/support/fake_vtctld.rs"]
 mod fake_vtctld;
 
 use std::collections::HashMap;

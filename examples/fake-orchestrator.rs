@@ -4,7 +4,7 @@
 //! It answers like Orchestrator (`{"Code", "Message", "Details"}`) and prints a summary of what
 //! it was asked every second. The server itself is the test suite's.
 
-#[path = "../tests/support/fake_orchestrator.rs"]
+#[path = "../tests/it/support/fake_orchestrator.rs"]
 mod fake_orchestrator;
 
 use std::time::Duration;

@@ -7,9 +7,9 @@
 //! on db1.example.com:3306, replica zone1-101 on db2, rdonly zone1-102 on db3) and customer/-80
 //! (zone1-200 primary on db4, replica zone1-201 on db2.other.net, drained zone1-202 on db6); or,
 //! with `--large-fleet N`, N shards of 5 tablets. It prints each request it receives. The
-//! server itself is the test suite's (tests/support/fake_vtctld.rs).
+//! server itself is the test suite's (tests/it/support/fake_vtctld.rs).
 
-#[path = "../tests/support/fake_vtctld.rs"]
+#[path = "../tests/it/support/fake_vtctld.rs"]
 mod fake_vtctld;
 
 use std::net::{Ipv4Addr, SocketAddr};

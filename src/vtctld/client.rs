@@ -586,7 +586,7 @@ fn status_error(status: Status, plain_text: bool) -> CallError {
 /// ("frame with invalid size"); a TLS 1.3 client learns that its
 /// certificate was wanted or refused only from the alert that ends the connection after the
 /// handshake ("received fatal alert: CertificateRequired"), which tokio-rustls passes on as
-/// text. tests/tls.rs pins both against a real TLS server.
+/// text. tests/it/tls.rs pins both against a real TLS server.
 fn mismatch(
     cause: &(dyn std::error::Error + 'static),
     plain_text: bool,

@@ -1,17 +1,15 @@
 //! `orchestrator-config`: valid JSON, an idempotent merge, a hook line that works as
 //! Orchestrator runs it, and a semi-sync query a real MariaDB server answers.
 
-mod support;
-
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
+use crate::support::hook::{hook, records, run, temp_dir, wait_within};
+use crate::support::orchestrator::Recovery;
 use serde_json::{Value, json};
-use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{hook, records, run, temp_dir, wait_within};
-use support::orchestrator::Recovery;
 
 fn is_root() -> bool {
     std::fs::metadata("/proc/self")
@@ -336,7 +334,7 @@ fn values_a_hook_line_cannot_carry_are_refused() {
 fn the_line_names_the_binary_as_it_was_run_through_a_symbolic_link() {
     let dir = temp_dir();
     let link = dir.path().join("orc-vitess-hook");
-    std::os::unix::fs::symlink(support::hook::BIN, &link).unwrap();
+    std::os::unix::fs::symlink(crate::support::hook::BIN, &link).unwrap();
     let out = run(Command::new(&link).args(["orchestrator-config", "--server", "v:1"]));
     out.assert_code(0);
     let document: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -362,7 +360,7 @@ fn a_broken_command_line_of_another_command_writes_no_failover_record() {
 }
 
 /// `orchestrator-config` with its stdout on /dev/full, which fails every write with ENOSPC.
-fn to_dev_full(args: &[&str]) -> support::hook::Run {
+fn to_dev_full(args: &[&str]) -> crate::support::hook::Run {
     let full = std::fs::File::create("/dev/full").expect("open /dev/full");
     let child = hook()
         .arg("orchestrator-config")
@@ -577,7 +575,7 @@ fn a_binary_name_is_looked_up_on_path_and_written_absolute() {
     let dir = temp_dir();
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
-    std::os::unix::fs::symlink(support::hook::BIN, bin.join("orc-vitess-hook")).unwrap();
+    std::os::unix::fs::symlink(crate::support::hook::BIN, bin.join("orc-vitess-hook")).unwrap();
     let out = run(hook()
         .args([
             "orchestrator-config",

@@ -2,11 +2,9 @@
 //! (plain-text substitution, `bash <tempfile>`, ORC_* environment, combined output) against the
 //! fake vtctld.
 
-mod support;
-
-use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{log_in, records, temp_dir};
-use support::orchestrator::Recovery;
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
+use crate::support::hook::{log_in, records, temp_dir};
+use crate::support::orchestrator::Recovery;
 
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
 

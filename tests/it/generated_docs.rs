@@ -1,6 +1,6 @@
 //! Shell completions (`completions/`) and man pages (`man/`) are generated from the same clap
 //! definition as `--help`. This test fails when the committed files drift from the code;
-//! `UPDATE_GENERATED=1 cargo test --test generated_docs` rewrites them.
+//! `UPDATE_GENERATED=1 cargo test --test it generated_docs` rewrites them.
 
 use std::path::{Path, PathBuf};
 
@@ -221,7 +221,7 @@ fn completions_and_man_pages_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "generated files are out of date: {stale:?}\nrun: UPDATE_GENERATED=1 cargo test --test generated_docs"
+        "generated files are out of date: {stale:?}\nrun: UPDATE_GENERATED=1 cargo test --test it generated_docs"
     );
 }
 

@@ -1,13 +1,11 @@
-//! `check`: preflight against the fake vtctld (and, in tests/interop.rs, the real one).
-
-mod support;
+//! `check`: preflight against the fake vtctld (and, in tests/it/interop.rs, the real one).
 
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
+use crate::support::hook::{Run, hook, log_in, run, temp_dir, unused_server};
 use serde_json::Value;
-use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{Run, hook, log_in, run, temp_dir, unused_server};
 
 fn check(log: &Path, servers: &[&str]) -> Command {
     let mut command = hook();
@@ -132,7 +130,7 @@ fn credentials_refused_are_77_and_json_is_one_object() {
 
 #[test]
 fn orchestrator_must_answer_and_know_the_tablets() {
-    use support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
+    use crate::support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
@@ -192,7 +190,7 @@ fn orchestrator_must_answer_and_know_the_tablets() {
 
 #[test]
 fn the_api_password_in_the_url_is_never_shown() {
-    use support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
+    use crate::support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
     let fake = FakeVtctld::start(Behaviour::default());
     let orchestrator = FakeOrchestrator::start(OrchestratorState::default());
     let url = orchestrator
@@ -287,7 +285,7 @@ fn after_reparent(behaviour: Behaviour) -> Behaviour {
 fn check_passes_exactly_when_reparent_would_send() {
     use std::os::unix::fs::PermissionsExt;
     use tonic::Code;
-    let pki = support::tls::TestPki::new();
+    let pki = crate::support::tls::TestPki::new();
     let dir = temp_dir();
     let creds = dir.path().join("creds.json");
     std::fs::write(&creds, r#"{"Username": "orc", "Password": "wrong"}"#).unwrap();
@@ -456,7 +454,7 @@ fn check_passes_exactly_when_reparent_would_send() {
         );
 
         let reparented = start();
-        let mut command = support::hook::reparent(&log);
+        let mut command = crate::support::hook::reparent(&log);
         command.args([
             "--failure-type",
             "DeadMaster",
@@ -523,7 +521,7 @@ fn a_log_under_proc_is_probed_for_real() {
 
 #[test]
 fn a_tls_mismatch_is_named() {
-    let pki = support::tls::TestPki::new();
+    let pki = crate::support::tls::TestPki::new();
     let dir = temp_dir();
     let log = log_in(&dir);
     let fake = FakeVtctld::start_tls(Behaviour::default(), pki.server(true));

@@ -1,18 +1,16 @@
 //! The built binary against a fake vtctld on 127.0.0.1: APIs, fallbacks, faults, retries,
 //! deadlines, auth and the alias look-up.
 
-mod support;
-
 use std::process::Command;
 use std::time::Duration;
 
-use orc_vitess_hook::proto::topodata::TabletType;
-use serde_json::Value;
-use support::fake_vtctld::{Behaviour, FakeVtctld, tablet};
-use support::hook::{
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld, tablet};
+use crate::support::hook::{
     Run, attempt_statuses, log_in, records, reparent, run, run_within, silent_server, temp_dir,
     unused_server,
 };
+use orc_vitess_hook::proto::topodata::TabletType;
+use serde_json::Value;
 use tonic::Code;
 
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
@@ -736,7 +734,7 @@ fn interrupt_mid_call(signal: &str) -> (Run, Value) {
         .status()
         .unwrap();
     assert!(killed.success());
-    let out = support::hook::wait_within(child, Duration::from_secs(10));
+    let out = crate::support::hook::wait_within(child, Duration::from_secs(10));
     (out, final_record(&log))
 }
 

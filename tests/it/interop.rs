@@ -2,18 +2,18 @@
 //! v0.24.4, grpcvtctldserver and grpcvtctlserver over the in-memory topology, tablets reached
 //! through Vitess's gRPC tablet-manager client), and what that vtctld really answers.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::support::hook::{
+    attempt_statuses, log_in, records, reparent, run, run_within, temp_dir,
+};
+use crate::support::interop::{RealVtctld, demo_fleet, fleet, tablet};
+use crate::support::tls::TestPki;
 use orc_vitess_hook::proto::topodata::TabletType;
 use orc_vitess_hook::proto::vtctldata::GetTabletsRequest;
 use serde_json::{Value, json};
-use support::hook::{attempt_statuses, log_in, records, reparent, run, run_within, temp_dir};
-use support::interop::{RealVtctld, demo_fleet, fleet, tablet};
-use support::tls::TestPki;
 use tonic::Code;
 
 fn demo() -> RealVtctld {
@@ -665,7 +665,7 @@ fn interop_a_transient_tablet_manager_failure_is_retried_until_it_succeeds() {
 #[test]
 fn interop_a_shard_listing_over_an_unreadable_cell() {
     let mut tablets = demo_fleet();
-    tablets.push(support::interop::tablet_in_cell(
+    tablets.push(crate::support::interop::tablet_in_cell(
         "zone2",
         300,
         "commerce",
@@ -762,7 +762,7 @@ fn interop_check_reads_the_real_vtctld() {
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(support::hook::hook()
+    let out = run(crate::support::hook::hook()
         .args([
             "check",
             "--server",
@@ -784,7 +784,7 @@ fn interop_check_reads_the_real_vtctld() {
     );
 
     let legacy_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctl".to_owned()]);
-    let out = run(support::hook::hook()
+    let out = run(crate::support::hook::hook()
         .args(["check", "--server", &legacy_only.addr, "--log-file"])
         .arg(&log));
     out.assert_code(0);

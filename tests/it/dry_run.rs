@@ -1,8 +1,6 @@
 //! Dry runs and input handling, through the built binary: nothing written, nothing connected.
 
-mod support;
-
-use support::hook::{hook, log_in, reparent, run, temp_dir};
+use crate::support::hook::{hook, log_in, reparent, run, temp_dir};
 
 #[test]
 fn dry_run_json_shows_the_planned_record_and_rpc_and_writes_nothing() {
@@ -253,7 +251,7 @@ fn no_successor_is_recorded_as_failed_and_exits_65() {
     ]));
     out.assert_code(65);
     assert!(out.stderr.contains("is_successful=false"), "{out:?}");
-    let records = support::hook::records(&log);
+    let records = crate::support::hook::records(&log);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["outcome"], "failed");
     assert_eq!(records[0]["recovery_uid"], "r-none");
@@ -280,7 +278,7 @@ fn bad_input_names_field_value_and_expectation_and_is_still_recorded() {
     assert!(line.contains("successor_alias"), "{line}");
     assert!(line.contains("\"zone1-4294967296\""), "{line}");
     assert!(line.contains("32 bits"), "{line}");
-    let records = support::hook::records(&log);
+    let records = crate::support::hook::records(&log);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["outcome"], "rejected");
     assert_eq!(records[0]["successor_alias"], "zone1-4294967296");
@@ -301,7 +299,7 @@ fn intermediate_master_failure_is_recorded_and_skipped() {
     ]));
     out.assert_code(0);
     assert!(out.stdout.starts_with("skipped"), "{out:?}");
-    let records = support::hook::records(&log);
+    let records = crate::support::hook::records(&log);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["outcome"], "skipped");
     assert!(
@@ -322,7 +320,10 @@ fn bad_server_address_is_a_configuration_error() {
         out.stderr.contains("\"vtctld\"") && out.stderr.contains("HOST:PORT"),
         "{out:?}"
     );
-    assert_eq!(support::hook::records(&log)[0]["outcome"], "rejected");
+    assert_eq!(
+        crate::support::hook::records(&log)[0]["outcome"],
+        "rejected"
+    );
 }
 
 #[test]
@@ -344,7 +345,7 @@ fn usage_errors_exit_64_and_help_documents_exit_statuses() {
     );
     // The failover is still recorded, best effort: event from the environment, the log file
     // from the command line.
-    let records = support::hook::records(&log);
+    let records = crate::support::hook::records(&log);
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0]["outcome"], "rejected");
     assert_eq!(records[0]["recovery_uid"], "r-usage");

@@ -1,20 +1,18 @@
 //! Every way in ends in a record: bad bytes, bad settings, closed outputs, a panic, broken
 //! streams, refusing servers. The built binary against the fake vtctld and a real filesystem.
 
-mod support;
-
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use serde_json::Value;
-use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
+use crate::support::hook::{
     ENDING_SIGNALS, attempt_statuses, log_in, records, reparent, run, run_within, send_signal,
     temp_dir, wait_within,
 };
-use support::tls::TestPki;
+use crate::support::tls::TestPki;
+use serde_json::Value;
 use tonic::Code;
 
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
@@ -181,7 +179,7 @@ fn settings_that_change_what_is_sent_are_configuration_errors_and_the_rest_only_
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(support::hook::hook()
+    let out = run(crate::support::hook::hook()
         .arg("reparent")
         .arg("--log-file")
         .arg(&log)
@@ -477,8 +475,8 @@ fn runs_end_within_the_deadline_and_its_margin() {
     // Correctness, not speed: the deadline is a promise to Orchestrator. Generous slack for a
     // loaded machine; the margin itself is 0.5 s.
     let limit = Duration::from_millis(1000 + 500 + 1500);
-    let dead = support::hook::unused_server();
-    let silent = support::hook::silent_server();
+    let dead = crate::support::hook::unused_server();
+    let silent = crate::support::hook::silent_server();
     let hanging = FakeVtctld::start(Behaviour {
         hang: true,
         ..Behaviour::default()
@@ -529,7 +527,7 @@ fn a_bad_value_no_decision_rests_on_only_warns() {
 fn a_usage_error_in_a_hook_is_one_line_and_honours_the_output_and_log_format() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(support::hook::hook()
+    let out = run(crate::support::hook::hook()
         .args([
             "reparent",
             "--bogus",

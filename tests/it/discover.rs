@@ -1,15 +1,13 @@
 //! `discover` against the fake vtctld's two-keyspace fleet and the fake Orchestrator API.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld, tablet_in};
+use crate::support::hook::{hook, run, run_within, send_signal, unused_server, wait_within};
 use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
-use support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
-use support::fake_vtctld::{Behaviour, FakeVtctld, tablet_in};
-use support::hook::{hook, run, run_within, send_signal, unused_server, wait_within};
 
 /// Orchestrator's view: commerce's instances in db1's cluster, customer's in db4's.
 fn orchestrator() -> OrchestratorState {

@@ -1,15 +1,13 @@
 //! Only the failed shard's own promotable replica becomes primary: the built binary against the
 //! fake vtctld's two-keyspace demo fleet (see `fake_vtctld::demo_tablets`).
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld, large_fleet};
+use crate::support::hook::{Run, log_in, records, reparent, run, temp_dir};
 use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
-use support::fake_vtctld::{Behaviour, FakeVtctld, large_fleet};
-use support::hook::{Run, log_in, records, reparent, run, temp_dir};
 
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
 const LEGACY: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
@@ -235,7 +233,7 @@ fn one_strict_listing_of_every_cell_settles_it_cluster_alias_or_not() {
         &fake,
         "customer/-80 has a PRIMARY that nothing says has failed",
     );
-    let mut tablets = support::fake_vtctld::demo_tablets();
+    let mut tablets = crate::support::fake_vtctld::demo_tablets();
     tablets.retain(|t| t.mysql_hostname != "db4.example.com");
     let fake = FakeVtctld::start(Behaviour {
         tablets,
@@ -268,7 +266,7 @@ fn a_cluster_alias_that_contradicts_the_failed_primary_is_refused() {
 fn a_cluster_alias_never_hides_that_the_failed_primary_matches_several_shards() {
     // Both shards list db1.example.com:3306 as their PRIMARY's MySQL: whichever shard the
     // alias names, vtctld's listing says the failed primary is ambiguous.
-    let mut tablets = support::fake_vtctld::demo_tablets();
+    let mut tablets = crate::support::fake_vtctld::demo_tablets();
     for t in &mut tablets {
         if t.mysql_hostname == "db4.example.com" {
             t.mysql_hostname = "db1.example.com".into();
@@ -295,7 +293,7 @@ fn a_cluster_alias_never_hides_that_the_failed_primary_matches_several_shards() 
 #[test]
 fn a_failed_primary_short_name_naming_two_tablets_is_refused() {
     // "db1" is db1.example.com (a REPLICA) and db1.other.net (the live PRIMARY) of commerce/0.
-    let mut tablets = support::fake_vtctld::demo_tablets();
+    let mut tablets = crate::support::fake_vtctld::demo_tablets();
     for t in &mut tablets {
         match t.mysql_hostname.as_str() {
             "db1.example.com" => t.r#type = TabletType::Replica as i32,
@@ -326,8 +324,9 @@ fn with_a_cell_vtctld_cannot_read_nothing_is_sent_unverified_unless_allowed() {
     // A live PRIMARY of commerce/0 (newer term) sits in zone2, whose topology cannot be read:
     // the strict listing fails, and what the other cells show proves nothing about it.
     let mut behaviour = Behaviour::default();
-    let mut live = support::fake_vtctld::tablet(300, "db9.example.com", 3306, TabletType::Primary);
-    live.alias = Some(support::fake_vtctld::alias("zone2", 300));
+    let mut live =
+        crate::support::fake_vtctld::tablet(300, "db9.example.com", 3306, TabletType::Primary);
+    live.alias = Some(crate::support::fake_vtctld::alias("zone2", 300));
     behaviour.tablets.push(live);
     behaviour.primary_terms.insert(("zone2".into(), 300), 5);
     behaviour.unreadable_cells = vec!["zone2".into()];
@@ -617,7 +616,7 @@ fn a_stale_failed_primary_never_demotes_the_shards_live_primary() {
 fn an_exact_match_in_another_shard_beats_a_short_name_in_the_failed_one() {
     // Orchestrator promoted db2.example.com:3306, which vtctld lists exactly as a REPLICA of
     // customer/-80; commerce/0 (the failed shard) has a tablet whose MySQL host is "db2".
-    let mut tablets = support::fake_vtctld::demo_tablets();
+    let mut tablets = crate::support::fake_vtctld::demo_tablets();
     for t in &mut tablets {
         match t.mysql_hostname.as_str() {
             "db2.example.com" => t.mysql_hostname = "db2".into(),

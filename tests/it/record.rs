@@ -1,16 +1,14 @@
 //! `record`: one record for every other Orchestrator hook, exit 0 whatever happens unless
 //! `--strict`, and a whole recovery recorded in order, run as Orchestrator runs hooks.
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
+use crate::support::hook::{ENDING_SIGNALS, hook, log_in, records, run, send_signal, temp_dir};
+use crate::support::orchestrator::Recovery;
 use serde_json::Value;
-use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{ENDING_SIGNALS, hook, log_in, records, run, send_signal, temp_dir};
-use support::orchestrator::Recovery;
 
 fn record(log: &Path, hook_name: &str) -> Command {
     let mut command = hook();
@@ -184,7 +182,7 @@ fn a_signal_while_waiting_for_the_lock_still_leaves_the_record() {
         send_signal(&child, signal);
         std::thread::sleep(std::time::Duration::from_millis(300));
         holder.unlock().unwrap();
-        let out = support::hook::wait_within(child, std::time::Duration::from_secs(10));
+        let out = crate::support::hook::wait_within(child, std::time::Duration::from_secs(10));
         // Not --strict: a Pre* hook exits 0 whatever happens.
         out.assert_code(0);
         let written = last(&log);
@@ -238,7 +236,7 @@ fn a_file_size_limit_is_a_write_error_not_a_dead_hook() {
         .arg("-c")
         .arg(format!(
             "ulimit -f 100; exec {} record --hook PreFailover --log-file {}",
-            support::hook::BIN,
+            crate::support::hook::BIN,
             log.display()
         ))
         .env_clear()

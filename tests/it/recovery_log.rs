@@ -1,8 +1,6 @@
 //! The recovery log on a real filesystem: concurrent appends, refusals, permissions, and a log that
 //! cannot be written never stopping the reparent.
 
-mod support;
-
 use std::collections::HashSet;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::os::unix::process::CommandExt;
@@ -10,9 +8,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
+use crate::support::hook::{hook, log_in, records, reparent, run, temp_dir, wait_within};
 use orc_vitess_hook::recovery_log::RecoveryLog;
-use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{hook, log_in, records, reparent, run, temp_dir, wait_within};
 
 /// A run that writes exactly one record and connects nowhere (a safety skip).
 fn skip_command(log: &Path, uid: &str, description: &str) -> Command {
@@ -28,7 +26,7 @@ fn skip_command(log: &Path, uid: &str, description: &str) -> Command {
     command
 }
 
-fn skip_run(log: &Path, uid: &str, description: &str) -> support::hook::Run {
+fn skip_run(log: &Path, uid: &str, description: &str) -> crate::support::hook::Run {
     run(&mut skip_command(log, uid, description))
 }
 

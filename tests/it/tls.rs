@@ -1,16 +1,18 @@
 //! TLS and mutual TLS against the fake vtctld, with certificates generated for the test.
 
-mod support;
-
 use std::time::Duration;
 
-use support::fake_vtctld::{Behaviour, FakeVtctld};
-use support::hook::{log_in, records, reparent, run, run_within, temp_dir};
-use support::tls::TestPki;
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
+use crate::support::hook::{log_in, records, reparent, run, run_within, temp_dir};
+use crate::support::tls::TestPki;
 
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
 
-fn tls_reparent(log: &std::path::Path, fake: &FakeVtctld, extra: &[&str]) -> support::hook::Run {
+fn tls_reparent(
+    log: &std::path::Path,
+    fake: &FakeVtctld,
+    extra: &[&str],
+) -> crate::support::hook::Run {
     let mut command = reparent(log);
     command
         .args(["--server", &format!("localhost:{}", fake.addr.port())])

@@ -542,7 +542,7 @@ impl Vtctld for Service {
             .iter()
             .find(|c| filter.cells.is_empty() || filter.cells.contains(c));
         if let (Some(cell), true) = (unreadable, filter.strict) {
-            // What vtctld answers, as plain Go errors: tests/interop.rs pins the shard form.
+            // What vtctld answers, as plain Go errors: tests/it/interop.rs pins the shard form.
             return Err(Status::unknown(if filter.shard.is_empty() {
                 format!("node doesn't exist: /vitess/{cell}/tablets")
             } else {
