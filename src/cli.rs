@@ -13,9 +13,6 @@ use clap::{Args, Parser, Subcommand};
 use crate::exit::EXIT_STATUS_HELP;
 use crate::exit_status_help;
 
-/// Where records are appended unless told otherwise.
-pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
-
 #[derive(Debug, Parser)]
 #[command(
     name = "orc-vitess-hook",
@@ -241,43 +238,6 @@ pub const HOOKS: &[(&str, &str)] = &[
     ),
     ("PostGracefulTakeover", "after a graceful takeover"),
 ];
-
-/// Output formats of `--output`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Text,
-    Json,
-}
-
-/// Record formats of `--log-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    /// key=value pairs, quoted where needed, one record a line.
-    Logfmt,
-    /// One JSON object a line.
-    Json,
-}
-
-/// Which vtctld API `--api` calls for the reparent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
-    /// Typed Vtctld API first; the legacy Vtctl API where a server has no such service.
-    Auto,
-    /// Typed /vtctlservice.Vtctld/TabletExternallyReparented (vtctldclient, current Vitess).
-    Vtctld,
-    /// Legacy streaming /vtctlservice.Vtctl/ExecuteVtctlCommand (vtctlclient, old Vitess).
-    Vtctl,
-}
-
-impl Api {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Vtctld => "vtctld",
-            Self::Vtctl => "vtctl",
-        }
-    }
-}
 
 /// Offers a list of values to `--help` and the completions without enforcing it: the value
 /// reaches our own validation, which records the failover before it reports a bad one.
@@ -746,7 +706,7 @@ pub struct LogArgs {
         long,
         env = "ORC_VITESS_HOOK_LOG_FILE",
         value_name = "FILE",
-        default_value = DEFAULT_LOG_FILE,
+        default_value = crate::recovery_log::DEFAULT_LOG_FILE,
         value_parser = any_path()
     )]
     pub log_file: PathBuf,

@@ -13,9 +13,30 @@ use anyhow::{Context, Result, anyhow, bail};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::cli::{Api, ConnectionArgs};
+use crate::cli::ConnectionArgs;
 use crate::endpoint::HostPort;
 use crate::settings::{Problems, Setting};
+
+/// Which vtctld API `--api` calls for the reparent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// Typed Vtctld API first; the legacy Vtctl API where a server has no such service.
+    Auto,
+    /// Typed /vtctlservice.Vtctld/TabletExternallyReparented (vtctldclient, current Vitess).
+    Vtctld,
+    /// Legacy streaming /vtctlservice.Vtctl/ExecuteVtctlCommand (vtctlclient, old Vitess).
+    Vtctl,
+}
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Vtctld => "vtctld",
+            Self::Vtctl => "vtctl",
+        }
+    }
+}
 
 const SERVER: Setting = Setting::new("--server", "ORC_VITESS_HOOK_SERVER");
 const API: Setting = Setting::new("--api", "ORC_VITESS_HOOK_API");

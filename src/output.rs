@@ -28,3 +28,10 @@ pub fn document(text: &str) -> io::Result<()> {
     stdout.write_all(b"\n")?;
     stdout.flush()
 }
+
+/// Output formats of `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}

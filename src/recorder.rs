@@ -13,12 +13,14 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::{DEFAULT_LOG_FILE, LogArgs, LogFormat, OutputFormat};
+use crate::cli::LogArgs;
 use crate::event::{FailoverEvent, ReadEvent};
 use crate::exit::{ExitStatus, FailureKind};
 use crate::output;
+use crate::output::OutputFormat;
 use crate::record::{Details, Outcome, Record};
 use crate::recovery_log::{self, RecoveryLog};
+use crate::recovery_log::{DEFAULT_LOG_FILE, LogFormat};
 use crate::settings::{Problems, Setting};
 
 const OUTPUT: Setting = Setting::new("--output", "ORC_VITESS_HOOK_OUTPUT");

@@ -11,7 +11,17 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Map, Value};
 
-use crate::cli::LogFormat;
+/// Where records are appended unless told otherwise.
+pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
+
+/// Record formats of `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// key=value pairs, quoted where needed, one record a line.
+    Logfmt,
+    /// One JSON object a line.
+    Json,
+}
 
 /// One record line, without the trailing newline; keys keep `record`'s order and `null` values
 /// are left out.

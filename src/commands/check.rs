@@ -11,11 +11,11 @@ use tonic::Code;
 
 use crate::alias::TabletAlias;
 use crate::cli::CheckArgs;
-use crate::cli::OutputFormat;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::orchestrator_api::{self, OrchestratorApi};
 use crate::output;
+use crate::output::OutputFormat;
 use crate::proto::topodata::Tablet;
 use crate::recorder::{self, LogSettings};
 use crate::recovery_log::RecoveryLog;

@@ -13,11 +13,12 @@ use serde::Serialize;
 use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 
-use crate::cli::{DiscoverArgs, OutputFormat};
+use crate::cli::DiscoverArgs;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::orchestrator_api::{self, ApiError, OrchestratorApi};
 use crate::output;
+use crate::output::OutputFormat;
 use crate::proto::topodata::{Tablet, TabletType};
 use crate::proto::vtctldata::GetTabletsRequest;
 use crate::recorder;

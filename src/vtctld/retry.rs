@@ -13,7 +13,7 @@ use tonic::Code;
 
 use super::client::{ApiKind, CallError, Client, millis};
 use super::diagnose::Mismatch;
-use crate::cli::Api;
+use crate::connection::Api;
 use crate::exit::{Failure, FailureKind};
 use crate::record::AttemptRecord;
 
