@@ -175,39 +175,7 @@ fn decide(tablets: &[Tablet], scope: Scope, question: &Question) -> Result<Chose
     let mut confirm = None;
     // 1. The failed shard: where the failed primary's tablet is, and what the cluster alias says.
     let failed = failed_primary(tablets, scope, question, &mut confirm)?;
-    let cluster_shard = match (&question.cluster_shard, scope) {
-        (Some(named), _) if !tablets.iter().any(|t| named.contains(t)) => {
-            notes.push(format!(
-                "the cluster alias names {named}, which has no tablet in vtctld's list; ignored"
-            ));
-            None
-        }
-        (named, _) => named.clone(),
-    };
-    let failed_text = question
-        .failed
-        .as_ref()
-        .map_or_else(String::new, ToString::to_string);
-    let (shard, basis) = match (failed.shard.clone(), cluster_shard) {
-        (Some(own), Some(named)) if own != named => {
-            let reason = format!(
-                "the failed primary {failed_text} is a tablet of {own}, but the cluster alias \
-                 names {named}"
-            );
-            return Err(refuse(Some(own), reason, &[]));
-        }
-        (Some(own), _) => (Some(own), ShardBasis::FailedPrimary),
-        (None, Some(named)) => {
-            if question.failed.is_some() {
-                notes.push(format!(
-                    "the failed primary {failed_text} is not in vtctld's tablet list; the shard \
-                     is the cluster alias's"
-                ));
-            }
-            (Some(named), ShardBasis::ClusterAlias)
-        }
-        (None, None) => (None, ShardBasis::Unknown),
-    };
+    let (shard, basis) = failed_shard(tablets, question, &failed, &mut notes)?;
 
     // 2. The successor's tablet, inside that shard (or, with no shard, unique in the fleet).
     let chosen = match &shard {
@@ -227,22 +195,7 @@ fn decide(tablets: &[Tablet], scope: Scope, question: &Question) -> Result<Chose
         }
     };
     check_alias(chosen, question, shard.as_ref())?;
-    if chosen.keyspace.is_empty() || chosen.shard.is_empty() {
-        let reason = format!(
-            "the successor {} names no keyspace or shard in vtctld",
-            tablet::describe(chosen)
-        );
-        return Err(refuse(shard, reason, &[]));
-    }
-    let namesakes: Vec<&Tablet> = tablets.iter().filter(|t| same_tablet(t, chosen)).collect();
-    if namesakes.len() > 1 {
-        let reason = format!(
-            "vtctld lists {} tablets under the successor's alias",
-            namesakes.len()
-        );
-        return Err(refuse(shard, reason, &namesakes));
-    }
-
+    one_record_of_a_shard(tablets, chosen, shard.as_ref())?;
     // The dead primary cannot be its own successor.
     if failed.tablets.iter().any(|t| same_tablet(t, chosen)) {
         let reason = format!(
@@ -265,30 +218,8 @@ fn decide(tablets: &[Tablet], scope: Scope, question: &Question) -> Result<Chose
     }
 
     // 4. A type that may become primary.
-    let Some(alias) = tablet::alias_of(chosen) else {
-        return Err(refuse(
-            shard,
-            "the successor's tablet record has no alias".into(),
-            &[chosen],
-        ));
-    };
-    if !question.promotable.allows(chosen.r#type) {
-        return Err(refuse(shard, wrong_type(chosen), &[]));
-    }
+    let alias = promotable(tablets, chosen, shard.as_ref(), question.promotable)?;
     let already_primary = chosen.r#type == TabletType::Primary as i32;
-    // A PRIMARY of an older term is the stale record of a primary that was replaced, which
-    // GetTablets reports as UNKNOWN; the legacy listings print it as PRIMARY with its term.
-    let own = shard.clone().unwrap_or_else(|| Shard::of(chosen));
-    if already_primary
-        && newest_primary(tablets, &own)?.is_some_and(|current| !same_tablet(current, chosen))
-    {
-        let reason = format!(
-            "the successor {} is a PRIMARY of an older term than {own}'s newest: the stale \
-             record of a replaced primary (GetTablets reports it as UNKNOWN), never made primary",
-            tablet::describe(chosen)
-        );
-        return Err(refuse(shard, reason, &[]));
-    }
     if already_primary {
         notes.push(format!("{alias} is already the primary of its shard"));
     }
@@ -305,6 +236,106 @@ fn decide(tablets: &[Tablet], scope: Scope, question: &Question) -> Result<Chose
         confirm,
         notes,
     })
+}
+
+/// The failed shard and how it is known: the failed primary's, which a cluster alias must not
+/// contradict, or the alias's alone, or neither.
+fn failed_shard(
+    tablets: &[Tablet],
+    question: &Question,
+    failed: &Failed<'_>,
+    notes: &mut Vec<String>,
+) -> Result<(Option<Shard>, ShardBasis), Refusal> {
+    let cluster_shard = match &question.cluster_shard {
+        Some(named) if !tablets.iter().any(|t| named.contains(t)) => {
+            notes.push(format!(
+                "the cluster alias names {named}, which has no tablet in vtctld's list; ignored"
+            ));
+            None
+        }
+        named => named.clone(),
+    };
+    let failed_text = question
+        .failed
+        .as_ref()
+        .map_or_else(String::new, ToString::to_string);
+    Ok(match (failed.shard.clone(), cluster_shard) {
+        (Some(own), Some(named)) if own != named => {
+            let reason = format!(
+                "the failed primary {failed_text} is a tablet of {own}, but the cluster alias \
+                 names {named}"
+            );
+            return Err(refuse(Some(own), reason, &[]));
+        }
+        (Some(own), _) => (Some(own), ShardBasis::FailedPrimary),
+        (None, Some(named)) => {
+            if question.failed.is_some() {
+                notes.push(format!(
+                    "the failed primary {failed_text} is not in vtctld's tablet list; the shard \
+                     is the cluster alias's"
+                ));
+            }
+            (Some(named), ShardBasis::ClusterAlias)
+        }
+        (None, None) => (None, ShardBasis::Unknown),
+    })
+}
+
+/// The successor's record names its keyspace and shard, and no other record has its alias.
+fn one_record_of_a_shard(
+    tablets: &[Tablet],
+    chosen: &Tablet,
+    shard: Option<&Shard>,
+) -> Result<(), Refusal> {
+    if chosen.keyspace.is_empty() || chosen.shard.is_empty() {
+        let reason = format!(
+            "the successor {} names no keyspace or shard in vtctld",
+            tablet::describe(chosen)
+        );
+        return Err(refuse(shard.cloned(), reason, &[]));
+    }
+    let namesakes: Vec<&Tablet> = tablets.iter().filter(|t| same_tablet(t, chosen)).collect();
+    if namesakes.len() > 1 {
+        let reason = format!(
+            "vtctld lists {} tablets under the successor's alias",
+            namesakes.len()
+        );
+        return Err(refuse(shard.cloned(), reason, &namesakes));
+    }
+    Ok(())
+}
+
+/// The successor's alias, when its type may become primary: an allowed type, or the shard's
+/// newest PRIMARY (a PRIMARY of an older term is the stale record of a primary that was
+/// replaced, which GetTablets reports as UNKNOWN; the legacy listings print it as PRIMARY).
+fn promotable(
+    tablets: &[Tablet],
+    chosen: &Tablet,
+    shard: Option<&Shard>,
+    promotable: Promotable,
+) -> Result<TabletAlias, Refusal> {
+    let Some(alias) = tablet::alias_of(chosen) else {
+        return Err(refuse(
+            shard.cloned(),
+            "the successor's tablet record has no alias".into(),
+            &[chosen],
+        ));
+    };
+    if !promotable.allows(chosen.r#type) {
+        return Err(refuse(shard.cloned(), wrong_type(chosen), &[]));
+    }
+    let own = shard.cloned().unwrap_or_else(|| Shard::of(chosen));
+    if chosen.r#type == TabletType::Primary as i32
+        && newest_primary(tablets, &own)?.is_some_and(|current| !same_tablet(current, chosen))
+    {
+        let reason = format!(
+            "the successor {} is a PRIMARY of an older term than {own}'s newest: the stale \
+             record of a replaced primary (GetTablets reports it as UNKNOWN), never made primary",
+            tablet::describe(chosen)
+        );
+        return Err(refuse(shard.cloned(), reason, &[]));
+    }
+    Ok(alias)
 }
 
 /// The failed primary's tablets and shard. A match that is not identical counts only when the
