@@ -153,59 +153,15 @@ fn make_plan(
     overrides: Overrides,
     verbose: bool,
 ) -> Plan {
-    let none = Details::default;
-    let (settings, config) = match (problems.into_message(), connection) {
-        (None, Ok(settings)) => (Some(settings), None),
-        (others, connection) => {
-            let messages: Vec<String> = others
-                .into_iter()
-                .chain(connection.err().map(|e| format!("{e:#}")))
-                .collect();
-            (None, Some(messages.join("; ")))
-        }
+    let settings = match validated(event_problems, problems, connection) {
+        Ok(settings) => settings,
+        Err(plan) => return plan,
     };
-    if !event_problems.is_empty() {
-        let mut message = format!("invalid input: {}", event_problems.join("; "));
-        if let Some(config) = config {
-            message.push_str(&format!("; configuration: {config}"));
-        }
-        return conclude_failure(FailureKind::InvalidInput, message, none());
+    if let Some(plan) = placeholders_refused(recorder.unfilled(), overrides.allow_placeholders) {
+        return plan;
     }
-    let Some(settings) = settings else {
-        let message = format!("configuration: {}", config.unwrap_or_default());
-        return conclude_failure(FailureKind::Config, message, none());
-    };
-    let event = recorder.event();
-    let unfilled = recorder.unfilled();
-    if !unfilled.is_empty() {
-        let listed = unfilled.join(", ");
-        if !overrides.allow_placeholders {
-            let message = format!(
-                "refusing to reparent: {listed}: a literal placeholder, so Orchestrator did not \
-                 run this line (it fills every identifying placeholder of a recovery hook); \
-                 --allow-placeholders runs it anyway"
-            );
-            return conclude_failure(FailureKind::InvalidInput, message, none());
-        }
-    }
-    match plan::decide(event) {
-        Decision::Skip(reason) => {
-            let details = Details {
-                reason: Some(reason.clone()),
-                ..Details::default()
-            };
-            let message = format!("skipped, nothing sent to vtctld: {reason}");
-            return Plan::Conclude(Box::new(Conclusion::success(
-                Outcome::Skipped,
-                message,
-                details,
-            )));
-        }
-        Decision::NoSuccessor(reason) => {
-            let message = with_notes(&reason, recorder.notes());
-            return conclude_failure(FailureKind::NoSuccessor, message, none());
-        }
-        Decision::Reparent => {}
+    if let Some(plan) = nothing_to_send(recorder) {
+        return plan;
     }
     let client = settings
         .require_servers()
@@ -214,9 +170,10 @@ fn make_plan(
         Ok(client) => client,
         Err(e) => {
             let message = format!("configuration: {e:#}");
-            return conclude_failure(FailureKind::Config, message, none());
+            return conclude_failure(FailureKind::Config, message, Details::default());
         }
     };
+    let event = recorder.event();
     let question = Question {
         failed: event.failed(),
         cluster_shard: event.cluster_shard(),
@@ -241,6 +198,84 @@ fn make_plan(
         details,
         allow_unverified_alias: overrides.allow_unverified_alias,
     }))
+}
+
+/// The settings, unless the event (65, blamed first) or a setting (78) is bad.
+fn validated(
+    event_problems: Vec<String>,
+    problems: Problems,
+    connection: anyhow::Result<ConnectionSettings>,
+) -> Result<ConnectionSettings, Plan> {
+    let (settings, config) = match (problems.into_message(), connection) {
+        (None, Ok(settings)) => (Some(settings), None),
+        (others, connection) => {
+            let messages: Vec<String> = others
+                .into_iter()
+                .chain(connection.err().map(|e| format!("{e:#}")))
+                .collect();
+            (None, Some(messages.join("; ")))
+        }
+    };
+    if !event_problems.is_empty() {
+        let mut message = format!("invalid input: {}", event_problems.join("; "));
+        if let Some(config) = config {
+            message.push_str(&format!("; configuration: {config}"));
+        }
+        return Err(conclude_failure(
+            FailureKind::InvalidInput,
+            message,
+            Details::default(),
+        ));
+    }
+    settings.ok_or_else(|| {
+        let message = format!("configuration: {}", config.unwrap_or_default());
+        conclude_failure(FailureKind::Config, message, Details::default())
+    })
+}
+
+/// An identifying value that is a literal placeholder: Orchestrator did not run this line.
+fn placeholders_refused(unfilled: &[String], allowed: bool) -> Option<Plan> {
+    if unfilled.is_empty() || allowed {
+        return None;
+    }
+    let message = format!(
+        "refusing to reparent: {}: a literal placeholder, so Orchestrator did not run this line \
+         (it fills every identifying placeholder of a recovery hook); --allow-placeholders runs \
+         it anyway",
+        unfilled.join(", ")
+    );
+    Some(conclude_failure(
+        FailureKind::InvalidInput,
+        message,
+        Details::default(),
+    ))
+}
+
+/// Not a master failure (skipped), or no successor promoted: nothing goes to vtctld.
+fn nothing_to_send(recorder: &Recorder) -> Option<Plan> {
+    match plan::decide(recorder.event()) {
+        Decision::Skip(reason) => {
+            let details = Details {
+                reason: Some(reason.clone()),
+                ..Details::default()
+            };
+            let message = format!("skipped, nothing sent to vtctld: {reason}");
+            Some(Plan::Conclude(Box::new(Conclusion::success(
+                Outcome::Skipped,
+                message,
+                details,
+            ))))
+        }
+        Decision::NoSuccessor(reason) => {
+            let message = with_notes(&reason, recorder.notes());
+            Some(conclude_failure(
+                FailureKind::NoSuccessor,
+                message,
+                Details::default(),
+            ))
+        }
+        Decision::Reparent => None,
+    }
 }
 
 fn conclude_failure(kind: FailureKind, message: impl Into<String>, details: Details) -> Plan {
