@@ -417,53 +417,7 @@ async fn choose(
 ) -> Result<TabletAlias, Failure> {
     // Every tablet this run has listed, for `unverified`.
     let mut seen = Vec::new();
-    let unverifiable = |found: Option<TabletAlias>, why: String| Unverifiable { found, why };
-    let outcome = match list_tablets(session, true).await {
-        Ok(listing) => {
-            let scope = if listing.strict {
-                Scope::WholeFleet
-            } else {
-                Scope::Fleet
-            };
-            let resolution = successor::resolve(&listing.tablets, scope, question);
-            seen = listing.tablets;
-            match resolution {
-                Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
-                    let why = format!(
-                        "{}, and the legacy API has no strict listing of every cell to prove it",
-                        chosen.confirm.clone().unwrap_or_default()
-                    );
-                    Err(unverifiable(Some(chosen.alias), why))
-                }
-                settled => Ok(settled),
-            }
-        }
-        Err(failure)
-            if failure.kind == FailureKind::VtctldRefused && cells_unreadable(&failure) =>
-        {
-            let readable = list_tablets(session, false).await?;
-            let resolution = successor::resolve(&readable.tablets, Scope::Fleet, question);
-            seen = readable.tablets;
-            let why = format!("vtctld cannot read every cell ({})", failure.message);
-            match resolution {
-                refused @ Resolution::Refused(_) => Ok(refused),
-                Resolution::Chosen(chosen) => Err(unverifiable(Some(chosen.alias), why)),
-            }
-        }
-        // An old vtctld whose legacy API cannot list tablets.
-        Err(failure)
-            if failure.kind == FailureKind::VtctldRefused
-                && vtctld::retry::cannot_run_command(&failure.message) =>
-        {
-            let why = format!(
-                "vtctld serves only the legacy API and could not list tablets ({})",
-                failure.message
-            );
-            Err(unverifiable(None, why))
-        }
-        Err(failure) => return Err(failure),
-    };
-    let resolution = match outcome {
+    let resolution = match look_up(session, question, &mut seen).await? {
         Ok(resolution) => resolution,
         Err(Unverifiable { found, why }) => {
             return unverified(
@@ -498,6 +452,61 @@ async fn choose(
             ))
         }
     }
+}
+
+/// The listing and what the rules make of it: settled (chosen or refused), or unverifiable;
+/// `seen` keeps the tablets listed.
+async fn look_up(
+    session: &mut Session,
+    question: &Question,
+    seen: &mut Vec<Tablet>,
+) -> Result<Result<Resolution, Unverifiable>, Failure> {
+    let unverifiable = |found: Option<TabletAlias>, why: String| Unverifiable { found, why };
+    Ok(match list_tablets(session, true).await {
+        Ok(listing) => {
+            let scope = if listing.strict {
+                Scope::WholeFleet
+            } else {
+                Scope::Fleet
+            };
+            let resolution = successor::resolve(&listing.tablets, scope, question);
+            *seen = listing.tablets;
+            match resolution {
+                Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
+                    let why = format!(
+                        "{}, and the legacy API has no strict listing of every cell to prove it",
+                        chosen.confirm.clone().unwrap_or_default()
+                    );
+                    Err(unverifiable(Some(chosen.alias), why))
+                }
+                settled => Ok(settled),
+            }
+        }
+        Err(failure)
+            if failure.kind == FailureKind::VtctldRefused && cells_unreadable(&failure) =>
+        {
+            let readable = list_tablets(session, false).await?;
+            let resolution = successor::resolve(&readable.tablets, Scope::Fleet, question);
+            *seen = readable.tablets;
+            let why = format!("vtctld cannot read every cell ({})", failure.message);
+            match resolution {
+                refused @ Resolution::Refused(_) => Ok(refused),
+                Resolution::Chosen(chosen) => Err(unverifiable(Some(chosen.alias), why)),
+            }
+        }
+        // An old vtctld whose legacy API cannot list tablets.
+        Err(failure)
+            if failure.kind == FailureKind::VtctldRefused
+                && vtctld::retry::cannot_run_command(&failure.message) =>
+        {
+            let why = format!(
+                "vtctld serves only the legacy API and could not list tablets ({})",
+                failure.message
+            );
+            Err(unverifiable(None, why))
+        }
+        Err(failure) => return Err(failure),
+    })
 }
 
 /// A choice that vtctld's listings cannot prove: what a listing chose, if anything, and why.
