@@ -35,3 +35,8 @@ pub enum OutputFormat {
     Text,
     Json,
 }
+
+/// `"s"` unless there is exactly one: `format!("{n} attempt{}", plural(n))`.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -11,6 +11,9 @@ use crate::event::FailoverEvent;
 /// The record's `outcome`, defined beside the exit statuses it goes with.
 pub use crate::exit::Outcome;
 
+/// The reparent call's name in the attempt log (`AttemptRecord::rpc`).
+pub const REPARENT_RPC: &str = "TabletExternallyReparented";
+
 /// One call to one server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttemptRecord {

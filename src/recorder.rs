@@ -122,7 +122,7 @@ impl Conclusion {
             return self;
         }
         let attempts = self.details.attempts.unwrap_or(0);
-        let reparent = crate::vtctld::Rpc::TabletExternallyReparented.name();
+        let reparent = crate::record::REPARENT_RPC;
         let reparents: Vec<&str> = self
             .details
             .attempt_log
@@ -135,7 +135,7 @@ impl Conclusion {
         } else {
             format!(
                 " after {attempts} call{} to vtctld",
-                crate::vtctld::retry::plural(attempts)
+                crate::output::plural(attempts)
             )
         };
         let effect = match reparents.last() {

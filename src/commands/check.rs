@@ -325,7 +325,7 @@ async fn check_listings(
         "tablets",
         format!(
             "{count} tablet{} listed ({via})",
-            crate::vtctld::retry::plural(count)
+            crate::output::plural(count)
         ),
     ));
     if let Some(alias) = alias {
@@ -362,7 +362,7 @@ fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<
             "answers in {} ms; knows {} instance{}",
             millis(started.elapsed()),
             instances.len(),
-            crate::vtctld::retry::plural(instances.len())
+            crate::output::plural(instances.len())
         ),
     )];
     let Some(tablets) = tablets else {

@@ -15,6 +15,7 @@ use super::client::{ApiKind, CallError, Client, millis};
 use super::diagnose::Mismatch;
 use crate::connection::Api;
 use crate::exit::{Failure, FailureKind};
+use crate::output::plural;
 use crate::record::AttemptRecord;
 
 /// First and largest back-off between rounds (full jitter: a random wait up to the cap).
@@ -39,7 +40,7 @@ impl Rpc {
     pub fn name(self) -> &'static str {
         match self {
             Self::GetTablets | Self::ListTablets => "GetTablets",
-            Self::TabletExternallyReparented => "TabletExternallyReparented",
+            Self::TabletExternallyReparented => crate::record::REPARENT_RPC,
         }
     }
 
@@ -561,10 +562,6 @@ pub fn attempts_text(attempts: usize, look_ups: usize) -> String {
         String::new()
     };
     format!("{attempts} attempt{}{look_ups}", plural(attempts))
-}
-
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

@@ -128,11 +128,11 @@ impl Pass {
         output::out(&format!(
             "{} instance{} {verb}, {} alias{}, {} failure{}",
             self.registered.len(),
-            crate::vtctld::retry::plural(self.registered.len()),
+            crate::output::plural(self.registered.len()),
             self.aliases.len(),
             if self.aliases.len() == 1 { "" } else { "es" },
             self.failures.len(),
-            crate::vtctld::retry::plural(self.failures.len())
+            crate::output::plural(self.failures.len())
         ));
     }
 }

@@ -4,27 +4,29 @@
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{DRY_RUN, DRY_RUN_VARIABLE};
-use crate::alias::TabletAlias;
 use crate::budget::Budget;
 use crate::cli::ReparentArgs;
-use crate::connection::Api;
 use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::plan::{self, Decision};
-use crate::proto::topodata::Tablet;
 use crate::record::{Details, Outcome};
 use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 use crate::signals;
-use crate::successor::{self, Question, Resolution, Scope};
-use crate::tablet::{self, Promotable};
-use crate::vtctld::client::{legacy_args, millis};
-use crate::vtctld::listing::cells_unreadable;
-use crate::vtctld::{self, ApiKind, Client, Reparented, Rpc, Session, list_tablets};
+use crate::successor::Question;
+use crate::tablet::Promotable;
+use crate::vtctld::client::millis;
+use crate::vtctld::{ApiKind, Client, Reparented, Rpc, Session};
+
+mod choose;
+mod dry_run;
+
+use choose::choose;
+use dry_run::{planned_rpc, planned_text};
 
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
@@ -402,185 +404,6 @@ async fn reparent(
         .await
 }
 
-/// Lists the tablets and resolves the successor. One strict listing of every cell settles it
-/// whenever vtctld can read them all. When it cannot, what it can read is listed, and anything
-/// that listing refuses is refused; what it would choose is unverifiable (see `unverified`): a
-/// cell it cannot read may hold the shard's live primary, or a better match. A legacy-only
-/// vtctld's listings are never strict: only a choice that needs no claim about the whole fleet
-/// goes ahead there.
-async fn choose(
-    session: &mut Session,
-    question: &Question,
-    details: &mut Details,
-    notes: &mut Vec<String>,
-    allow_unverified: bool,
-) -> Result<TabletAlias, Failure> {
-    // Every tablet this run has listed, for `unverified`.
-    let mut seen = Vec::new();
-    let resolution = match look_up(session, question, &mut seen).await? {
-        Ok(resolution) => resolution,
-        Err(Unverifiable { found, why }) => {
-            return unverified(
-                question,
-                found.as_ref(),
-                &seen,
-                &why,
-                allow_unverified,
-                details,
-                notes,
-            );
-        }
-    };
-    match resolution {
-        Resolution::Chosen(chosen) => {
-            details.alias = Some(chosen.alias.to_string());
-            details.failed_shard = chosen.shard.as_ref().map(ToString::to_string);
-            details.shard_basis = Some(chosen.basis.as_str());
-            details.verification = Some("verified");
-            details.tablet = Some(chosen.tablet);
-            details.tablet_type = Some(chosen.tablet_type);
-            details.already_primary = chosen.already_primary;
-            notes.extend(chosen.notes);
-            Ok(chosen.alias)
-        }
-        Resolution::Refused(refusal) => {
-            details.failed_shard = refusal.shard.as_ref().map(ToString::to_string);
-            details.candidates = refusal.candidates.clone();
-            Err(Failure::new(
-                FailureKind::SuccessorRefused,
-                refusal.to_string(),
-            ))
-        }
-    }
-}
-
-/// The listing and what the rules make of it: settled (chosen or refused), or unverifiable;
-/// `seen` keeps the tablets listed.
-async fn look_up(
-    session: &mut Session,
-    question: &Question,
-    seen: &mut Vec<Tablet>,
-) -> Result<Result<Resolution, Unverifiable>, Failure> {
-    let unverifiable = |found: Option<TabletAlias>, why: String| Unverifiable { found, why };
-    Ok(match list_tablets(session, true).await {
-        Ok(listing) => {
-            let scope = if listing.strict {
-                Scope::WholeFleet
-            } else {
-                Scope::Fleet
-            };
-            let resolution = successor::resolve(&listing.tablets, scope, question);
-            *seen = listing.tablets;
-            match resolution {
-                Resolution::Chosen(chosen) if chosen.confirm.is_some() => {
-                    let why = format!(
-                        "{}, and the legacy API has no strict listing of every cell to prove it",
-                        chosen.confirm.clone().unwrap_or_default()
-                    );
-                    Err(unverifiable(Some(chosen.alias), why))
-                }
-                settled => Ok(settled),
-            }
-        }
-        Err(failure)
-            if failure.kind == FailureKind::VtctldRefused && cells_unreadable(&failure) =>
-        {
-            let readable = list_tablets(session, false).await?;
-            let resolution = successor::resolve(&readable.tablets, Scope::Fleet, question);
-            *seen = readable.tablets;
-            let why = format!("vtctld cannot read every cell ({})", failure.message);
-            match resolution {
-                refused @ Resolution::Refused(_) => Ok(refused),
-                Resolution::Chosen(chosen) => Err(unverifiable(Some(chosen.alias), why)),
-            }
-        }
-        // An old vtctld whose legacy API cannot list tablets.
-        Err(failure)
-            if failure.kind == FailureKind::VtctldRefused
-                && vtctld::retry::cannot_run_command(&failure.message) =>
-        {
-            let why = format!(
-                "vtctld serves only the legacy API and could not list tablets ({})",
-                failure.message
-            );
-            Err(unverifiable(None, why))
-        }
-        Err(failure) => return Err(failure),
-    })
-}
-
-/// A choice that vtctld's listings cannot prove: what a listing chose, if anything, and why.
-struct Unverifiable {
-    found: Option<TabletAlias>,
-    why: String,
-}
-
-/// Where vtctld cannot prove the successor, only the operator's explicit
-/// `--allow-unverified-alias` lets a tablet go unproven: `found` (the choice of a listing that
-/// may lack a cell) or else Orchestrator's alias. Never a tablet that any listing of this run
-/// shows to be the failed primary, nor one that a listing contradicts (another tablet has the
-/// successor's MySQL exactly).
-fn unverified(
-    question: &Question,
-    found: Option<&TabletAlias>,
-    seen: &[Tablet],
-    why: &str,
-    allow_unverified: bool,
-    details: &mut Details,
-    notes: &mut Vec<String>,
-) -> Result<TabletAlias, Failure> {
-    let refused = |message: String| Err(Failure::new(FailureKind::SuccessorRefused, message));
-    if !allow_unverified {
-        return refused(format!(
-            "refusing to reparent: {why}; the successor cannot be verified, and only \
-             --allow-unverified-alias sends a tablet alias unverified"
-        ));
-    }
-    let Some(alias) = found.or(question.alias.as_ref()) else {
-        return refused(format!(
-            "refusing to reparent: {why}, and Orchestrator passed no successor alias, so the \
-             successor's tablet cannot be found"
-        ));
-    };
-    if let (Some(found), Some(given)) = (found, &question.alias)
-        && found != given
-    {
-        return refused(format!(
-            "refusing to reparent: {why}, and Orchestrator's alias {given} is not {found}, the \
-             tablet vtctld's listing shows for the successor"
-        ));
-    }
-    let same = |t: &&Tablet| tablet::alias_of(t).as_ref() == Some(alias);
-    if let Some(failed) = &question.failed
-        && let Some(own) = seen
-            .iter()
-            .filter(same)
-            .find(|t| tablet::endpoint_match(t, failed).is_some())
-    {
-        return refused(format!(
-            "refusing to reparent: {alias} is the failed primary {failed}'s own tablet ({})",
-            tablet::describe(own)
-        ));
-    }
-    if let Some(successor) = &question.successor
-        && let Some(other) = seen.iter().find(|t| {
-            tablet::endpoint_match(t, successor) == Some(crate::endpoint::HostMatch::Identical)
-                && tablet::alias_of(t).as_ref() != Some(alias)
-        })
-    {
-        return refused(format!(
-            "refusing to reparent: {why}, and vtctld lists the successor {successor} as {}, \
-             not {alias}",
-            tablet::describe(other)
-        ));
-    }
-    details.verification = Some("unverified");
-    notes.push(format!(
-        "{why}: {alias} is sent unverified, as --allow-unverified-alias asks"
-    ));
-    Ok(alias.clone())
-}
-
 fn push_result(details: &mut Details, result: &Reparented) {
     details.server = Some(result.server.clone());
     details.api = Some(result.api.as_str());
@@ -633,83 +456,4 @@ fn with_notes(message: &str, notes: &[String]) -> String {
     } else {
         format!("{message} ({})", notes.join("; "))
     }
-}
-
-fn planned_text(job: &Job) -> String {
-    let servers: Vec<String> = job
-        .settings
-        .servers
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let method = match job.settings.api {
-        Api::Auto => format!(
-            "{} (falling back to {} where a server has no such service)",
-            vtctld::TYPED_REPARENT_METHOD,
-            vtctld::LEGACY_METHOD
-        ),
-        Api::Vtctld => vtctld::TYPED_REPARENT_METHOD.to_owned(),
-        Api::Vtctl => vtctld::LEGACY_METHOD.to_owned(),
-    };
-    let question = &job.question;
-    let who = match (&question.alias, &question.successor) {
-        (Some(alias), _) => alias.to_string(),
-        (None, Some(successor)) => format!("the tablet of MySQL {successor}"),
-        (None, None) => "the successor".to_owned(),
-    };
-    let shard = match (&question.failed, &question.cluster_shard) {
-        (Some(failed), _) => format!("the shard of the failed primary {failed}"),
-        (None, Some(shard)) => shard.to_string(),
-        (None, None) => "an unknown shard (exact, fleet-unique match only)".to_owned(),
-    };
-    format!(
-        "would make {who} primary of {shard} after checking it with {}: {method} via {} within {} ms",
-        vtctld::GET_TABLETS_METHOD,
-        servers.join(", "),
-        millis(job.settings.deadline)
-    )
-}
-
-fn planned_rpc(job: &Job) -> Value {
-    let settings = &job.settings;
-    let alias = job.question.alias.as_ref();
-    let typed = json!({
-        "method": vtctld::TYPED_REPARENT_METHOD,
-        "request": {"tablet": alias.map(|a| json!({"cell": a.cell(), "uid": a.uid()}))},
-    });
-    let legacy = json!({
-        "method": vtctld::LEGACY_METHOD,
-        "request": {
-            "args": alias.map(legacy_args),
-            "action_timeout": u64::try_from(settings.attempt_timeout.as_nanos()).unwrap_or(u64::MAX),
-        },
-    });
-    let calls = match settings.api {
-        Api::Auto => json!([typed, legacy]),
-        Api::Vtctld => json!([typed]),
-        Api::Vtctl => json!([legacy]),
-    };
-    let shard = job.question.cluster_shard.as_ref();
-    let tls = settings.tls.as_ref();
-    json!({
-        "servers": settings.servers.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "api": settings.api.as_str(),
-        "lookup": {
-            "method": vtctld::GET_TABLETS_METHOD,
-            "request": {
-                "keyspace": shard.map(|s| s.keyspace.clone()),
-                "shard": shard.map(|s| s.shard.clone()),
-            },
-            "failed": job.question.failed.as_ref().map(ToString::to_string),
-            "mysql": job.question.successor.as_ref().map(ToString::to_string),
-        },
-        "reparent": calls,
-        "deadline_ms": millis(settings.deadline),
-        "attempt_timeout_ms": millis(settings.attempt_timeout),
-        "connect_timeout_ms": millis(settings.connect_timeout),
-        "tls": tls.is_some(),
-        "mutual_tls": tls.is_some_and(|t| t.identity_pem.is_some()),
-        "tls_server_name": tls.and_then(|t| t.server_name.clone()),
-        "static_auth_user": settings.auth.as_ref().map(|a| a.username.clone()),
-    })
 }
