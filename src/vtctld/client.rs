@@ -349,25 +349,8 @@ impl Client {
         index: usize,
         budget: Duration,
     ) -> Result<Vec<String>, CallError> {
-        let (channel, budget) = self.connected(index, budget).await?;
-        let message = ExecuteVtctlCommandRequest {
-            args: vec!["GetCellInfoNames".to_owned()],
-            action_timeout: i64::try_from(budget.as_nanos()).unwrap_or(i64::MAX),
-        };
-        let mut stream = VtctlClient::new(channel)
-            .execute_vtctl_command(self.request(message, budget))
-            .await
-            .map_err(|e| status_error(e, self.plain_text))?
-            .into_inner();
-        let mut lines = Vec::new();
-        while let Some(response) = stream
-            .message()
-            .await
-            .map_err(|e| status_error(e, self.plain_text))?
-        {
-            lines.extend(response.event.map(|e| e.value.trim_end().to_owned()));
-        }
-        Ok(lines)
+        let lines = self.legacy_lines(index, "GetCellInfoNames", budget).await?;
+        Ok(lines.iter().map(|l| l.trim_end().to_owned()).collect())
     }
 
     /// Legacy `Vtctl/ExecuteVtctlCommand ["ListAllTablets"]`, read back into tablet records.
@@ -376,10 +359,20 @@ impl Client {
         index: usize,
         budget: Duration,
     ) -> Result<Vec<Tablet>, CallError> {
+        let lines = self.legacy_lines(index, "ListAllTablets", budget).await?;
+        legacy_listing::parse(&lines).map_err(|e| CallError::Unreadable(e.to_string()))
+    }
+
+    /// The lines a legacy read-only command streams, at most `MAX_TABLETS_RESPONSE` bytes.
+    async fn legacy_lines(
+        &mut self,
+        index: usize,
+        command: &str,
+        budget: Duration,
+    ) -> Result<Vec<String>, CallError> {
         let (channel, budget) = self.connected(index, budget).await?;
-        let args = vec!["ListAllTablets".to_owned()];
         let message = ExecuteVtctlCommandRequest {
-            args,
+            args: vec![command.to_owned()],
             action_timeout: i64::try_from(budget.as_nanos()).unwrap_or(i64::MAX),
         };
         let mut stream = VtctlClient::new(channel)
@@ -399,14 +392,14 @@ impl Client {
                 bytes = bytes.saturating_add(event.value.len());
                 if bytes > MAX_TABLETS_RESPONSE {
                     return Err(CallError::Unreadable(format!(
-                        "a tablet listing over {} MiB",
+                        "{command} answered over {} MiB",
                         MAX_TABLETS_RESPONSE >> 20
                     )));
                 }
                 lines.push(event.value);
             }
         }
-        legacy_listing::parse(&lines).map_err(|e| CallError::Unreadable(e.to_string()))
+        Ok(lines)
     }
 
     /// Typed `Vtctld/GetTablet`.
