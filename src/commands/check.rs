@@ -172,58 +172,11 @@ fn check_servers(
         let mut checks = Vec::new();
         let mut answered = Vec::new();
         for index in 0..client.server_count() {
-            let name = format!("server {}", client.server(index));
-            let started = Instant::now();
-            let limit = budget();
-            let typed = client
-                .get_cell_info_names(index, limit)
-                .await
-                .map_err(|e| e.local_timeout_as_timeout(limit));
-            let typed_ms = millis(started.elapsed());
-            // A connection that broke without saying why: ask the server, as reparent does.
-            let typed = match typed {
-                Err(CallError::Connect(words)) if client.is_connected(index) => {
-                    match client.diagnose(index, budget()).await {
-                        Some((mismatch, said)) => Err(CallError::Handshake(mismatch, said)),
-                        None => Err(CallError::Connect(words)),
-                    }
-                }
-                other => other,
-            };
-            let started = Instant::now();
-            // A server that did not answer the first call is not asked again.
-            let unresponsive = matches!(
-                typed,
-                Err(CallError::Timeout(_)
-                    | CallError::Connect(_)
-                    | CallError::Handshake(..)
-                    | CallError::Tls(_))
-            );
-            let limit = budget();
-            let legacy = if unresponsive {
-                Err(CallError::Timeout(limit))
-            } else {
-                client.legacy_cell_info_names(index, limit).await
-            };
-            let legacy_ms = millis(started.elapsed());
-            let mut served = Vec::new();
-            if let Ok(cells) = &typed {
-                served.push(format!(
-                    "typed Vtctld API in {typed_ms} ms (cells: {})",
-                    cells.join(",")
-                ));
-            }
-            if legacy.is_ok() {
-                served.push(format!("legacy Vtctl API in {legacy_ms} ms"));
-            }
-            checks.push(if served.is_empty() {
-                // Both failed: the typed API's error says why (unreachable, refused us, …).
-                let error = typed.err().map_or(CallError::Timeout(limit), |e| e);
-                Check::fail(name, kind_of(&error), error.describe(client.server(index)))
-            } else {
+            let (check, answers) = check_server(&mut client, index, &budget).await;
+            if answers {
                 answered.push(client.server(index).clone());
-                Check::pass(name, served.join("; "))
-            });
+            }
+            checks.push(check);
         }
         // A server that answered neither API already failed its check; listing through it
         // would only spend the deadline on it.
@@ -261,6 +214,67 @@ fn check_servers(
     });
     runtime.shutdown_timeout(Duration::from_millis(10));
     checks
+}
+
+/// One server: which APIs answer a harmless read, and how fast; a broken connection is asked
+/// why, as `reparent` does. Whether it answered at all decides whether it is listed through.
+async fn check_server(
+    client: &mut Client,
+    index: usize,
+    budget: &impl Fn() -> Duration,
+) -> (Check, bool) {
+    let name = format!("server {}", client.server(index));
+    let started = Instant::now();
+    let limit = budget();
+    let typed = client
+        .get_cell_info_names(index, limit)
+        .await
+        .map_err(|e| e.local_timeout_as_timeout(limit));
+    let typed_ms = millis(started.elapsed());
+    // A connection that broke without saying why: ask the server, as reparent does.
+    let typed = match typed {
+        Err(CallError::Connect(words)) if client.is_connected(index) => {
+            match client.diagnose(index, budget()).await {
+                Some((mismatch, said)) => Err(CallError::Handshake(mismatch, said)),
+                None => Err(CallError::Connect(words)),
+            }
+        }
+        other => other,
+    };
+    let started = Instant::now();
+    // A server that did not answer the first call is not asked again.
+    let unresponsive = matches!(
+        typed,
+        Err(CallError::Timeout(_)
+            | CallError::Connect(_)
+            | CallError::Handshake(..)
+            | CallError::Tls(_))
+    );
+    let limit = budget();
+    let legacy = if unresponsive {
+        Err(CallError::Timeout(limit))
+    } else {
+        client.legacy_cell_info_names(index, limit).await
+    };
+    let legacy_ms = millis(started.elapsed());
+    let mut served = Vec::new();
+    if let Ok(cells) = &typed {
+        served.push(format!(
+            "typed Vtctld API in {typed_ms} ms (cells: {})",
+            cells.join(",")
+        ));
+    }
+    if legacy.is_ok() {
+        served.push(format!("legacy Vtctl API in {legacy_ms} ms"));
+    }
+    if served.is_empty() {
+        // Both failed: the typed API's error says why (unreachable, refused us, …).
+        let error = typed.err().map_or(CallError::Timeout(limit), |e| e);
+        let check = Check::fail(name, kind_of(&error), error.describe(client.server(index)));
+        (check, false)
+    } else {
+        (Check::pass(name, served.join("; ")), true)
+    }
 }
 
 /// The call `reparent` makes before it sends anything, through the same function: one strict
