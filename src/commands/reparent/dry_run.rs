@@ -2,12 +2,35 @@
 
 use serde_json::{Value, json};
 
-use super::Job;
+use super::{Job, Plan};
 use crate::connection::Api;
+use crate::exit::{ExitStatus, Outcome};
+use crate::recorder::{Conclusion, Recorder};
 use crate::vtctld;
 use crate::vtctld::client::{legacy_args, millis};
 
-pub(super) fn planned_text(job: &Job) -> String {
+/// The dry run's report: what the real run would conclude, or the reparent it would send.
+pub(super) fn report(recorder: Recorder, plan: Plan) -> ExitStatus {
+    match plan {
+        Plan::Conclude(conclusion) => {
+            let conclusion = *conclusion;
+            let action = match conclusion.outcome {
+                Outcome::Skipped => "skip",
+                Outcome::Rejected => "reject",
+                _ => "fail",
+            };
+            recorder.dry_run(conclusion, action, Value::Null)
+        }
+        Plan::Reparent(job) => {
+            let message = planned_text(&job);
+            let rpc = planned_rpc(&job);
+            let conclusion = Conclusion::success(Outcome::Received, message, job.details);
+            recorder.dry_run(conclusion, "reparent", rpc)
+        }
+    }
+}
+
+fn planned_text(job: &Job) -> String {
     let servers: Vec<String> = job
         .settings
         .servers
@@ -42,7 +65,7 @@ pub(super) fn planned_text(job: &Job) -> String {
     )
 }
 
-pub(super) fn planned_rpc(job: &Job) -> Value {
+fn planned_rpc(job: &Job) -> Value {
     let settings = &job.settings;
     let alias = job.question.alias.as_ref();
     let typed = json!({

@@ -4,8 +4,6 @@
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use super::{DRY_RUN, DRY_RUN_VARIABLE};
 use crate::budget::Budget;
 use crate::cli::ReparentArgs;
@@ -26,7 +24,6 @@ mod choose;
 mod dry_run;
 
 use choose::choose;
-use dry_run::{planned_rpc, planned_text};
 
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
@@ -85,23 +82,14 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
     if dry_run {
         recorder = recorder.without_panic_record();
     }
-    if dry_run_in_environment {
-        let warning = format!(
-            "{DRY_RUN_VARIABLE} is ignored: a dry run comes from the command line only \
-             (--dry-run), so this run is real"
-        );
-        crate::output::err(&format!("warning: {warning}"));
-        recorder.note(warning);
-    }
+    warn_of_ignored_settings(
+        &mut recorder,
+        dry_run_in_environment,
+        verify_alias.as_deref(),
+    );
     #[cfg(debug_assertions)]
     if std::env::var_os(TEST_PANIC_VARIABLE).is_some() {
         panic!("{TEST_PANIC_VARIABLE} is set");
-    }
-    // Accepted for old command lines, and ignored: verification is always on.
-    let mut ignored = Problems::default();
-    ignored.boolean(VERIFY_ALIAS, verify_alias.as_deref());
-    if let Some(message) = ignored.into_message() {
-        crate::output::err(&format!("warning: {message}; the flag does nothing anyway"));
     }
     let promotable = Promotable::from_settings(&safety.allow_types, &mut problems);
     let connection = ConnectionSettings::from_args(&connection);
@@ -120,29 +108,35 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         verbose,
     );
     if dry_run {
-        return match plan {
-            Plan::Conclude(conclusion) => {
-                let conclusion = *conclusion;
-                let action = match conclusion.outcome {
-                    Outcome::Skipped => "skip",
-                    Outcome::Rejected => "reject",
-                    _ => "fail",
-                };
-                recorder.dry_run(conclusion, action, Value::Null)
-            }
-            Plan::Reparent(job) => {
-                let message = planned_text(&job);
-                let rpc = planned_rpc(&job);
-                let conclusion = Conclusion::success(Outcome::Received, message, job.details);
-                recorder.dry_run(conclusion, "reparent", rpc)
-            }
-        };
+        return dry_run::report(recorder, plan);
     }
     let conclusion = match plan {
         Plan::Conclude(conclusion) => *conclusion,
         Plan::Reparent(job) => execute(&mut recorder, *job, budget),
     };
     recorder.finish(conclusion)
+}
+
+/// Settings that are read and ignored, with a warning: a dry run from the environment (the run
+/// is real, and the record says so) and `--verify-alias` (verification is always on).
+fn warn_of_ignored_settings(
+    recorder: &mut Recorder,
+    dry_run_in_environment: bool,
+    verify_alias: Option<&OsStr>,
+) {
+    if dry_run_in_environment {
+        let warning = format!(
+            "{DRY_RUN_VARIABLE} is ignored: a dry run comes from the command line only \
+             (--dry-run), so this run is real"
+        );
+        crate::output::err(&format!("warning: {warning}"));
+        recorder.note(warning);
+    }
+    let mut ignored = Problems::default();
+    ignored.boolean(VERIFY_ALIAS, verify_alias);
+    if let Some(message) = ignored.into_message() {
+        crate::output::err(&format!("warning: {message}; the flag does nothing anyway"));
+    }
 }
 
 /// Validates in order of blame: the event, the settings, then the decision.
