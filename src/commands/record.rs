@@ -46,22 +46,7 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
         )
         .unwrap_or(FALLBACK_LOCK_WAIT);
     let given_hook = hook.clone();
-    let hook = match hook.as_deref() {
-        None => {
-            problems.push_message(format!(
-                "{} / {}: missing; expected the hook list's name, like PreFailover",
-                HOOK.flag, HOOK.variable
-            ));
-            None
-        }
-        Some(raw) => {
-            let known = HOOKS
-                .iter()
-                .map(|(name, _)| (*name, *name))
-                .collect::<Vec<_>>();
-            problems.choice(HOOK, raw, &known)
-        }
-    };
+    let hook = known_hook(hook.as_deref(), &mut problems);
     let read = ReadEvent::from_args(event);
     let event_problems = read.problems.clone();
     let ends = budget::after(started, lock_wait);
@@ -82,21 +67,7 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
         (true, Some(config)) => Some((FailureKind::Config, format!("configuration: {config}"))),
         (true, None) => None,
     };
-    let uid = recorder
-        .event()
-        .recovery_uid
-        .clone()
-        .map(|uid| format!(" of recovery {uid}"))
-        .unwrap_or_default();
-    let named = match (hook, &given_hook) {
-        (Some(name), _) => name.to_owned(),
-        (None, Some(given)) => format!(
-            "hook {:?} (not a hook list we know)",
-            given.to_string_lossy()
-        ),
-        (None, None) => "an unnamed hook".to_owned(),
-    };
-    let recorded = format!("recorded {named}{uid}");
+    let recorded = recorded_message(&recorder, hook, given_hook.as_deref());
     let conclusion = match failure {
         Some((kind, message)) if strict => {
             let mut conclusion = Conclusion::failure(kind, message, Details::default());
@@ -115,6 +86,45 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
     };
     let status = recorder.finish(conclusion);
     if strict { status } else { ExitStatus::Done }
+}
+
+/// The hook list `--hook` names, if it is one we know; a missing or unknown name is a problem.
+fn known_hook(raw: Option<&OsStr>, problems: &mut Problems) -> Option<&'static str> {
+    let Some(raw) = raw else {
+        problems.push_message(format!(
+            "{} / {}: missing; expected the hook list's name, like PreFailover",
+            HOOK.flag, HOOK.variable
+        ));
+        return None;
+    };
+    let known = HOOKS
+        .iter()
+        .map(|(name, _)| (*name, *name))
+        .collect::<Vec<_>>();
+    problems.choice(HOOK, raw, &known)
+}
+
+/// `recorded PreFailover of recovery r-1`, naming an unknown hook as it was given.
+fn recorded_message(
+    recorder: &crate::recorder::Recorder,
+    hook: Option<&str>,
+    given: Option<&OsStr>,
+) -> String {
+    let uid = recorder
+        .event()
+        .recovery_uid
+        .clone()
+        .map(|uid| format!(" of recovery {uid}"))
+        .unwrap_or_default();
+    let named = match (hook, given) {
+        (Some(name), _) => name.to_owned(),
+        (None, Some(given)) => format!(
+            "hook {:?} (not a hook list we know)",
+            given.to_string_lossy()
+        ),
+        (None, None) => "an unnamed hook".to_owned(),
+    };
+    format!("recorded {named}{uid}")
 }
 
 /// A `record` command line clap could not parse. The event is still recorded, best effort (from
