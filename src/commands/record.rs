@@ -12,7 +12,7 @@ use crate::cli::{Cli, Command, HOOKS, RecordArgs};
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::record::{Details, Outcome};
-use crate::recorder::Conclusion;
+use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 
 const HOOK: Setting = Setting::new("--hook", "ORC_VITESS_HOOK_HOOK");
@@ -105,11 +105,7 @@ fn known_hook(raw: Option<&OsStr>, problems: &mut Problems) -> Option<&'static s
 }
 
 /// `recorded PreFailover of recovery r-1`, naming an unknown hook as it was given.
-fn recorded_message(
-    recorder: &crate::recorder::Recorder,
-    hook: Option<&str>,
-    given: Option<&OsStr>,
-) -> String {
+fn recorded_message(recorder: &Recorder, hook: Option<&str>, given: Option<&OsStr>) -> String {
     let uid = recorder
         .event()
         .recovery_uid
