@@ -145,15 +145,11 @@ fn check_servers(
             return (vec![failed], None);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(runtime) => runtime,
-        Err(e) => {
-            let message = format!("cannot start the async runtime: {e}");
+        Err(failure) => {
             return (
-                vec![Check::fail("runtime", FailureKind::Internal, message)],
+                vec![Check::fail("runtime", failure.kind, failure.message)],
                 None,
             );
         }

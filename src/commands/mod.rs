@@ -16,7 +16,7 @@ use crate::budget::Budget;
 use crate::cli::{Cli, Command, ConnectionArgs, LogArgs};
 use crate::connection;
 use crate::event::ReadEvent;
-use crate::exit::{ExitStatus, FailureKind};
+use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::record::Details;
 use crate::recorder::{self, Conclusion, LogSettings, Recorder};
 use crate::settings::{Problems, Setting};
@@ -69,6 +69,19 @@ pub(super) fn recorder_for(
         recorder.note(warning);
     }
     recorder
+}
+
+/// The single-threaded async runtime every command that talks to a server runs its calls on.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::new(
+                FailureKind::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
 }
 
 /// Runs the parsed command line and says how it ended.

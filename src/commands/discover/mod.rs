@@ -292,10 +292,7 @@ impl Discover {
     fn list(&self, strict: bool) -> Result<Vec<Tablet>, Failure> {
         let client = Client::new(&self.settings, false)
             .map_err(|e| Failure::new(FailureKind::Config, format!("configuration: {e:#}")))?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Failure::new(FailureKind::Internal, format!("runtime: {e}")))?;
+        let runtime = super::runtime()?;
         let deadline = tokio::time::Instant::now() + self.settings.deadline;
         let mut session = Session::new(
             client,

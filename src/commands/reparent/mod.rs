@@ -296,15 +296,9 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
         mut details,
         allow_unverified_alias,
     } = job;
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(runtime) => runtime,
-        Err(e) => {
-            let message = format!("cannot start the async runtime: {e}");
-            return Conclusion::failure(FailureKind::Internal, message, details);
-        }
+        Err(failure) => return Conclusion::failure(failure.kind, failure.message, details),
     };
     recorder.write_first(Outcome::Received, &details, budget.first_record_until());
 
