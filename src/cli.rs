@@ -11,6 +11,9 @@ use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::EXIT_STATUS_HELP;
+
+/// Where records are appended unless told otherwise.
+pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
 use crate::exit_status_help;
 
 #[derive(Debug, Parser)]
@@ -706,7 +709,7 @@ pub struct LogArgs {
         long,
         env = "ORC_VITESS_HOOK_LOG_FILE",
         value_name = "FILE",
-        default_value = crate::recovery_log::DEFAULT_LOG_FILE,
+        default_value = DEFAULT_LOG_FILE,
         value_parser = any_path()
     )]
     pub log_file: PathBuf,

@@ -1,21 +1,14 @@
-//! How to reach vtctld, validated: addresses, API, timeouts, TLS material and static auth.
-//! Shared by every command that talks to vtctld.
-//!
-//! Files are read and checked here, before any connection, so an unreadable or malformed TLS or
-//! credentials file is a configuration error (exit 78) naming the file.
+//! How to reach vtctld, as validated types: addresses, API, timeouts, TLS material and static
+//! auth. Shared by every command that talks to vtctld; `config::connection` builds them from the
+//! settings.
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use anyhow::{Result, anyhow, bail};
 
-use crate::cli::ConnectionArgs;
 use crate::endpoint::HostPort;
-use crate::settings::{Problems, Setting};
 
 /// Which vtctld API `--api` calls for the reparent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,22 +30,6 @@ impl Api {
         }
     }
 }
-
-const SERVER: Setting = Setting::new("--server", "ORC_VITESS_HOOK_SERVER");
-const API: Setting = Setting::new("--api", "ORC_VITESS_HOOK_API");
-const DEADLINE: Setting = Setting::new("--deadline", "ORC_VITESS_HOOK_DEADLINE");
-const ATTEMPT_TIMEOUT: Setting =
-    Setting::new("--attempt-timeout", "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT");
-const CONNECT_TIMEOUT: Setting =
-    Setting::new("--connect-timeout", "ORC_VITESS_HOOK_CONNECT_TIMEOUT");
-const TLS_SERVER_NAME: Setting =
-    Setting::new("--tls-server-name", "ORC_VITESS_HOOK_TLS_SERVER_NAME");
-
-/// The shortest and longest bounds accepted: an hour-long deadline already blocks Orchestrator's
-/// recovery for an hour, so anything longer is a mistake, and zero would never try at all.
-const SHORTEST: Duration = Duration::from_millis(10);
-const LONGEST_RUN: Duration = Duration::from_secs(3600);
-const LONGEST_CONNECT: Duration = Duration::from_secs(600);
 
 /// A vtctld gRPC address, `host:port` (IPv6 as `[addr]:port`), shown as it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,98 +161,6 @@ pub struct ConnectionSettings {
 }
 
 impl ConnectionSettings {
-    /// Validates every connection setting and reads the TLS and credentials files they name;
-    /// the error lists every problem found.
-    pub fn from_args(args: &ConnectionArgs) -> Result<Self> {
-        let mut problems = Problems::default();
-        let mut servers = Vec::new();
-        for raw in &args.servers {
-            let Some(text) = problems.text(SERVER, raw) else {
-                continue;
-            };
-            let text = text.trim();
-            if text.is_empty() {
-                continue;
-            }
-            match ServerAddr::parse(text) {
-                Ok(addr) => servers.push(addr),
-                Err(e) => problems.push_message(format!("{e:#}")),
-            }
-        }
-        let api = problems.choice(
-            API,
-            &args.api,
-            &[
-                ("auto", Api::Auto),
-                ("vtctld", Api::Vtctld),
-                ("vtctl", Api::Vtctl),
-            ],
-        );
-        let deadline = problems.duration(DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN);
-        let attempt_timeout = problems.duration(
-            ATTEMPT_TIMEOUT,
-            &args.attempt_timeout,
-            SHORTEST,
-            LONGEST_RUN,
-        );
-        let connect_timeout = problems.duration(
-            CONNECT_TIMEOUT,
-            &args.connect_timeout,
-            SHORTEST,
-            LONGEST_CONNECT,
-        );
-        let server_name = args.tls_server_name.as_deref().and_then(|raw| {
-            let name = problems.text(TLS_SERVER_NAME, raw)?;
-            let valid = rustls::pki_types::ServerName::try_from(name).is_ok();
-            if !valid {
-                problems.push(TLS_SERVER_NAME, raw, "expected a DNS name or an IP address");
-            }
-            valid.then(|| name.to_owned())
-        });
-        let tls = match tls_settings(args, server_name) {
-            Ok(tls) => tls,
-            Err(e) => {
-                problems.push_message(format!("{e:#}"));
-                None
-            }
-        };
-        let auth = match args
-            .auth_static_creds
-            .as_deref()
-            .map(read_static_auth)
-            .transpose()
-        {
-            Ok(auth) => auth,
-            Err(e) => {
-                problems.push_message(format!("{e:#}"));
-                None
-            }
-        };
-        if let Some(message) = problems.into_message() {
-            bail!("{message}");
-        }
-        match (api, deadline, attempt_timeout, connect_timeout) {
-            (Some(api), Some(deadline), Some(attempt_timeout), Some(connect_timeout)) => Ok(Self {
-                servers,
-                api,
-                deadline,
-                attempt_timeout: attempt_timeout.min(deadline),
-                connect_timeout,
-                tls,
-                auth,
-            }),
-            // Each None pushed a problem, and any problem returned above.
-            _ => bail!("invalid connection settings"),
-        }
-    }
-}
-
-/// The deadline alone, when valid: for a run that cannot read the rest of its settings.
-pub fn deadline_of(args: &ConnectionArgs) -> Option<Duration> {
-    Problems::default().duration(DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN)
-}
-
-impl ConnectionSettings {
     /// A command that talks to vtctld needs at least one server.
     pub fn require_servers(&self) -> Result<()> {
         if self.servers.is_empty() {
@@ -283,127 +168,6 @@ impl ConnectionSettings {
         }
         Ok(())
     }
-}
-
-fn tls_settings(args: &ConnectionArgs, server_name: Option<String>) -> Result<Option<TlsSettings>> {
-    let wanted = args.tls_ca.is_some()
-        || args.tls_cert.is_some()
-        || args.tls_key.is_some()
-        || server_name.is_some();
-    if !wanted {
-        return Ok(None);
-    }
-    Ok(Some(TlsSettings {
-        ca_pem: args.tls_ca.as_deref().map(read_ca).transpose()?,
-        identity_pem: match (&args.tls_cert, &args.tls_key) {
-            (Some(cert), Some(key)) => Some((read_cert(cert)?, read_key(key)?)),
-            (None, None) => None,
-            (Some(_), None) => bail!("--tls-cert needs --tls-key (ORC_VITESS_HOOK_TLS_KEY) too"),
-            (None, Some(_)) => bail!("--tls-key needs --tls-cert (ORC_VITESS_HOOK_TLS_CERT) too"),
-        },
-        server_name,
-    }))
-}
-
-/// TLS material and credentials are small; anything larger is not what it should be.
-const MAX_SETTINGS_FILE: u64 = 1024 * 1024;
-
-/// Reads a small regular file. A FIFO, a device or a directory is refused before any read, so a
-/// wrong path can neither block the hook nor feed it without end.
-fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
-    use std::io::Read;
-    if path.as_os_str().is_empty() {
-        bail!("{what}: the path is empty; expected a file");
-    }
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if !meta.is_file() {
-        bail!("{what} {}: not a regular file", path.display());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_SETTINGS_FILE + 1).read_to_end(&mut bytes))
-        .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if bytes.len() as u64 > MAX_SETTINGS_FILE {
-        bail!("{what} {}: larger than 1 MiB", path.display());
-    }
-    Ok(bytes)
-}
-
-fn read_ca(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS CA file (--tls-ca)")?;
-    let certs = CertificateDer::pem_slice_iter(&pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow!("TLS CA file {}: malformed PEM ({e})", path.display()))?;
-    if certs.is_empty() {
-        bail!(
-            "TLS CA file {}: expected PEM certificates, found none",
-            path.display()
-        );
-    }
-    Ok(pem)
-}
-
-fn read_cert(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS certificate file (--tls-cert)")?;
-    CertificateDer::from_pem_slice(&pem).map_err(|e| {
-        anyhow!(
-            "TLS certificate file {}: expected a PEM certificate ({e})",
-            path.display()
-        )
-    })?;
-    Ok(pem)
-}
-
-fn read_key(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS key file (--tls-key)")?;
-    PrivateKeyDer::from_pem_slice(&pem).map_err(|e| {
-        anyhow!(
-            "TLS key file {}: expected a PEM private key ({e})",
-            path.display()
-        )
-    })?;
-    Ok(pem)
-}
-
-/// Reads `{"Username": "...", "Password": "..."}`, refusing a file every user can read or write.
-fn read_static_auth(path: &Path) -> Result<StaticAuth> {
-    use std::os::unix::fs::PermissionsExt;
-    let what = "static auth credentials file (--auth-static-creds)";
-    if path.as_os_str().is_empty() {
-        bail!("{what}: the path is empty; expected a file");
-    }
-    let mode = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?
-        .permissions()
-        .mode();
-    if mode & 0o006 != 0 {
-        bail!(
-            "{what} {}: mode {:04o} lets other users read or change it; chmod 600 it",
-            path.display(),
-            mode & 0o7777
-        );
-    }
-    let bytes = read(path, what)?;
-    // The parse error names a line and column only, never the content.
-    let json: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| anyhow!("{what} {}: not valid JSON ({e})", path.display()))?;
-    let field = |name: &str| {
-        json.get(name)
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                anyhow!(
-                    "{what} {}: expected a JSON object with string fields \"Username\" and \
-                     \"Password\"; {name:?} is missing",
-                    path.display()
-                )
-            })
-    };
-    Ok(StaticAuth {
-        username: field("Username")?,
-        password: field("Password")?,
-    })
 }
 
 #[cfg(test)]

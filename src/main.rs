@@ -7,7 +7,7 @@ use clap::{CommandFactory, FromArgMatches};
 use orc_vitess_hook::cli::{Cli, accept_single_dash_long_flags};
 use orc_vitess_hook::commands;
 use orc_vitess_hook::exit::ExitStatus;
-use orc_vitess_hook::recorder::install_panic_hook;
+use orc_vitess_hook::record::recorder::install_panic_hook;
 use orc_vitess_hook::signals;
 
 fn main() -> ExitCode {

@@ -7,8 +7,6 @@
 
 use std::io::{self, Write};
 
-use crate::recovery_log::one_line;
-
 /// One line on stdout.
 pub fn out(line: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{}", one_line(line));
@@ -39,4 +37,59 @@ pub enum OutputFormat {
 /// `"s"` unless there is exactly one: `format!("{n} attempt{}", plural(n))`.
 pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// `text` as one line for stdout/stderr: every control character and U+2028/U+2029 written as
+/// an escape (`\n`, `\r`, `\t`, else `\u00XX`, `\u2028`, `\u2029`), everything else unchanged
+/// and unquoted.
+pub fn one_line(text: &str) -> String {
+    if !text.chars().any(breaks_lines) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if breaks_lines(c) => push_unicode_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters a record or an output line never carries raw: the C0 controls, DEL, the C1
+/// controls (NEL is U+0085) and the Unicode line and paragraph separators.
+pub fn breaks_lines(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `c` as one `\uXXXX` escape.
+pub fn push_unicode_escape(out: &mut String, c: char) {
+    // Only BMP characters reach here, so one \uXXXX unit is the whole escape.
+    out.push_str(&format!("\\u{:04x}", u32::from(c)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_escapes_controls_and_separators_only() {
+        let cases = [
+            ("plain text", "plain text"),
+            ("a\nb\r\n\tc", r"a\nb\r\n\tc"),
+            ("\0\u{1}\u{1b}\u{1f}", r"\u0000\u0001\u001b\u001f"),
+            ("del\u{7f}", r"del\u007f"),
+            ("\u{80}\u{85}\u{9f}", r"\u0080\u0085\u009f"),
+            ("\u{2028}\u{2029}", r"\u2028\u2029"),
+            (r#"quotes " and \ stay"#, r#"quotes " and \ stay"#),
+            ("käse 🙂 \u{a0}", "käse 🙂 \u{a0}"),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(one_line(text), expected, "{text:?}");
+        }
+    }
 }

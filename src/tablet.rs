@@ -4,51 +4,10 @@
 //! `hostname` and `port_map["mysql"]` for older records; Orchestrator may know a host by its
 //! short name where the tablet record holds the FQDN, or the other way round.
 
-use std::ffi::OsString;
-use std::fmt;
-
 use crate::alias::TabletAlias;
 use crate::endpoint::{HostMatch, HostPort, host_match};
 use crate::proto::topodata::{Tablet, TabletType};
-use crate::settings::{Problems, Setting};
-
-/// A keyspace and one of its shards, shown as Vitess shows it: `commerce/0`, `customer/-80`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Shard {
-    pub keyspace: String,
-    pub shard: String,
-}
-
-impl Shard {
-    pub fn of(tablet: &Tablet) -> Self {
-        Self {
-            keyspace: tablet.keyspace.clone(),
-            shard: tablet.shard.clone(),
-        }
-    }
-
-    pub fn contains(&self, tablet: &Tablet) -> bool {
-        tablet.keyspace == self.keyspace && tablet.shard == self.shard
-    }
-
-    /// Reads a cluster alias of the form `keyspace.shard`, Vitess's own format. Anything else
-    /// (Orchestrator's default alias is the cluster name `host:port`) names no shard.
-    pub fn from_cluster_alias(alias: &str) -> Option<Self> {
-        let (keyspace, shard) = alias.split_once('.')?;
-        let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        let valid = |part: &str| !part.is_empty() && part.chars().all(name_char);
-        (valid(keyspace) && valid(shard)).then(|| Self {
-            keyspace: keyspace.to_owned(),
-            shard: shard.to_owned(),
-        })
-    }
-}
-
-impl fmt::Display for Shard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.keyspace, self.shard)
-    }
-}
+pub use crate::shard::Shard;
 
 /// Tablet types as Vitess names them (`BATCH` is `RDONLY`, `MASTER` is `PRIMARY`).
 pub fn type_name(tablet_type: i32) -> String {
@@ -92,31 +51,6 @@ impl Promotable {
             .ok()
             .filter(|t| *t < 32 && *t != TabletType::Unknown as u32)
             .is_some_and(|t| self.0 & (1 << t) != 0)
-    }
-
-    /// REPLICA and PRIMARY, and the types `--allow-type` names; a name that is no type is a
-    /// problem.
-    pub fn from_settings(raw: &[OsString], problems: &mut Problems) -> Self {
-        const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
-        let mut promotable = Self::only_replicas();
-        for value in raw {
-            let Some(text) = problems.text(ALLOW_TYPE, value) else {
-                continue;
-            };
-            if text.trim().is_empty() {
-                continue;
-            }
-            match parse_type(text) {
-                Some(kind) if kind != TabletType::Unknown => promotable.allow(kind),
-                _ => problems.push(
-                    ALLOW_TYPE,
-                    value,
-                    "expected a tablet type: RDONLY (BATCH), SPARE, EXPERIMENTAL, BACKUP, RESTORE \
-                     or DRAINED",
-                ),
-            }
-        }
-        promotable
     }
 
     /// The allowed types beyond REPLICA and PRIMARY, for records and messages.
@@ -229,31 +163,6 @@ mod tests {
         );
         assert_eq!(endpoint_match(&t, &hp("db2", 3307)), None);
         assert!(describe(&t).starts_with("zone1-0000000101 (REPLICA, mysql db2.example.com:3306"));
-    }
-
-    #[test]
-    fn cluster_aliases_that_name_a_shard() {
-        let table = [
-            ("commerce.0", Some("commerce/0")),
-            ("customer.-80", Some("customer/-80")),
-            ("customer.80-", Some("customer/80-")),
-            ("my_ks.40-80", Some("my_ks/40-80")),
-            ("127.0.0.1:23306", None),
-            ("db1.example.com", None),
-            ("commerce", None),
-            (".0", None),
-            ("commerce.", None),
-            ("commerce/0", None),
-        ];
-        for (alias, shard) in table {
-            assert_eq!(
-                Shard::from_cluster_alias(alias)
-                    .map(|s| s.to_string())
-                    .as_deref(),
-                shard,
-                "{alias}"
-            );
-        }
     }
 
     #[test]

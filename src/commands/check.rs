@@ -11,14 +11,15 @@ use tonic::Code;
 
 use crate::alias::TabletAlias;
 use crate::cli::CheckArgs;
+use crate::config::log::output_format;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, FailureKind};
-use crate::orchestrator_api::{self, OrchestratorApi};
+use crate::orchestrator::{self, OrchestratorApi};
 use crate::output;
 use crate::output::OutputFormat;
 use crate::proto::topodata::Tablet;
-use crate::recorder::{self, LogSettings};
-use crate::recovery_log::RecoveryLog;
+use crate::record::log_file::RecoveryLog;
+use crate::record::recorder::LogSettings;
 use crate::settings::Problems;
 use crate::successor::{self, Resolution, Scope};
 use crate::tablet::{self, Promotable};
@@ -61,7 +62,7 @@ impl Check {
 
 pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     let mut problems = Problems::default();
-    let format = recorder::output_format(output, &mut problems);
+    let format = output_format(output, &mut problems);
     let log = LogSettings::from_args(&args.log, &mut problems);
     let promotable = Promotable::from_settings(&args.safety.allow_types, &mut problems);
     let api = OrchestratorApi::from_args(&args.orchestrator, &mut problems);
@@ -353,14 +354,10 @@ async fn check_listings(
 fn check_orchestrator(api: &OrchestratorApi, tablets: Option<&[Tablet]>) -> Vec<Check> {
     let name = format!("orchestrator {}", api.root());
     let started = Instant::now();
-    let instances = match api.list(&["all-instances"], |_: &orchestrator_api::Instance| true) {
+    let instances = match api.list(&["all-instances"], |_: &orchestrator::Instance| true) {
         Ok(answer) => answer
             .iter()
-            .filter_map(|i| {
-                i.key
-                    .as_ref()
-                    .and_then(orchestrator_api::InstanceKey::endpoint)
-            })
+            .filter_map(|i| i.key.as_ref().and_then(orchestrator::InstanceKey::endpoint))
             .collect::<Vec<_>>(),
         Err(e) => {
             return vec![Check::fail(name, e.kind(), e.to_string())];

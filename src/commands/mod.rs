@@ -14,11 +14,11 @@ use clap::Parser;
 
 use crate::budget::Budget;
 use crate::cli::{Cli, Command, ConnectionArgs, LogArgs};
-use crate::connection;
+use crate::config::log::output_format;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::record::Details;
-use crate::recorder::{self, Conclusion, LogSettings, Recorder};
+use crate::record::recorder::{Conclusion, LogSettings, Recorder};
 use crate::settings::{Problems, Setting};
 
 /// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
@@ -41,7 +41,7 @@ fn start_recording(
     connection: &ConnectionArgs,
     started: Instant,
 ) -> (Recorder, Budget) {
-    let deadline = connection::deadline_of(connection).unwrap_or(FALLBACK_DEADLINE);
+    let deadline = crate::config::connection::deadline_of(connection).unwrap_or(FALLBACK_DEADLINE);
     let budget = Budget::new(started, deadline);
     (recorder_for(log, output, read, budget.ends()), budget)
 }
@@ -60,7 +60,7 @@ pub(super) fn recorder_for(
     // default with a warning, and the failover goes ahead (`problems` is for settings that
     // change what is sent, or to whom).
     let mut lenient = Problems::default();
-    let output = recorder::output_format(output, &mut lenient);
+    let output = output_format(output, &mut lenient);
     let log = LogSettings::from_args(log, &mut lenient);
     let mut recorder = Recorder::new(log, output, read, ends);
     if let Some(message) = lenient.into_message() {

@@ -342,7 +342,7 @@ fn common_flags(
         flag(&mut c, "tls-server-name", name.clone());
     }
     let mut l: Vec<OsString> = Vec::new();
-    if log.log_file != Path::new(crate::recovery_log::DEFAULT_LOG_FILE) {
+    if log.log_file != Path::new(crate::cli::DEFAULT_LOG_FILE) {
         flag(&mut l, "log-file", absolute(&log.log_file).into_os_string());
     }
     if log.log_format != OsStr::new("logfmt") {

@@ -11,8 +11,8 @@ use crate::budget;
 use crate::cli::{Cli, Command, HOOKS, RecordArgs};
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
+use crate::record::recorder::{Conclusion, Recorder};
 use crate::record::{Details, Outcome};
-use crate::recorder::{Conclusion, Recorder};
 use crate::settings::{Problems, Setting};
 
 const HOOK: Setting = Setting::new("--hook", "ORC_VITESS_HOOK_HOOK");

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
 use crate::support::hook::{hook, log_in, records, reparent, run, temp_dir, wait_within};
-use orc_vitess_hook::recovery_log::RecoveryLog;
+use orc_vitess_hook::record::log_file::RecoveryLog;
 
 /// A run that writes exactly one record and connects nowhere (a safety skip).
 fn skip_command(log: &Path, uid: &str, description: &str) -> Command {

@@ -11,7 +11,7 @@ use super::plan::Plan;
 use super::register::{Registered, interruptible, stopped};
 use super::report::Pass;
 use crate::exit::FailureKind;
-use crate::orchestrator_api::{self, ApiError, OrchestratorApi};
+use crate::orchestrator::{self, ApiError, OrchestratorApi};
 use crate::signals;
 
 /// When forgetting is safe enough.
@@ -130,7 +130,7 @@ fn our_instances(
     api: &Arc<OrchestratorApi>,
     plan: &Plan,
     pass: &mut Pass,
-) -> Option<Vec<orchestrator_api::Instance>> {
+) -> Option<Vec<orchestrator::Instance>> {
     let ours: BTreeSet<String> = plan
         .shards
         .keys()
@@ -139,7 +139,7 @@ fn our_instances(
     let clusters = {
         let (api, ours) = (Arc::clone(api), ours.clone());
         interruptible(move || {
-            api.list(&["clusters-info"], |c: &orchestrator_api::Cluster| {
+            api.list(&["clusters-info"], |c: &orchestrator::Cluster| {
                 ours.contains(&c.cluster_alias)
             })
         })
@@ -158,7 +158,7 @@ fn our_instances(
     let instances = {
         let (api, names) = (Arc::clone(api), ours_by_name.clone());
         interruptible(move || {
-            api.list(&["all-instances"], |i: &orchestrator_api::Instance| {
+            api.list(&["all-instances"], |i: &orchestrator::Instance| {
                 i.cluster_name.as_ref().is_some_and(|c| names.contains(c))
             })
         })
@@ -179,9 +179,9 @@ fn our_instances(
 /// The instances with a cluster and a key, by cluster.
 #[allow(clippy::type_complexity)]
 fn by_cluster(
-    instances: &[orchestrator_api::Instance],
-) -> BTreeMap<String, Vec<(String, u16, &orchestrator_api::Instance)>> {
-    let mut by_cluster: BTreeMap<String, Vec<(String, u16, &orchestrator_api::Instance)>> =
+    instances: &[orchestrator::Instance],
+) -> BTreeMap<String, Vec<(String, u16, &orchestrator::Instance)>> {
+    let mut by_cluster: BTreeMap<String, Vec<(String, u16, &orchestrator::Instance)>> =
         BTreeMap::new();
     for instance in instances {
         let (Some(cluster), Some((host, port))) = (
@@ -189,7 +189,7 @@ fn by_cluster(
             instance
                 .key
                 .as_ref()
-                .and_then(orchestrator_api::InstanceKey::endpoint),
+                .and_then(orchestrator::InstanceKey::endpoint),
         ) else {
             continue;
         };
@@ -215,7 +215,7 @@ fn forget_one(
 /// `after`: its last check failed (`IsLastCheckValid` false) and it last saw it
 /// `SecondsSinceLastSeen` ago. Otherwise why it is kept. An Orchestrator that does not send
 /// those fields, or never saw the instance, gives no such proof.
-fn unreached_for(instance: &orchestrator_api::Instance, after: Duration) -> Result<(), String> {
+fn unreached_for(instance: &orchestrator::Instance, after: Duration) -> Result<(), String> {
     match (instance.is_last_check_valid, instance.seconds_since_last_seen) {
         (Some(true), _) => Err("Orchestrator's last check reached it".into()),
         (None, _) | (_, None) => Err(

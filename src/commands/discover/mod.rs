@@ -17,14 +17,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cli::DiscoverArgs;
+use crate::config::log::output_format;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
-use crate::orchestrator_api::OrchestratorApi;
+use crate::orchestrator::OrchestratorApi;
 use crate::output;
 use crate::output::OutputFormat;
 use crate::proto::topodata::Tablet;
 use crate::proto::vtctldata::GetTabletsRequest;
-use crate::recorder;
 use crate::settings::{Problems, Setting};
 use crate::signals;
 use crate::tablet;
@@ -83,7 +83,7 @@ pub fn run(args: DiscoverArgs, output: &OsStr) -> ExitStatus {
 
 fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
     let mut problems = Problems::default();
-    let format = recorder::output_format(output, &mut problems);
+    let format = output_format(output, &mut problems);
     let settings = ConnectionSettings::from_args(&args.connection)
         .and_then(|s| s.require_servers().map(|()| s));
     let api = OrchestratorApi::from_args(&args.orchestrator, &mut problems);

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::plan::{Plan, shard_list};
 use super::report::Pass;
 use crate::exit::FailureKind;
-use crate::orchestrator_api::{self, ApiError, OrchestratorApi};
+use crate::orchestrator::{self, ApiError, OrchestratorApi};
 use crate::signals;
 
 /// How long a stopping run waits for the calls in flight.
@@ -29,14 +29,14 @@ pub(super) struct Answered {
 }
 
 impl Answered {
-    fn of(details: Option<&orchestrator_api::Instance>) -> Self {
+    fn of(details: Option<&orchestrator::Instance>) -> Self {
         Self {
             cluster: details
                 .and_then(|d| d.cluster_name.clone())
                 .filter(|c| !c.is_empty()),
             key: details
                 .and_then(|d| d.key.as_ref())
-                .and_then(orchestrator_api::InstanceKey::endpoint),
+                .and_then(orchestrator::InstanceKey::endpoint),
         }
     }
 }
@@ -44,7 +44,7 @@ impl Answered {
 /// One worker's answer for one instance: Orchestrator's details, or the failure.
 type Registration = (
     usize,
-    Result<Option<orchestrator_api::Instance>, (FailureKind, String)>,
+    Result<Option<orchestrator::Instance>, (FailureKind, String)>,
 );
 
 /// `discover` and `register-candidate` for every instance, `concurrency` at a time; the
@@ -124,10 +124,9 @@ fn spawn_workers(
 fn register_one(
     api: &OrchestratorApi,
     instance: &super::plan::Instance,
-) -> Result<Option<orchestrator_api::Instance>, (FailureKind, String)> {
+) -> Result<Option<orchestrator::Instance>, (FailureKind, String)> {
     let port = instance.port.to_string();
-    let discovered =
-        api.call::<orchestrator_api::Instance>(&["discover", &instance.host, &port], &[]);
+    let discovered = api.call::<orchestrator::Instance>(&["discover", &instance.host, &port], &[]);
     match discovered {
         Err(e) => Err((
             ApiError::kind(&e),

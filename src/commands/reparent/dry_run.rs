@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::{Job, Plan};
 use crate::connection::Api;
 use crate::exit::{ExitStatus, Outcome};
-use crate::recorder::{Conclusion, Recorder};
+use crate::record::recorder::{Conclusion, Recorder};
 use crate::vtctld;
 use crate::vtctld::client::{legacy_args, millis};
 

@@ -1,5 +1,11 @@
 //! The recovery record: one typed structure whose field names are the record's keys, rendered to
-//! logfmt or JSON by `recovery_log::render` in this order.
+//! logfmt or JSON by `format::render` in this order; `recorder` turns a run into records,
+//! `log_file` appends them, `log_path` decides whether the log's path may be trusted.
+
+pub mod format;
+pub mod log_file;
+pub mod log_path;
+pub mod recorder;
 
 use std::collections::BTreeMap;
 

@@ -6,27 +6,19 @@
 //! process ends with. A panic still leaves an `internal-error` record (see [`install_panic_hook`]).
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::LogArgs;
+use super::format::{self, LogFormat};
+use super::log_file::RecoveryLog;
+use super::{Details, Outcome, Record};
 use crate::event::{FailoverEvent, ReadEvent};
 use crate::exit::{ExitStatus, FailureKind};
 use crate::output;
 use crate::output::OutputFormat;
-use crate::record::{Details, Outcome, Record};
-use crate::recovery_log::{self, RecoveryLog};
-use crate::recovery_log::{DEFAULT_LOG_FILE, LogFormat};
-use crate::settings::{Problems, Setting};
-
-const OUTPUT: Setting = Setting::new("--output", "ORC_VITESS_HOOK_OUTPUT");
-const LOG_FILE: Setting = Setting::new("--log-file", "ORC_VITESS_HOOK_LOG_FILE");
-const LOG_FORMAT: Setting = Setting::new("--log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
-const FSYNC: Setting = Setting::new("--fsync", "ORC_VITESS_HOOK_FSYNC");
 
 /// Where and how records are written.
 #[derive(Debug, Clone)]
@@ -34,50 +26,6 @@ pub struct LogSettings {
     pub path: PathBuf,
     pub format: LogFormat,
     pub fsync: bool,
-}
-
-impl LogSettings {
-    /// Reads the log settings; a bad one is a problem, and the default stands in for it so the
-    /// failover can still be recorded.
-    pub fn from_args(args: &LogArgs, problems: &mut Problems) -> Self {
-        let given = args.log_file.as_os_str();
-        let usable = !given.is_empty() && !given.to_str().is_some_and(crate::event::is_placeholder);
-        if !usable {
-            problems.push(
-                LOG_FILE,
-                given,
-                &format!("expected a file path (records go to {DEFAULT_LOG_FILE} instead)"),
-            );
-        }
-        let path = if usable {
-            args.log_file.clone()
-        } else {
-            PathBuf::from(DEFAULT_LOG_FILE)
-        };
-        let format = problems
-            .choice(
-                LOG_FORMAT,
-                &args.log_format,
-                &[("logfmt", LogFormat::Logfmt), ("json", LogFormat::Json)],
-            )
-            .unwrap_or(LogFormat::Logfmt);
-        Self {
-            path,
-            format,
-            fsync: problems.boolean(FSYNC, args.fsync.as_deref()),
-        }
-    }
-}
-
-/// Reads `--output`; text stands in for a bad value.
-pub fn output_format(raw: &OsStr, problems: &mut Problems) -> OutputFormat {
-    problems
-        .choice(
-            OUTPUT,
-            raw,
-            &[("text", OutputFormat::Text), ("json", OutputFormat::Json)],
-        )
-        .unwrap_or(OutputFormat::Text)
 }
 
 /// How a run ended: its outcome, the failure if any, the one-line message, the record's details.
@@ -208,7 +156,7 @@ pub fn install_panic_hook() {
                     &context.notes,
                 );
                 record.exit_status = Some(FailureKind::Internal.status().code());
-                let line = recovery_log::render(&record.to_map(), context.log.format);
+                let line = format::render(&record.to_map(), context.log.format);
                 // At least one try for the lock, and never past the run's end.
                 let until = context.ends.max(Instant::now());
                 RecoveryLog::open(&context.log.path, context.log.fsync)
@@ -364,7 +312,7 @@ impl Recorder {
     /// not hold up the reparent, and the final record carries everything it says: when it
     /// cannot be written, a note says so and the run goes on.
     pub fn write_first(&mut self, outcome: Outcome, details: &Details, lock_until: Instant) {
-        let line = recovery_log::render(&self.record(outcome, details).to_map(), self.log.format);
+        let line = format::render(&self.record(outcome, details).to_map(), self.log.format);
         if let Err(e) = self.append(&line, lock_until.min(self.ends)) {
             output::err(&format!("warning: first record not written: {e}"));
             self.note(format!(
@@ -404,7 +352,7 @@ impl Recorder {
             self.ends
         };
         let (mut status, map) = self.settle(&conclusion, false);
-        let line = recovery_log::render(&map, self.log.format);
+        let line = format::render(&map, self.log.format);
         let signals_before = crate::signals::count();
         if let Err(e) = self.append(&line, lock_until) {
             match crate::signals::caught() {
@@ -417,7 +365,7 @@ impl Recorder {
                     conclusion = conclusion.interrupted(signal);
                     let (interrupted, map) = self.settle(&conclusion, false);
                     status = interrupted;
-                    let line = recovery_log::render(&map, self.log.format);
+                    let line = format::render(&map, self.log.format);
                     let until = crate::budget::after(Instant::now(), INTERRUPTED_RECORD_WAIT);
                     if let Err(e) = self.append(&line, until) {
                         output::err(&format!("error: recovery record not written: {e}"));
@@ -499,7 +447,7 @@ impl Recorder {
                 }
                 output::out(&format!(
                     "dry run: would append to {log_file}: {}",
-                    recovery_log::render(&map, self.log.format)
+                    format::render(&map, self.log.format)
                 ));
             }
         }

@@ -1,0 +1,61 @@
+//! Log and output settings (`LogArgs`, `--output`) → [`LogSettings`], [`OutputFormat`]. None
+//! of them may cost a failover its record: a bad value is a problem, warned about and recorded,
+//! and the default stands in for it.
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+
+use crate::cli::{DEFAULT_LOG_FILE, LogArgs};
+use crate::output::OutputFormat;
+use crate::record::format::LogFormat;
+use crate::record::recorder::LogSettings;
+use crate::settings::{Problems, Setting};
+
+const OUTPUT: Setting = Setting::new("--output", "ORC_VITESS_HOOK_OUTPUT");
+const LOG_FILE: Setting = Setting::new("--log-file", "ORC_VITESS_HOOK_LOG_FILE");
+const LOG_FORMAT: Setting = Setting::new("--log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
+const FSYNC: Setting = Setting::new("--fsync", "ORC_VITESS_HOOK_FSYNC");
+
+impl LogSettings {
+    /// Reads the log settings; a bad one is a problem, and the default stands in for it so the
+    /// failover can still be recorded.
+    pub fn from_args(args: &LogArgs, problems: &mut Problems) -> Self {
+        let given = args.log_file.as_os_str();
+        let usable = !given.is_empty() && !given.to_str().is_some_and(crate::event::is_placeholder);
+        if !usable {
+            problems.push(
+                LOG_FILE,
+                given,
+                &format!("expected a file path (records go to {DEFAULT_LOG_FILE} instead)"),
+            );
+        }
+        let path = if usable {
+            args.log_file.clone()
+        } else {
+            PathBuf::from(DEFAULT_LOG_FILE)
+        };
+        let format = problems
+            .choice(
+                LOG_FORMAT,
+                &args.log_format,
+                &[("logfmt", LogFormat::Logfmt), ("json", LogFormat::Json)],
+            )
+            .unwrap_or(LogFormat::Logfmt);
+        Self {
+            path,
+            format,
+            fsync: problems.boolean(FSYNC, args.fsync.as_deref()),
+        }
+    }
+}
+
+/// Reads `--output`; text stands in for a bad value.
+pub fn output_format(raw: &OsStr, problems: &mut Problems) -> OutputFormat {
+    problems
+        .choice(
+            OUTPUT,
+            raw,
+            &[("text", OutputFormat::Text), ("json", OutputFormat::Json)],
+        )
+        .unwrap_or(OutputFormat::Text)
+}

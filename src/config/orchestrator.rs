@@ -1,0 +1,130 @@
+//! Orchestrator API settings (`OrchestratorApiArgs`: URL, timeout, basic auth, TLS CA) →
+//! [`OrchestratorApi`]. The password is read from its file or variable and never printed.
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use base64::Engine;
+
+use crate::cli::OrchestratorApiArgs;
+use crate::orchestrator::OrchestratorApi;
+use crate::orchestrator::api::without_password;
+use crate::settings::{Problems, Setting};
+
+const URL: Setting = Setting::new("--orc-api-url", "ORC_VITESS_HOOK_ORC_API_URL");
+const TIMEOUT: Setting = Setting::new("--orc-timeout", "ORC_VITESS_HOOK_ORC_TIMEOUT");
+const USER: Setting = Setting::new("--orc-api-user", "ORC_VITESS_HOOK_ORC_API_USER");
+
+impl OrchestratorApi {
+    /// Validates the API settings; `None` when no URL is given.
+    pub fn from_args(args: &OrchestratorApiArgs, problems: &mut Problems) -> Option<Self> {
+        let raw = args.orc_api_url.as_deref()?;
+        let url = problems.text(URL, raw)?.trim().to_owned();
+        let host = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"))
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""))
+            .map(|authority| authority.rsplit('@').next().unwrap_or(""));
+        let valid_host = host.is_some_and(|h| {
+            !h.is_empty()
+                && !h.starts_with(':')
+                && (!h.starts_with('[') || h.contains(']'))
+                && !h.chars().any(char::is_whitespace)
+        });
+        if !valid_host {
+            problems.push(
+                URL,
+                OsStr::new(&without_password(&url)),
+                "expected an http:// or https:// URL with a host, like http://orchestrator:3000/api/",
+            );
+            return None;
+        }
+        let timeout = problems.duration(
+            TIMEOUT,
+            &args.orc_timeout,
+            Duration::from_millis(10),
+            Duration::from_secs(3600),
+        )?;
+        let built = ca_certificates(args).and_then(|ca| {
+            let authorization = authorization(args, problems)?;
+            Ok(Self::new(&url, timeout, ca, authorization))
+        });
+        match built {
+            Ok(api) => Some(api),
+            Err(e) => {
+                problems.push_message(format!("{e:#}"));
+                None
+            }
+        }
+    }
+}
+
+/// The certificates of `--orc-api-tls-ca`, when given.
+fn ca_certificates(
+    args: &OrchestratorApiArgs,
+) -> Result<Option<Vec<ureq::tls::Certificate<'static>>>> {
+    let Some(ca) = &args.orc_api_tls_ca else {
+        return Ok(None);
+    };
+    let pem = read_small(ca, "Orchestrator API CA file (--orc-api-tls-ca)")?;
+    let certs = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(Ok(cert.to_owned())),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow!("Orchestrator API CA file {}: {e}", ca.display()))?;
+    if certs.is_empty() {
+        bail!(
+            "Orchestrator API CA file {}: no PEM certificate",
+            ca.display()
+        );
+    }
+    Ok(Some(certs))
+}
+
+/// `Basic …` for `--orc-api-user` and its password, when a user is given.
+fn authorization(args: &OrchestratorApiArgs, problems: &mut Problems) -> Result<Option<String>> {
+    let Some(user) = &args.orc_api_user else {
+        return Ok(None);
+    };
+    let user = problems.text(USER, user).unwrap_or_default().to_owned();
+    let password = password(args)?;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    Ok(Some(format!("Basic {token}")))
+}
+
+/// The basic-auth password: from the file, else the variable; never printed.
+fn password(args: &OrchestratorApiArgs) -> Result<String> {
+    if let Some(file) = &args.orc_api_password_file {
+        let bytes = read_small(
+            file,
+            "Orchestrator API password file (--orc-api-password-file)",
+        )?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            anyhow!(
+                "Orchestrator API password file {}: not UTF-8",
+                file.display()
+            )
+        })?;
+        return Ok(text.trim_end_matches(['\n', '\r']).to_owned());
+    }
+    std::env::var("ORC_VITESS_HOOK_ORC_API_PASSWORD").map_err(|_| {
+        anyhow!(
+            "--orc-api-user needs a password: --orc-api-password-file or \
+             ORC_VITESS_HOOK_ORC_API_PASSWORD"
+        )
+    })
+}
+
+fn read_small(path: &Path, what: &str) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    if !meta.is_file() || meta.len() > 1024 * 1024 {
+        bail!("{what} {}: expected a small regular file", path.display());
+    }
+    std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
+}

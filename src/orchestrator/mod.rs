@@ -1,0 +1,11 @@
+//! Orchestrator's HTTP API: the only HTTP the tool makes. `api` is the client (one escaped `GET`,
+//! its answer streamed and capped), `answer` reads Orchestrator's envelope and listings as they
+//! stream in, `instances` types what is read of them. `config::orchestrator` builds the client
+//! from the settings.
+
+pub mod answer;
+pub mod api;
+pub mod instances;
+
+pub use api::{ApiError, OrchestratorApi};
+pub use instances::{Cluster, Instance, InstanceKey, NullInt64};
