@@ -11,10 +11,51 @@ use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::EXIT_STATUS_HELP;
+use crate::exit_status_help;
 
 /// Where records are appended unless told otherwise.
 pub const DEFAULT_LOG_FILE: &str = "/var/log/orc-vitess-hook/recovery.log";
-use crate::exit_status_help;
+
+/// Every setting the tool validates itself, named once: clap's definitions below take their
+/// flags and variables from here, and `config` quotes them in its messages.
+pub mod setting {
+    use crate::settings::Setting;
+
+    pub const OUTPUT: Setting = Setting::new("output", "ORC_VITESS_HOOK_OUTPUT");
+    pub const LOG_FILE: Setting = Setting::new("log-file", "ORC_VITESS_HOOK_LOG_FILE");
+    pub const LOG_FORMAT: Setting = Setting::new("log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
+    pub const FSYNC: Setting = Setting::new("fsync", "ORC_VITESS_HOOK_FSYNC");
+    pub const SERVER: Setting = Setting::new("server", "ORC_VITESS_HOOK_SERVER");
+    pub const API: Setting = Setting::new("api", "ORC_VITESS_HOOK_API");
+    pub const DEADLINE: Setting = Setting::new("deadline", "ORC_VITESS_HOOK_DEADLINE");
+    pub const ATTEMPT_TIMEOUT: Setting =
+        Setting::new("attempt-timeout", "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT");
+    pub const CONNECT_TIMEOUT: Setting =
+        Setting::new("connect-timeout", "ORC_VITESS_HOOK_CONNECT_TIMEOUT");
+    pub const TLS_SERVER_NAME: Setting =
+        Setting::new("tls-server-name", "ORC_VITESS_HOOK_TLS_SERVER_NAME");
+    pub const ORC_API_URL: Setting = Setting::new("orc-api-url", "ORC_VITESS_HOOK_ORC_API_URL");
+    pub const ORC_TIMEOUT: Setting = Setting::new("orc-timeout", "ORC_VITESS_HOOK_ORC_TIMEOUT");
+    pub const ORC_API_USER: Setting = Setting::new("orc-api-user", "ORC_VITESS_HOOK_ORC_API_USER");
+    pub const ALLOW_TYPE: Setting = Setting::new("allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
+    pub const MYSQL_FLAVOR: Setting = Setting::new("mysql-flavor", "ORC_VITESS_HOOK_MYSQL_FLAVOR");
+    pub const HOOK: Setting = Setting::new("hook", "ORC_VITESS_HOOK_HOOK");
+    pub const LOCK_WAIT: Setting = Setting::new("lock-wait", "ORC_VITESS_HOOK_LOCK_WAIT");
+    pub const STRICT: Setting = Setting::new("strict", "ORC_VITESS_HOOK_STRICT");
+    pub const PROMOTION_RULE: Setting =
+        Setting::new("promotion-rule", "ORC_VITESS_HOOK_PROMOTION_RULES");
+    pub const CONCURRENCY: Setting = Setting::new("concurrency", "ORC_VITESS_HOOK_CONCURRENCY");
+    pub const INTERVAL: Setting = Setting::new("interval", "ORC_VITESS_HOOK_INTERVAL");
+    pub const CANDIDATE_EXPIRY: Setting = Setting::flag_only("candidate-expiry");
+    pub const FORGET_AFTER: Setting = Setting::new("forget-after", "ORC_VITESS_HOOK_FORGET_AFTER");
+    pub const FORGET_MAX_SHRINK: Setting =
+        Setting::new("forget-max-shrink", "ORC_VITESS_HOOK_FORGET_MAX_SHRINK");
+    pub const KEYSPACE: Setting = Setting::flag_only("keyspace");
+    pub const SHARD: Setting = Setting::flag_only("shard");
+    pub const CELL: Setting = Setting::flag_only("cell");
+    pub const DRY_RUN: Setting = Setting::new("dry-run", "ORC_VITESS_HOOK_DRY_RUN");
+    pub const VERIFY_ALIAS: Setting = Setting::new("verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,7 +79,7 @@ use crate::exit_status_help;
 pub struct Cli {
     /// Output format of every command: text for Orchestrator's log, json for scripts.
     #[arg(
-        long,
+        long = setting::OUTPUT.long,
         global = true,
         value_name = "FORMAT",
         default_value = "text",
@@ -46,7 +87,7 @@ pub struct Cli {
             ("text", "One line for a human or Orchestrator's log"),
             ("json", "One JSON object on stdout"),
         ]),
-        env = "ORC_VITESS_HOOK_OUTPUT"
+        env = setting::OUTPUT.variable
     )]
     pub output: OsString,
 
@@ -292,8 +333,8 @@ pub struct ReparentArgs {
 
     /// Accepted for old command lines; the successor is always verified now.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_VERIFY_ALIAS",
+        long = setting::VERIFY_ALIAS.long,
+        env = setting::VERIFY_ALIAS.variable,
         value_name = "BOOL",
         num_args = 0..=1,
         require_equals = true,
@@ -468,8 +509,8 @@ pub struct EventArgs {
 pub struct SafetyArgs {
     /// Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate.
     #[arg(
-        long = "allow-type",
-        env = "ORC_VITESS_HOOK_ALLOW_TYPES",
+        long = setting::ALLOW_TYPE.long,
+        env = setting::ALLOW_TYPE.variable,
         value_name = "TYPE",
         value_delimiter = ',',
         value_parser = Choices(&[
@@ -512,16 +553,16 @@ pub struct DiscoverArgs {
     pub orchestrator: OrchestratorApiArgs,
 
     /// Only this keyspace's tablets.
-    #[arg(long, value_name = "KEYSPACE", help_heading = "Which tablets")]
+    #[arg(long = setting::KEYSPACE.long, value_name = "KEYSPACE", help_heading = "Which tablets")]
     pub keyspace: Option<OsString>,
 
     /// Only this shard's tablets (with --keyspace).
-    #[arg(long, value_name = "SHARD", help_heading = "Which tablets")]
+    #[arg(long = setting::SHARD.long, value_name = "SHARD", help_heading = "Which tablets")]
     pub shard: Option<OsString>,
 
     /// Only tablets of these cells; repeat or comma-separate.
     #[arg(
-        long = "cell",
+        long = setting::CELL.long,
         value_name = "CELL",
         value_delimiter = ',',
         help_heading = "Which tablets"
@@ -531,8 +572,8 @@ pub struct DiscoverArgs {
     /// A tablet type's promotion rule (prefer, neutral, prefer_not, must_not), e.g. REPLICA=prefer;
     /// repeat or comma-separate.
     #[arg(
-        long = "promotion-rule",
-        env = "ORC_VITESS_HOOK_PROMOTION_RULES",
+        long = setting::PROMOTION_RULE.long,
+        env = setting::PROMOTION_RULE.variable,
         value_name = "TYPE=RULE",
         value_delimiter = ','
     )]
@@ -540,20 +581,20 @@ pub struct DiscoverArgs {
 
     /// Calls to Orchestrator at once, 1 to 256.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_CONCURRENCY",
+        long = setting::CONCURRENCY.long,
+        env = setting::CONCURRENCY.variable,
         value_name = "N",
         default_value = "8"
     )]
     pub concurrency: OsString,
 
     /// Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes.
-    #[arg(long, env = "ORC_VITESS_HOOK_INTERVAL", value_name = "DURATION")]
+    #[arg(long = setting::INTERVAL.long, env = setting::INTERVAL.variable, value_name = "DURATION")]
     pub interval: Option<OsString>,
 
     /// Orchestrator's CandidateInstanceExpireMinutes, as a duration: a longer interval lets
     /// promotion rules expire, and is warned about.
-    #[arg(long, value_name = "DURATION", default_value = "60m")]
+    #[arg(long = setting::CANDIDATE_EXPIRY.long, value_name = "DURATION", default_value = "60m")]
     pub candidate_expiry: OsString,
 
     /// Forget instances of clusters carrying our keyspace.shard aliases that are no longer a
@@ -565,8 +606,8 @@ pub struct DiscoverArgs {
     /// With --forget-missing: forget only an instance Orchestrator's own checks have not
     /// reached for at least DURATION (its IsLastCheckValid and SecondsSinceLastSeen).
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_FORGET_AFTER",
+        long = setting::FORGET_AFTER.long,
+        env = setting::FORGET_AFTER.variable,
         value_name = "DURATION",
         default_value = "10m"
     )]
@@ -575,8 +616,8 @@ pub struct DiscoverArgs {
     /// With --forget-missing and --interval: forget nothing in a pass whose tablet list shrank
     /// by more than PERCENT since the previous pass.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_FORGET_MAX_SHRINK",
+        long = setting::FORGET_MAX_SHRINK.long,
+        env = setting::FORGET_MAX_SHRINK.variable,
         value_name = "PERCENT",
         default_value = "10%"
     )]
@@ -592,12 +633,12 @@ pub struct DiscoverArgs {
 #[command(next_help_heading = "Orchestrator API")]
 pub struct OrchestratorApiArgs {
     /// Orchestrator's API root, e.g. http://orchestrator:3000/api/.
-    #[arg(long, env = "ORC_VITESS_HOOK_ORC_API_URL", value_name = "URL")]
+    #[arg(long = setting::ORC_API_URL.long, env = setting::ORC_API_URL.variable, value_name = "URL")]
     pub orc_api_url: Option<OsString>,
 
     /// Basic auth user (the password from --orc-api-password-file or
     /// ORC_VITESS_HOOK_ORC_API_PASSWORD).
-    #[arg(long, env = "ORC_VITESS_HOOK_ORC_API_USER", value_name = "USER")]
+    #[arg(long = setting::ORC_API_USER.long, env = setting::ORC_API_USER.variable, value_name = "USER")]
     pub orc_api_user: Option<OsString>,
 
     /// File holding the basic auth password (one line).
@@ -610,8 +651,8 @@ pub struct OrchestratorApiArgs {
 
     /// Bound on one call to the API, 10ms to 1h.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_ORC_TIMEOUT",
+        long = setting::ORC_TIMEOUT.long,
+        env = setting::ORC_TIMEOUT.variable,
         value_name = "DURATION",
         default_value = "10s"
     )]
@@ -636,8 +677,8 @@ pub struct OrchestratorConfigArgs {
 
     /// The MySQL the fleet runs, for DetectSemiSyncEnforcedQuery.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_MYSQL_FLAVOR",
+        long = setting::MYSQL_FLAVOR.long,
+        env = setting::MYSQL_FLAVOR.variable,
         value_name = "FLAVOR",
         default_value = "mysql",
         value_parser = Choices(&[
@@ -665,8 +706,8 @@ pub struct OrchestratorConfigArgs {
 pub struct RecordArgs {
     /// The Orchestrator hook list this runs from, without "Processes" (e.g. PreFailover).
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_HOOK",
+        long = setting::HOOK.long,
+        env = setting::HOOK.variable,
         value_name = "NAME",
         value_parser = Choices(HOOKS)
     )]
@@ -681,8 +722,8 @@ pub struct RecordArgs {
     /// How long the record may wait for the log's lock, 10ms to 10s (a Pre* hook holds the
     /// recovery while it waits).
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_LOCK_WAIT",
+        long = setting::LOCK_WAIT.long,
+        env = setting::LOCK_WAIT.variable,
         value_name = "DURATION",
         default_value = "2s"
     )]
@@ -690,8 +731,8 @@ pub struct RecordArgs {
 
     /// Exit with the usual statuses (65, 74, 78) instead of always 0.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_STRICT",
+        long = setting::STRICT.long,
+        env = setting::STRICT.variable,
         value_name = "BOOL",
         num_args = 0..=1,
         require_equals = true,
@@ -706,8 +747,8 @@ pub struct RecordArgs {
 pub struct LogArgs {
     /// File the records are appended to; its directory is created 0750 if missing.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_LOG_FILE",
+        long = setting::LOG_FILE.long,
+        env = setting::LOG_FILE.variable,
         value_name = "FILE",
         default_value = DEFAULT_LOG_FILE,
         value_parser = any_path()
@@ -716,8 +757,8 @@ pub struct LogArgs {
 
     /// Record format.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_LOG_FORMAT",
+        long = setting::LOG_FORMAT.long,
+        env = setting::LOG_FORMAT.variable,
         value_name = "FORMAT",
         default_value = "logfmt",
         value_parser = Choices(&[
@@ -729,8 +770,8 @@ pub struct LogArgs {
 
     /// fsync the log after each record.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_FSYNC",
+        long = setting::FSYNC.long,
+        env = setting::FSYNC.variable,
         value_name = "BOOL",
         num_args = 0..=1,
         require_equals = true,
@@ -746,8 +787,8 @@ pub struct LogArgs {
 pub struct ConnectionArgs {
     /// vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation.
     #[arg(
-        long = "server",
-        env = "ORC_VITESS_HOOK_SERVER",
+        long = setting::SERVER.long,
+        env = setting::SERVER.variable,
         value_name = "HOST:PORT",
         value_delimiter = ','
     )]
@@ -755,8 +796,8 @@ pub struct ConnectionArgs {
 
     /// Which vtctld API to call.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_API",
+        long = setting::API.long,
+        env = setting::API.variable,
         value_name = "API",
         default_value = "auto",
         value_parser = Choices(&[
@@ -769,8 +810,8 @@ pub struct ConnectionArgs {
 
     /// Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s).
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_DEADLINE",
+        long = setting::DEADLINE.long,
+        env = setting::DEADLINE.variable,
         value_name = "DURATION",
         default_value = "60s"
     )]
@@ -779,8 +820,8 @@ pub struct ConnectionArgs {
     /// Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy
     /// action_timeout.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT",
+        long = setting::ATTEMPT_TIMEOUT.long,
+        env = setting::ATTEMPT_TIMEOUT.variable,
         value_name = "DURATION",
         default_value = "15s"
     )]
@@ -788,8 +829,8 @@ pub struct ConnectionArgs {
 
     /// Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS.
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_CONNECT_TIMEOUT",
+        long = setting::CONNECT_TIMEOUT.long,
+        env = setting::CONNECT_TIMEOUT.variable,
         value_name = "DURATION",
         default_value = "3s"
     )]
@@ -827,8 +868,8 @@ pub struct ConnectionArgs {
 
     /// Server name expected in vtctld's certificate (turns TLS on).
     #[arg(
-        long,
-        env = "ORC_VITESS_HOOK_TLS_SERVER_NAME",
+        long = setting::TLS_SERVER_NAME.long,
+        env = setting::TLS_SERVER_NAME.variable,
         value_name = "NAME",
         aliases = ["vtctld-grpc-server-name", "vtctld_grpc_server_name"]
     )]

@@ -7,16 +7,35 @@
 use std::ffi::OsStr;
 use std::time::Duration;
 
-/// A setting as the user sees it: its flag and its variable.
+/// A setting as the user sees it: its long flag (without `--`) and its variable. `cli::setting`
+/// names every one once, for clap and for the messages here.
 #[derive(Debug, Clone, Copy)]
 pub struct Setting {
-    pub flag: &'static str,
+    pub long: &'static str,
+    /// Empty for a flag without a variable.
     pub variable: &'static str,
 }
 
 impl Setting {
-    pub const fn new(flag: &'static str, variable: &'static str) -> Self {
-        Self { flag, variable }
+    pub const fn new(long: &'static str, variable: &'static str) -> Self {
+        Self { long, variable }
+    }
+
+    /// A setting of the command line only.
+    pub const fn flag_only(long: &'static str) -> Self {
+        Self { long, variable: "" }
+    }
+}
+
+impl std::fmt::Display for Setting {
+    /// `--flag / VARIABLE`, or `--flag / (no variable)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let variable = if self.variable.is_empty() {
+            "(no variable)"
+        } else {
+            self.variable
+        };
+        write!(f, "--{} / {variable}", self.long)
     }
 }
 
@@ -27,9 +46,7 @@ pub struct Problems(Vec<String>);
 impl Problems {
     pub fn push(&mut self, setting: Setting, value: &OsStr, expected: &str) {
         self.0.push(format!(
-            "{} / {}: {:?}: {expected}",
-            setting.flag,
-            setting.variable,
+            "{setting}: {:?}: {expected}",
             value.to_string_lossy()
         ));
     }
@@ -135,7 +152,7 @@ mod tests {
     use std::ffi::OsString;
     use std::os::unix::ffi::OsStringExt;
 
-    const S: Setting = Setting::new("--deadline", "ORC_VITESS_HOOK_DEADLINE");
+    const S: Setting = Setting::new("deadline", "ORC_VITESS_HOOK_DEADLINE");
     const MS: Duration = Duration::from_millis(10);
     const HOUR: Duration = Duration::from_secs(3600);
 

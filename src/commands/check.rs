@@ -28,7 +28,7 @@ use crate::vtctld::diagnose::Mismatch;
 use crate::vtctld::listing::cells_unreadable;
 use crate::vtctld::{Client, Rpc, Session, list_tablets};
 
-use super::DRY_RUN_VARIABLE;
+use crate::cli::setting;
 
 /// One line of the report.
 #[derive(Debug, Serialize)]
@@ -66,10 +66,11 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     let log = LogSettings::from_args(&args.log, &mut problems);
     let promotable = Promotable::from_settings(&args.safety.allow_types, &mut problems);
     let api = OrchestratorApi::from_args(&args.orchestrator, &mut problems);
-    if let Some(value) = std::env::var_os(DRY_RUN_VARIABLE) {
+    if let Some(value) = std::env::var_os(setting::DRY_RUN.variable) {
         problems.push_message(format!(
-            "{DRY_RUN_VARIABLE}={:?} in the environment: reparent ignores it and runs for real \
+            "{}={:?} in the environment: reparent ignores it and runs for real \
              (a dry run comes from --dry-run only); expected unset",
+            setting::DRY_RUN.variable,
             value.to_string_lossy()
         ));
     }

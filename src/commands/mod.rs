@@ -13,22 +13,17 @@ use std::time::Instant;
 use clap::Parser;
 
 use crate::budget::Budget;
+use crate::cli::setting;
 use crate::cli::{Cli, Command, ConnectionArgs, LogArgs};
 use crate::config::log::output_format;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::record::Details;
 use crate::record::recorder::{Conclusion, LogSettings, Recorder};
-use crate::settings::{Problems, Setting};
+use crate::settings::Problems;
 
 /// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
 const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
-
-const DRY_RUN: Setting = Setting::new("--dry-run", "ORC_VITESS_HOOK_DRY_RUN");
-
-/// Read by no run: a dry run left in a unit file would turn every failover into a no-op, so
-/// `reparent` ignores it with a warning and `check` fails naming it.
-const DRY_RUN_VARIABLE: &str = "ORC_VITESS_HOOK_DRY_RUN";
 
 /// What every run that records a failover sets up first, before anything can go wrong: the
 /// output format, the log's settings (a bad one is a problem, and the default stands in), the
@@ -141,7 +136,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
     // A dry run writes nothing, even when its command line is broken; only the command line
     // asks for one.
     let dry_run = dry_run_argument(args)
-        .is_some_and(|value| Problems::default().boolean(DRY_RUN, Some(&value)));
+        .is_some_and(|value| Problems::default().boolean(setting::DRY_RUN, Some(&value)));
     if dry_run {
         crate::output::err(&format!(
             "error: usage: {}",

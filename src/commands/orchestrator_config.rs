@@ -16,14 +16,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::cli::setting;
 use crate::cli::{ConnectionArgs, HOOKS, LogArgs, OrchestratorConfigArgs};
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::in_place;
 use crate::output;
-use crate::settings::{Problems, Setting};
-
-const FLAVOR: Setting = Setting::new("--mysql-flavor", "ORC_VITESS_HOOK_MYSQL_FLAVOR");
+use crate::settings::Problems;
 
 /// The semi-sync variables of MySQL 8.0 and MariaDB (`master`) and MySQL 8.4 (`source`).
 const WAIT_NO_REPLICA: &str =
@@ -104,7 +103,7 @@ fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
         .map_err(|e| config(format!("configuration: {e:#}")))?;
     let mut problems = Problems::default();
     let table = problems.choice(
-        FLAVOR,
+        setting::MYSQL_FLAVOR,
         &args.mysql_flavor,
         &[
             ("mysql", "performance_schema.global_variables"),

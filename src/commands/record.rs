@@ -8,16 +8,13 @@ use clap::Parser;
 use std::time::Instant;
 
 use crate::budget;
+use crate::cli::setting;
 use crate::cli::{Cli, Command, HOOKS, RecordArgs};
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::record::recorder::{Conclusion, Recorder};
 use crate::record::{Details, Outcome};
-use crate::settings::{Problems, Setting};
-
-const HOOK: Setting = Setting::new("--hook", "ORC_VITESS_HOOK_HOOK");
-const LOCK_WAIT: Setting = Setting::new("--lock-wait", "ORC_VITESS_HOOK_LOCK_WAIT");
-const STRICT: Setting = Setting::new("--strict", "ORC_VITESS_HOOK_STRICT");
+use crate::settings::Problems;
 
 /// The record waits for the log's lock at most this long when `--lock-wait` is bad.
 const FALLBACK_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -36,10 +33,10 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
         strict,
     } = args;
     let mut problems = Problems::default();
-    let strict = problems.boolean(STRICT, strict.as_deref());
+    let strict = problems.boolean(setting::STRICT, strict.as_deref());
     let lock_wait = problems
         .duration(
-            LOCK_WAIT,
+            setting::LOCK_WAIT,
             &lock_wait,
             std::time::Duration::from_millis(10),
             MAX_LOCK_WAIT,
@@ -92,8 +89,8 @@ pub fn run(args: RecordArgs, output: &OsStr) -> ExitStatus {
 fn known_hook(raw: Option<&OsStr>, problems: &mut Problems) -> Option<&'static str> {
     let Some(raw) = raw else {
         problems.push_message(format!(
-            "{} / {}: missing; expected the hook list's name, like PreFailover",
-            HOOK.flag, HOOK.variable
+            "{}: missing; expected the hook list's name, like PreFailover",
+            setting::HOOK
         ));
         return None;
     };
@@ -101,7 +98,7 @@ fn known_hook(raw: Option<&OsStr>, problems: &mut Problems) -> Option<&'static s
         .iter()
         .map(|(name, _)| (*name, *name))
         .collect::<Vec<_>>();
-    problems.choice(HOOK, raw, &known)
+    problems.choice(setting::HOOK, raw, &known)
 }
 
 /// `recorded PreFailover of recovery r-1`, naming an unknown hook as it was given.
@@ -150,7 +147,7 @@ pub fn usage_error(message: &str, args: &[OsString]) -> ExitStatus {
             .is_some_and(|t| t == "--strict" || t == "--strict=true")
     });
     let mut problems = Problems::default();
-    let strict = strict_asked || problems.boolean(STRICT, record.strict.as_deref());
+    let strict = strict_asked || problems.boolean(setting::STRICT, record.strict.as_deref());
     let output = super::argument_value(args, "output").unwrap_or(super::from_env_output());
     let read = ReadEvent::from_args(record.event);
     let ends = budget::after(Instant::now(), FALLBACK_LOCK_WAIT);

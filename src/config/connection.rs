@@ -12,18 +12,9 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::cli::ConnectionArgs;
+use crate::cli::setting;
 use crate::connection::{Api, ConnectionSettings, ServerAddr, StaticAuth, TlsSettings};
-use crate::settings::{Problems, Setting};
-
-const SERVER: Setting = Setting::new("--server", "ORC_VITESS_HOOK_SERVER");
-const API: Setting = Setting::new("--api", "ORC_VITESS_HOOK_API");
-const DEADLINE: Setting = Setting::new("--deadline", "ORC_VITESS_HOOK_DEADLINE");
-const ATTEMPT_TIMEOUT: Setting =
-    Setting::new("--attempt-timeout", "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT");
-const CONNECT_TIMEOUT: Setting =
-    Setting::new("--connect-timeout", "ORC_VITESS_HOOK_CONNECT_TIMEOUT");
-const TLS_SERVER_NAME: Setting =
-    Setting::new("--tls-server-name", "ORC_VITESS_HOOK_TLS_SERVER_NAME");
+use crate::settings::Problems;
 
 /// The shortest and longest bounds accepted: an hour-long deadline already blocks Orchestrator's
 /// recovery for an hour, so anything longer is a mistake, and zero would never try at all.
@@ -38,7 +29,7 @@ impl ConnectionSettings {
         let mut problems = Problems::default();
         let servers = servers(&args.servers, &mut problems);
         let api = problems.choice(
-            API,
+            setting::API,
             &args.api,
             &[
                 ("auto", Api::Auto),
@@ -46,24 +37,28 @@ impl ConnectionSettings {
                 ("vtctl", Api::Vtctl),
             ],
         );
-        let deadline = problems.duration(DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN);
+        let deadline = problems.duration(setting::DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN);
         let attempt_timeout = problems.duration(
-            ATTEMPT_TIMEOUT,
+            setting::ATTEMPT_TIMEOUT,
             &args.attempt_timeout,
             SHORTEST,
             LONGEST_RUN,
         );
         let connect_timeout = problems.duration(
-            CONNECT_TIMEOUT,
+            setting::CONNECT_TIMEOUT,
             &args.connect_timeout,
             SHORTEST,
             LONGEST_CONNECT,
         );
         let server_name = args.tls_server_name.as_deref().and_then(|raw| {
-            let name = problems.text(TLS_SERVER_NAME, raw)?;
+            let name = problems.text(setting::TLS_SERVER_NAME, raw)?;
             let valid = rustls::pki_types::ServerName::try_from(name).is_ok();
             if !valid {
-                problems.push(TLS_SERVER_NAME, raw, "expected a DNS name or an IP address");
+                problems.push(
+                    setting::TLS_SERVER_NAME,
+                    raw,
+                    "expected a DNS name or an IP address",
+                );
             }
             valid.then(|| name.to_owned())
         });
@@ -99,7 +94,7 @@ impl ConnectionSettings {
 fn servers(raw: &[std::ffi::OsString], problems: &mut Problems) -> Vec<ServerAddr> {
     let mut servers = Vec::new();
     for raw in raw {
-        let Some(text) = problems.text(SERVER, raw) else {
+        let Some(text) = problems.text(setting::SERVER, raw) else {
             continue;
         };
         let text = text.trim();
@@ -123,7 +118,7 @@ fn reported<T>(result: Result<T>, problems: &mut Problems) -> Option<T> {
 
 /// The deadline alone, when valid: for a run that cannot read the rest of its settings.
 pub fn deadline_of(args: &ConnectionArgs) -> Option<Duration> {
-    Problems::default().duration(DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN)
+    Problems::default().duration(setting::DEADLINE, &args.deadline, SHORTEST, LONGEST_RUN)
 }
 
 fn tls_settings(args: &ConnectionArgs, server_name: Option<String>) -> Result<Option<TlsSettings>> {

@@ -5,16 +5,12 @@
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use crate::cli::setting;
 use crate::cli::{DEFAULT_LOG_FILE, LogArgs};
 use crate::output::OutputFormat;
 use crate::record::format::LogFormat;
 use crate::record::recorder::LogSettings;
-use crate::settings::{Problems, Setting};
-
-const OUTPUT: Setting = Setting::new("--output", "ORC_VITESS_HOOK_OUTPUT");
-const LOG_FILE: Setting = Setting::new("--log-file", "ORC_VITESS_HOOK_LOG_FILE");
-const LOG_FORMAT: Setting = Setting::new("--log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
-const FSYNC: Setting = Setting::new("--fsync", "ORC_VITESS_HOOK_FSYNC");
+use crate::settings::Problems;
 
 impl LogSettings {
     /// Reads the log settings; a bad one is a problem, and the default stands in for it so the
@@ -24,7 +20,7 @@ impl LogSettings {
         let usable = !given.is_empty() && !given.to_str().is_some_and(crate::event::is_placeholder);
         if !usable {
             problems.push(
-                LOG_FILE,
+                setting::LOG_FILE,
                 given,
                 &format!("expected a file path (records go to {DEFAULT_LOG_FILE} instead)"),
             );
@@ -36,7 +32,7 @@ impl LogSettings {
         };
         let format = problems
             .choice(
-                LOG_FORMAT,
+                setting::LOG_FORMAT,
                 &args.log_format,
                 &[("logfmt", LogFormat::Logfmt), ("json", LogFormat::Json)],
             )
@@ -44,7 +40,7 @@ impl LogSettings {
         Self {
             path,
             format,
-            fsync: problems.boolean(FSYNC, args.fsync.as_deref()),
+            fsync: problems.boolean(setting::FSYNC, args.fsync.as_deref()),
         }
     }
 }
@@ -53,7 +49,7 @@ impl LogSettings {
 pub fn output_format(raw: &OsStr, problems: &mut Problems) -> OutputFormat {
     problems
         .choice(
-            OUTPUT,
+            setting::OUTPUT,
             raw,
             &[("text", OutputFormat::Text), ("json", OutputFormat::Json)],
         )

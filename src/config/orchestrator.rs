@@ -1,4 +1,4 @@
-//! Orchestrator API settings (`OrchestratorApiArgs`: URL, timeout, basic auth, TLS CA) →
+//! Orchestrator API settings (`OrchestratorApiArgs`: setting::ORC_API_URL, timeout, basic auth, TLS CA) →
 //! [`OrchestratorApi`]. The password is read from its file or variable and never printed.
 
 use std::ffi::OsStr;
@@ -9,19 +9,16 @@ use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine;
 
 use crate::cli::OrchestratorApiArgs;
+use crate::cli::setting;
 use crate::orchestrator::OrchestratorApi;
 use crate::orchestrator::api::without_password;
-use crate::settings::{Problems, Setting};
-
-const URL: Setting = Setting::new("--orc-api-url", "ORC_VITESS_HOOK_ORC_API_URL");
-const TIMEOUT: Setting = Setting::new("--orc-timeout", "ORC_VITESS_HOOK_ORC_TIMEOUT");
-const USER: Setting = Setting::new("--orc-api-user", "ORC_VITESS_HOOK_ORC_API_USER");
+use crate::settings::Problems;
 
 impl OrchestratorApi {
-    /// Validates the API settings; `None` when no URL is given.
+    /// Validates the API settings; `None` when no setting::ORC_API_URL is given.
     pub fn from_args(args: &OrchestratorApiArgs, problems: &mut Problems) -> Option<Self> {
         let raw = args.orc_api_url.as_deref()?;
-        let url = problems.text(URL, raw)?.trim().to_owned();
+        let url = problems.text(setting::ORC_API_URL, raw)?.trim().to_owned();
         let host = url
             .strip_prefix("http://")
             .or_else(|| url.strip_prefix("https://"))
@@ -35,14 +32,14 @@ impl OrchestratorApi {
         });
         if !valid_host {
             problems.push(
-                URL,
+                setting::ORC_API_URL,
                 OsStr::new(&without_password(&url)),
-                "expected an http:// or https:// URL with a host, like http://orchestrator:3000/api/",
+                "expected an http:// or https:// setting::ORC_API_URL with a host, like http://orchestrator:3000/api/",
             );
             return None;
         }
         let timeout = problems.duration(
-            TIMEOUT,
+            setting::ORC_TIMEOUT,
             &args.orc_timeout,
             Duration::from_millis(10),
             Duration::from_secs(3600),
@@ -91,7 +88,10 @@ fn authorization(args: &OrchestratorApiArgs, problems: &mut Problems) -> Result<
     let Some(user) = &args.orc_api_user else {
         return Ok(None);
     };
-    let user = problems.text(USER, user).unwrap_or_default().to_owned();
+    let user = problems
+        .text(setting::ORC_API_USER, user)
+        .unwrap_or_default()
+        .to_owned();
     let password = password(args)?;
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     Ok(Some(format!("Basic {token}")))

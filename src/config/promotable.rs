@@ -2,18 +2,18 @@
 
 use std::ffi::OsString;
 
+use crate::cli::setting;
 use crate::proto::topodata::TabletType;
-use crate::settings::{Problems, Setting};
+use crate::settings::Problems;
 use crate::tablet::{Promotable, parse_type};
 
 impl Promotable {
     /// REPLICA and PRIMARY, and the types `--allow-type` names; a name that is no type is a
     /// problem.
     pub fn from_settings(raw: &[OsString], problems: &mut Problems) -> Self {
-        const ALLOW_TYPE: Setting = Setting::new("--allow-type", "ORC_VITESS_HOOK_ALLOW_TYPES");
         let mut promotable = Self::only_replicas();
         for value in raw {
-            let Some(text) = problems.text(ALLOW_TYPE, value) else {
+            let Some(text) = problems.text(setting::ALLOW_TYPE, value) else {
                 continue;
             };
             if text.trim().is_empty() {
@@ -22,7 +22,7 @@ impl Promotable {
             match parse_type(text) {
                 Some(kind) if kind != TabletType::Unknown => promotable.allow(kind),
                 _ => problems.push(
-                    ALLOW_TYPE,
+                    setting::ALLOW_TYPE,
                     value,
                     "expected a tablet type: RDONLY (BATCH), SPARE, EXPERIMENTAL, BACKUP, RESTORE \
                      or DRAINED",

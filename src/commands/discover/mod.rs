@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cli::DiscoverArgs;
+use crate::cli::setting;
 use crate::config::log::output_format;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
@@ -25,21 +26,13 @@ use crate::output;
 use crate::output::OutputFormat;
 use crate::proto::topodata::Tablet;
 use crate::proto::vtctldata::GetTabletsRequest;
-use crate::settings::{Problems, Setting};
+use crate::settings::Problems;
 use crate::signals;
 use crate::tablet;
 use crate::vtctld::{Client, Rpc, Session};
 
 use self::plan::RULE_NAMES;
 use self::report::Pass;
-
-const RULES: Setting = Setting::new("--promotion-rule", "ORC_VITESS_HOOK_PROMOTION_RULES");
-const CONCURRENCY: Setting = Setting::new("--concurrency", "ORC_VITESS_HOOK_CONCURRENCY");
-const INTERVAL: Setting = Setting::new("--interval", "ORC_VITESS_HOOK_INTERVAL");
-const EXPIRY: Setting = Setting::new("--candidate-expiry", "(no variable)");
-const FORGET_AFTER: Setting = Setting::new("--forget-after", "ORC_VITESS_HOOK_FORGET_AFTER");
-const FORGET_MAX_SHRINK: Setting =
-    Setting::new("--forget-max-shrink", "ORC_VITESS_HOOK_FORGET_MAX_SHRINK");
 
 /// vtctld's tablets, and whether the list is whole.
 struct Listing {
@@ -97,20 +90,20 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
     let concurrency = concurrency(args, &mut problems);
     let interval = args.interval.as_deref().and_then(|raw| {
         problems.duration(
-            INTERVAL,
+            setting::INTERVAL,
             raw,
             Duration::from_secs(1),
             Duration::from_secs(86_400),
         )
     });
     let expiry = problems.duration(
-        EXPIRY,
+        setting::CANDIDATE_EXPIRY,
         &args.candidate_expiry,
         Duration::from_secs(60),
         Duration::from_secs(30 * 86_400),
     );
     let forget_after = problems.duration(
-        FORGET_AFTER,
+        setting::FORGET_AFTER,
         &args.forget_after,
         Duration::from_secs(60),
         Duration::from_secs(30 * 86_400),
@@ -152,7 +145,7 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
 fn promotion_rules(args: &DiscoverArgs, problems: &mut Problems) -> BTreeMap<i32, &'static str> {
     let mut rules = plan::default_rules();
     for raw in &args.promotion_rules {
-        let Some(text) = problems.text(RULES, raw) else {
+        let Some(text) = problems.text(setting::PROMOTION_RULE, raw) else {
             continue;
         };
         let parsed = text.split_once('=').and_then(|(kind, rule)| {
@@ -165,7 +158,7 @@ fn promotion_rules(args: &DiscoverArgs, problems: &mut Problems) -> BTreeMap<i32
                 rules.insert(kind, rule);
             }
             None => problems.push(
-                RULES,
+                setting::PROMOTION_RULE,
                 raw,
                 "expected TYPE=RULE, a tablet type and one of prefer, neutral, prefer_not, must_not",
             ),
@@ -177,12 +170,12 @@ fn promotion_rules(args: &DiscoverArgs, problems: &mut Problems) -> BTreeMap<i32
 /// `--concurrency`: from 1 to 256.
 fn concurrency(args: &DiscoverArgs, problems: &mut Problems) -> Option<usize> {
     let concurrency = problems
-        .text(CONCURRENCY, &args.concurrency)
+        .text(setting::CONCURRENCY, &args.concurrency)
         .and_then(|t| t.trim().parse::<usize>().ok())
         .filter(|n| (1..=256).contains(n));
     if concurrency.is_none() {
         problems.push(
-            CONCURRENCY,
+            setting::CONCURRENCY,
             &args.concurrency,
             "expected a number from 1 to 256",
         );
@@ -193,13 +186,13 @@ fn concurrency(args: &DiscoverArgs, problems: &mut Problems) -> Option<usize> {
 /// `--forget-max-shrink`: a percentage from 0 to 100, the `%` optional.
 fn forget_max_shrink(args: &DiscoverArgs, problems: &mut Problems) -> Option<f64> {
     let forget_max_shrink = problems
-        .text(FORGET_MAX_SHRINK, &args.forget_max_shrink)
+        .text(setting::FORGET_MAX_SHRINK, &args.forget_max_shrink)
         .map(|t| t.trim())
         .and_then(|t| t.strip_suffix('%').unwrap_or(t).trim().parse::<f64>().ok())
         .filter(|p| (0.0..=100.0).contains(p));
     if forget_max_shrink.is_none() {
         problems.push(
-            FORGET_MAX_SHRINK,
+            setting::FORGET_MAX_SHRINK,
             &args.forget_max_shrink,
             "expected a percentage from 0 to 100, like 10%",
         );
@@ -215,23 +208,15 @@ fn tablet_filter(args: &DiscoverArgs, problems: &mut Problems) -> GetTabletsRequ
             .map(str::to_owned)
             .unwrap_or_default()
     };
-    let keyspace = text(
-        &args.keyspace,
-        problems,
-        Setting::new("--keyspace", "(no variable)"),
-    );
-    let shard = text(
-        &args.shard,
-        problems,
-        Setting::new("--shard", "(no variable)"),
-    );
+    let keyspace = text(&args.keyspace, problems, setting::KEYSPACE);
+    let shard = text(&args.shard, problems, setting::SHARD);
     if keyspace.is_empty() && !shard.is_empty() {
         problems.push_message("--shard needs --keyspace".into());
     }
     let cells: Vec<String> = args
         .cells
         .iter()
-        .filter_map(|c| problems.text(Setting::new("--cell", "(no variable)"), c))
+        .filter_map(|c| problems.text(setting::CELL, c))
         .map(str::to_owned)
         .collect();
     if args.forget_missing && !cells.is_empty() {

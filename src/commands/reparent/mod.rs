@@ -4,16 +4,16 @@
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
-use super::{DRY_RUN, DRY_RUN_VARIABLE};
 use crate::budget::Budget;
 use crate::cli::ReparentArgs;
+use crate::cli::setting;
 use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::plan::{self, Decision};
 use crate::record::recorder::{Conclusion, Recorder};
 use crate::record::{Details, Outcome};
-use crate::settings::{Problems, Setting};
+use crate::settings::Problems;
 use crate::signals;
 use crate::successor::Question;
 use crate::tablet::Promotable;
@@ -29,8 +29,6 @@ use choose::choose;
 /// debug builds (which the tests run) read it.
 #[cfg(debug_assertions)]
 const TEST_PANIC_VARIABLE: &str = "ORC_VITESS_HOOK_TEST_PANIC";
-
-const VERIFY_ALIAS: Setting = Setting::new("--verify-alias", "ORC_VITESS_HOOK_VERIFY_ALIAS");
 
 /// What the operator allowed on the command line beyond the safety rules.
 #[derive(Debug, Clone, Copy)]
@@ -70,8 +68,8 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         verbose,
     } = args;
     let mut problems = Problems::default();
-    let dry_run = problems.boolean(DRY_RUN, dry_run.as_deref());
-    let dry_run_in_environment = std::env::var_os(DRY_RUN_VARIABLE).is_some();
+    let dry_run = problems.boolean(setting::DRY_RUN, dry_run.as_deref());
+    let dry_run_in_environment = std::env::var_os(setting::DRY_RUN.variable).is_some();
     let (mut recorder, budget) = super::start_recording(
         &log,
         output,
@@ -126,14 +124,15 @@ fn warn_of_ignored_settings(
 ) {
     if dry_run_in_environment {
         let warning = format!(
-            "{DRY_RUN_VARIABLE} is ignored: a dry run comes from the command line only \
-             (--dry-run), so this run is real"
+            "{} is ignored: a dry run comes from the command line only \
+             (--dry-run), so this run is real",
+            setting::DRY_RUN.variable
         );
         crate::output::err(&format!("warning: {warning}"));
         recorder.note(warning);
     }
     let mut ignored = Problems::default();
-    ignored.boolean(VERIFY_ALIAS, verify_alias);
+    ignored.boolean(setting::VERIFY_ALIAS, verify_alias);
     if let Some(message) = ignored.into_message() {
         crate::output::err(&format!("warning: {message}; the flag does nothing anyway"));
     }
