@@ -10,7 +10,7 @@ use serde_json::json;
 use tonic::Code;
 
 use crate::alias::TabletAlias;
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, setting};
 use crate::config::log::output_format;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, FailureKind};
@@ -27,8 +27,6 @@ use crate::vtctld::client::{CallError, millis};
 use crate::vtctld::diagnose::Mismatch;
 use crate::vtctld::listing::cells_unreadable;
 use crate::vtctld::{Client, Rpc, Session, list_tablets};
-
-use crate::cli::setting;
 
 /// One line of the report.
 #[derive(Debug, Serialize)]

@@ -13,8 +13,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use crate::budget::Budget;
-use crate::cli::setting;
-use crate::cli::{Cli, Command, ConnectionArgs, LogArgs};
+use crate::cli::{Cli, Command, ConnectionArgs, LogArgs, setting};
 use crate::config::log::output_format;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};

@@ -16,8 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::cli::setting;
-use crate::cli::{ConnectionArgs, HOOKS, LogArgs, OrchestratorConfigArgs};
+use crate::cli::{ConnectionArgs, HOOKS, LogArgs, OrchestratorConfigArgs, setting};
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::in_place;

@@ -8,8 +8,7 @@ use clap::Parser;
 use std::time::Instant;
 
 use crate::budget;
-use crate::cli::setting;
-use crate::cli::{Cli, Command, HOOKS, RecordArgs};
+use crate::cli::{Cli, Command, HOOKS, RecordArgs, setting};
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::record::recorder::{Conclusion, Recorder};

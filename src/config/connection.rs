@@ -11,8 +11,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::cli::ConnectionArgs;
-use crate::cli::setting;
+use super::read_small_file;
+use crate::cli::{ConnectionArgs, setting};
 use crate::connection::{Api, ConnectionSettings, ServerAddr, StaticAuth, TlsSettings};
 use crate::settings::Problems;
 
@@ -141,33 +141,8 @@ fn tls_settings(args: &ConnectionArgs, server_name: Option<String>) -> Result<Op
     }))
 }
 
-/// TLS material and credentials are small; anything larger is not what it should be.
-const MAX_SETTINGS_FILE: u64 = 1024 * 1024;
-
-/// Reads a small regular file. A FIFO, a device or a directory is refused before any read, so a
-/// wrong path can neither block the hook nor feed it without end.
-fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
-    use std::io::Read;
-    if path.as_os_str().is_empty() {
-        bail!("{what}: the path is empty; expected a file");
-    }
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if !meta.is_file() {
-        bail!("{what} {}: not a regular file", path.display());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_SETTINGS_FILE + 1).read_to_end(&mut bytes))
-        .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if bytes.len() as u64 > MAX_SETTINGS_FILE {
-        bail!("{what} {}: larger than 1 MiB", path.display());
-    }
-    Ok(bytes)
-}
-
 fn read_ca(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS CA file (--tls-ca)")?;
+    let pem = read_small_file(path, "TLS CA file (--tls-ca)")?;
     let certs = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| anyhow!("TLS CA file {}: malformed PEM ({e})", path.display()))?;
@@ -181,7 +156,7 @@ fn read_ca(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn read_cert(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS certificate file (--tls-cert)")?;
+    let pem = read_small_file(path, "TLS certificate file (--tls-cert)")?;
     CertificateDer::from_pem_slice(&pem).map_err(|e| {
         anyhow!(
             "TLS certificate file {}: expected a PEM certificate ({e})",
@@ -192,7 +167,7 @@ fn read_cert(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn read_key(path: &Path) -> Result<Vec<u8>> {
-    let pem = read(path, "TLS key file (--tls-key)")?;
+    let pem = read_small_file(path, "TLS key file (--tls-key)")?;
     PrivateKeyDer::from_pem_slice(&pem).map_err(|e| {
         anyhow!(
             "TLS key file {}: expected a PEM private key ({e})",
@@ -220,7 +195,7 @@ fn read_static_auth(path: &Path) -> Result<StaticAuth> {
             mode & 0o7777
         );
     }
-    let bytes = read(path, what)?;
+    let bytes = read_small_file(path, what)?;
     // The parse error names a line and column only, never the content.
     let json: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| anyhow!("{what} {}: not valid JSON ({e})", path.display()))?;

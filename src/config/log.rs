@@ -5,8 +5,7 @@
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
-use crate::cli::setting;
-use crate::cli::{DEFAULT_LOG_FILE, LogArgs};
+use crate::cli::{DEFAULT_LOG_FILE, LogArgs, setting};
 use crate::output::OutputFormat;
 use crate::record::format::LogFormat;
 use crate::record::recorder::LogSettings;

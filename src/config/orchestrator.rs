@@ -2,14 +2,13 @@
 //! [`OrchestratorApi`]. The password is read from its file or variable and never printed.
 
 use std::ffi::OsStr;
-use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use base64::Engine;
 
-use crate::cli::OrchestratorApiArgs;
-use crate::cli::setting;
+use super::read_small_file;
+use crate::cli::{OrchestratorApiArgs, setting};
 use crate::orchestrator::OrchestratorApi;
 use crate::orchestrator::api::without_password;
 use crate::settings::Problems;
@@ -65,7 +64,7 @@ fn ca_certificates(
     let Some(ca) = &args.orc_api_tls_ca else {
         return Ok(None);
     };
-    let pem = read_small(ca, "Orchestrator API CA file (--orc-api-tls-ca)")?;
+    let pem = read_small_file(ca, "Orchestrator API CA file (--orc-api-tls-ca)")?;
     let certs = ureq::tls::parse_pem(&pem)
         .filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(cert)) => Some(Ok(cert.to_owned())),
@@ -100,7 +99,7 @@ fn authorization(args: &OrchestratorApiArgs, problems: &mut Problems) -> Result<
 /// The basic-auth password: from the file, else the variable; never printed.
 fn password(args: &OrchestratorApiArgs) -> Result<String> {
     if let Some(file) = &args.orc_api_password_file {
-        let bytes = read_small(
+        let bytes = read_small_file(
             file,
             "Orchestrator API password file (--orc-api-password-file)",
         )?;
@@ -118,13 +117,4 @@ fn password(args: &OrchestratorApiArgs) -> Result<String> {
              ORC_VITESS_HOOK_ORC_API_PASSWORD"
         )
     })
-}
-
-fn read_small(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if !meta.is_file() || meta.len() > 1024 * 1024 {
-        bail!("{what} {}: expected a small regular file", path.display());
-    }
-    std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
 }

@@ -16,8 +16,7 @@ use std::ffi::OsStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::cli::DiscoverArgs;
-use crate::cli::setting;
+use crate::cli::{DiscoverArgs, setting};
 use crate::config::log::output_format;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};

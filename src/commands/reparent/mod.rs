@@ -5,8 +5,7 @@ use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
 use crate::budget::Budget;
-use crate::cli::ReparentArgs;
-use crate::cli::setting;
+use crate::cli::{ReparentArgs, setting};
 use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
