@@ -5,7 +5,7 @@ use std::fs::{DirBuilder, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -133,46 +133,13 @@ impl RecoveryLog {
 
     /// Takes the exclusive lock, polling until `until` or a signal that comes meanwhile: anyone
     /// who can read the file can hold a flock on it, and a hook must never hang Orchestrator's
-    /// recovery on that. The pause between
-    /// tries starts at 1 ms and grows to 10 ms, so a queue of hundreds of hooks drains quickly.
+    /// recovery on that.
     fn lock_until(&self, until: Instant) -> Result<()> {
-        let start = Instant::now();
-        // Only a signal that comes during this wait ends it: a record written because of an
-        // earlier one (the `interrupted` record) still waits its turn.
-        let signals_before = crate::signals::count();
-        let mut pause = Duration::from_millis(1);
-        loop {
-            match self.file.try_lock() {
-                Ok(()) => return Ok(()),
-                Err(TryLockError::WouldBlock) => {
-                    let now = Instant::now();
-                    if crate::signals::count() != signals_before
-                        && let Some((_, name)) = crate::signals::caught()
-                    {
-                        bail!(
-                            "cannot lock recovery log {}: another process held its lock; gave \
-                             up after {} ms, interrupted by {name}",
-                            self.path.display(),
-                            now.duration_since(start).as_millis()
-                        );
-                    }
-                    if now >= until {
-                        bail!(
-                            "cannot lock recovery log {}: another process held its lock; \
-                             gave up after {} ms",
-                            self.path.display(),
-                            now.duration_since(start).as_millis()
-                        );
-                    }
-                    std::thread::sleep(pause.min(until - now));
-                    pause = (pause * 2).min(Duration::from_millis(10));
-                }
-                Err(TryLockError::Error(e)) => {
-                    return Err(anyhow::Error::new(e)
-                        .context(format!("cannot lock recovery log {}", self.path.display())));
-                }
-            }
-        }
+        super::lock::lock_within(
+            &self.file,
+            &format!("recovery log {}", self.path.display()),
+            until,
+        )
     }
 
     /// Writes `bytes` with one `write` (a second call could land after another writer's
@@ -242,6 +209,7 @@ fn open_reader(appended: &File, absolute: &Path) -> Option<File> {
 mod tests {
     use std::fs;
     use std::os::unix::fs::symlink;
+    use std::time::Duration;
 
     use crate::record::log_path::effective_uid;
 

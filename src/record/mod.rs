@@ -3,6 +3,7 @@
 //! `log_file` appends them, `log_path` decides whether the log's path may be trusted.
 
 pub mod format;
+pub mod lock;
 pub mod log_file;
 pub mod log_path;
 pub mod recorder;
