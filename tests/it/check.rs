@@ -5,6 +5,7 @@ use std::process::Command;
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
 use crate::support::hook::{Run, hook, log_in, run, temp_dir, unused_server};
+use crate::support::scenario::failover;
 use serde_json::Value;
 
 fn check(log: &Path, servers: &[&str]) -> Command {
@@ -454,21 +455,13 @@ fn check_passes_exactly_when_reparent_would_send() {
         );
 
         let reparented = start();
-        let mut command = crate::support::hook::reparent(&log);
-        command.args([
-            "--failure-type",
-            "DeadMaster",
-            "--failed-host",
-            failed,
-            "--failed-port",
-            "3306",
-            "--successor-host",
-            successor,
-            "--successor-port",
-            "3306",
-            "--successor-alias",
-            alias,
-        ]);
+        let mut command = failover()
+            .by_flags()
+            .failed(failed, 3306)
+            .successor(successor, 3306)
+            .successor_alias(alias)
+            .log(&log)
+            .command();
         common(&mut command, &reparented);
         let reparent = run(&mut command);
         let sent = !reparented.reparented().is_empty();

@@ -1,26 +1,22 @@
 //! Dry runs and input handling, through the built binary: nothing written, nothing connected.
 
 use crate::support::hook::{hook, log_in, reparent, run, temp_dir};
+use crate::support::scenario::failover;
 
 #[test]
 fn dry_run_json_shows_the_planned_record_and_rpc_and_writes_nothing() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(reparent(&log).args([
-        "--output",
-        "json",
-        "--dry-run",
-        "--server",
-        "vtctld-a:15999",
-        "--server",
-        "vtctld-b:15999",
-        "--failure-type",
-        "DeadMaster",
-        "--successor-alias",
-        "zone1-101",
-        "--recovery-uid",
-        "r-1",
-    ]));
+    let out = failover()
+        .by_flags()
+        .successor_alias("zone1-101")
+        .recovery_uid("r-1")
+        .server("vtctld-a:15999")
+        .server("vtctld-b:15999")
+        .output_json()
+        .log(&log)
+        .arg("--dry-run")
+        .run();
     out.assert_code(0);
     let plan = out.json();
     assert_eq!(plan["dry_run"], true);
@@ -239,16 +235,14 @@ fn unsubstituted_placeholder_is_absent_and_explained() {
 fn no_successor_is_recorded_as_failed_and_exits_65() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(reparent(&log).args([
-        "--server",
-        "v:1",
-        "--failure-type",
-        "DeadMaster",
-        "--recovery-uid",
-        "r-none",
-        "--is-successful",
-        "false",
-    ]));
+    // No successor: Orchestrator says the recovery failed.
+    let out = failover()
+        .by_flags()
+        .recovery_uid("r-none")
+        .server("v:1")
+        .log(&log)
+        .args(["--is-successful", "false"])
+        .run();
     out.assert_code(65);
     assert!(out.stderr.contains("is_successful=false"), "{out:?}");
     let records = crate::support::hook::records(&log);

@@ -3,13 +3,11 @@
 //! through Vitess's gRPC tablet-manager client), and what that vtctld really answers.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use crate::support::hook::{
-    attempt_statuses, log_in, records, reparent, run, run_within, temp_dir,
-};
+use crate::support::hook::{attempt_statuses, log_in, records, run, temp_dir};
 use crate::support::interop::{RealVtctld, demo_fleet, fleet, tablet};
+use crate::support::scenario::{Failover, Server, failover};
 use crate::support::tls::TestPki;
 use orc_vitess_hook::proto::topodata::TabletType;
 use orc_vitess_hook::proto::vtctldata::GetTabletsRequest;
@@ -20,18 +18,13 @@ fn demo() -> RealVtctld {
     RealVtctld::start(&fleet(demo_fleet()), &[])
 }
 
-/// A DeadMaster of `failed` promoting `successor` (hosts on port 3306), from the environment.
-fn failover(log: &Path, server: &str, failed: &str, successor: &str) -> Command {
-    let mut command = reparent(log);
-    command
-        .args(["--output", "json", "--server", server])
-        .env("ORC_FAILURE_TYPE", "DeadMaster")
-        .env("ORC_RECOVERY_UID", "r-interop")
-        .env("ORC_FAILED_HOST", failed)
-        .env("ORC_FAILED_PORT", "3306")
-        .env("ORC_SUCCESSOR_HOST", successor)
-        .env("ORC_SUCCESSOR_PORT", "3306");
-    command
+/// The failover as these tests send it to `server`: from the environment, JSON output and log.
+fn against(server: impl Server, log: &Path) -> Failover {
+    failover()
+        .recovery_uid("r-interop")
+        .output_json()
+        .server(server)
+        .log(log)
 }
 
 fn last(log: &Path) -> Value {
@@ -148,12 +141,10 @@ fn interop_the_hook_reparents_through_the_typed_api() {
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut failover(
-        &log,
-        &vtctld.addr,
-        "db1.example.com",
-        "db2.example.com",
-    ));
+    let out = against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run();
     out.assert_code(0);
     let record = last(&log);
     assert_eq!(record["new_primary"], "zone1-0000000101");
@@ -172,12 +163,10 @@ fn interop_the_hook_reparents_through_the_typed_api() {
     assert_eq!(vtctld.type_of(101), TabletType::Primary as i32);
 
     // Orchestrator runs the hook again for the same failover: the real vtctld confirms.
-    let out = run(&mut failover(
-        &log,
-        &vtctld.addr,
-        "db1.example.com",
-        "db2.example.com",
-    ));
+    let out = against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run();
     out.assert_code(0);
     assert!(
         out.json()["message"]
@@ -193,10 +182,11 @@ fn interop_the_hook_reparents_through_the_legacy_api() {
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(
-        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
-            .args(["--api", "vtctl", "-v"]),
-    );
+    let out = against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--api", "vtctl", "-v"])
+        .run();
     out.assert_code(0);
     // --api vtctl: the look-up goes through the legacy API too.
     assert_eq!(
@@ -310,9 +300,11 @@ fn interop_the_look_up_works_on_real_records_old_ones_included() {
 
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(failover(&log, &vtctld.addr, "db1.example.com", "127.0.0.1")
-        .env("ORC_SUCCESSOR_PORT", "17100"))
-    .assert_code(0);
+    against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("127.0.0.1", 17100)
+        .run()
+        .assert_code(0);
     let record = last(&log);
     assert_eq!(record["alias"], "zone1-0000000103");
     assert_eq!(
@@ -356,7 +348,10 @@ fn interop_the_safety_rules_hold_on_real_records() {
             "not the shard's PRIMARY",
         ),
     ] {
-        let out = run(&mut failover(&log, &vtctld.addr, failed, successor));
+        let out = against(&vtctld, &log)
+            .failed(failed, 3306)
+            .successor(successor, 3306)
+            .run();
         out.assert_code(65);
         assert!(out.stderr.contains(why), "{out:?}");
         assert_eq!(last(&log)["outcome"], "rejected");
@@ -372,11 +367,12 @@ fn interop_a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_ba
     let vtctld = demo();
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(
-        failover(&log, &vtctld.addr, "db4.example.com", "db2.other.net")
-            .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"),
-    )
-    .assert_code(0);
+    against(&vtctld, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db2.other.net", 3306)
+        .cluster_alias("customer.-80")
+        .run()
+        .assert_code(0);
     assert_eq!(vtctld.type_of(201), TabletType::Primary as i32);
     let record = last(&log);
     assert_eq!(
@@ -389,9 +385,12 @@ fn interop_a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_ba
     );
     // A short name: the same one listing shows no better match anywhere.
     let vtctld = demo();
-    run(failover(&log, &vtctld.addr, "db4.example.com", "db2")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
-    .assert_code(0);
+    against(&vtctld, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db2", 3306)
+        .cluster_alias("customer.-80")
+        .run()
+        .assert_code(0);
     assert_eq!(vtctld.type_of(201), TabletType::Primary as i32);
     assert_eq!(
         attempt_statuses(&last(&log)),
@@ -403,11 +402,12 @@ fn interop_a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_ba
 
     // An alias shaped like keyspace.shard that names no shard vtctld has: set aside.
     let vtctld = demo();
-    run(
-        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
-            .env("ORC_FAILURE_CLUSTER_ALIAS", "orders.primary"),
-    )
-    .assert_code(0);
+    against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .cluster_alias("orders.primary")
+        .run()
+        .assert_code(0);
     let record = last(&log);
     assert_eq!(
         attempt_statuses(&record),
@@ -439,15 +439,11 @@ fn interop_a_tablet_whose_vttablet_is_down_or_slow_is_retried_until_the_deadline
     for successor in ["db7.example.com", "db8.example.com"] {
         let dir = temp_dir();
         let log = log_in(&dir);
-        let out = run_within(
-            failover(&log, &vtctld.addr, "db1.example.com", successor).args([
-                "--deadline",
-                "2s",
-                "--attempt-timeout",
-                "700ms",
-            ]),
-            Duration::from_secs(30),
-        );
+        let out = against(&vtctld, &log)
+            .failed("db1.example.com", 3306)
+            .successor(successor, 3306)
+            .args(["--deadline", "2s", "--attempt-timeout", "700ms"])
+            .run_within(Duration::from_secs(30));
         out.assert_code(75);
         let statuses = attempt_statuses(&last(&log));
         assert_eq!(statuses[0], "GetTablets vtctld:OK");
@@ -500,12 +496,10 @@ fn interop_vitess_static_auth_right_missing_and_wrong_credentials() {
     let vtctld = RealVtctld::start(&fleet(demo_fleet()), &static_auth(dir.path()));
     let log = log_in(&dir);
 
-    let out = run(&mut failover(
-        &log,
-        &vtctld.addr,
-        "db1.example.com",
-        "db2.example.com",
-    ));
+    let out = against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run();
     out.assert_code(77);
     assert!(
         out.stderr
@@ -513,10 +507,11 @@ fn interop_vitess_static_auth_right_missing_and_wrong_credentials() {
         "{out:?}"
     );
 
-    let out = run(
-        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
-            .args(["--auth-static-creds", &creds(dir.path(), "wrong")]),
-    );
+    let out = against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--auth-static-creds", &creds(dir.path(), "wrong")])
+        .run();
     out.assert_code(77);
     assert!(
         out.stderr.contains(
@@ -525,11 +520,12 @@ fn interop_vitess_static_auth_right_missing_and_wrong_credentials() {
         "{out:?}"
     );
 
-    run(
-        failover(&log, &vtctld.addr, "db1.example.com", "db2.example.com")
-            .args(["--auth-static-creds", &creds(dir.path(), "s3cret")]),
-    )
-    .assert_code(0);
+    against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--auth-static-creds", &creds(dir.path(), "s3cret")])
+        .run()
+        .assert_code(0);
 }
 
 fn tls_flags(pki: &TestPki, mutual: bool) -> Vec<String> {
@@ -555,18 +551,21 @@ fn interop_vitess_tls_right_ca_wrong_ca_and_plain_text() {
     let dir = temp_dir();
     let log = log_in(&dir);
 
-    let out = run(
-        failover(&log, &server, "db1.example.com", "db2.example.com")
-            .args(["--tls-ca", pki.path("other-ca.pem").to_str().unwrap()]),
-    );
+    let out = against(&server, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--tls-ca", pki.path("other-ca.pem").to_str().unwrap()])
+        .run();
     out.assert_code(77);
     assert!(out.stderr.contains("invalid peer certificate"), "{out:?}");
 
     // Plain text at Go's TLS, which closes the connection without a word: the probe's TLS
     // ClientHello gets its certificate. Two rounds, then 69, long before the deadline.
-    let out = run(
-        failover(&log, &server, "db1.example.com", "db2.example.com").args(["--deadline", "30s"]),
-    );
+    let out = against(&server, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--deadline", "30s"])
+        .run();
     out.assert_code(69);
     assert!(
         out.stderr.contains(
@@ -577,11 +576,12 @@ fn interop_vitess_tls_right_ca_wrong_ca_and_plain_text() {
     );
     assert_eq!(records(&log).last().unwrap()["attempts"], 2, "{out:?}");
 
-    run(
-        failover(&log, &server, "db1.example.com", "db2.example.com")
-            .args(["--tls-ca", pki.path("ca.pem").to_str().unwrap()]),
-    )
-    .assert_code(0);
+    against(&server, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--tls-ca", pki.path("ca.pem").to_str().unwrap()])
+        .run()
+        .assert_code(0);
 }
 
 #[test]
@@ -596,14 +596,11 @@ fn interop_vitess_mutual_tls() {
     // Without a client certificate the handshake is refused after ours (TLS 1.3): calls see a
     // dead connection, the probe connection Go's alert. Two rounds, then 77, long before the
     // deadline.
-    let out = run(
-        failover(&log, &server, "db1.example.com", "db2.example.com").args([
-            "--deadline",
-            "30s",
-            "--tls-ca",
-            ca.to_str().unwrap(),
-        ]),
-    );
+    let out = against(&server, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--deadline", "30s", "--tls-ca", ca.to_str().unwrap()])
+        .run();
     out.assert_code(77);
     assert!(
         out.stderr
@@ -611,17 +608,19 @@ fn interop_vitess_mutual_tls() {
         "{out:?}"
     );
     assert_eq!(records(&log).last().unwrap()["attempts"], 2, "{out:?}");
-    run(
-        failover(&log, &server, "db1.example.com", "db2.example.com").args([
+    against(&server, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args([
             "--tls-ca",
             ca.to_str().unwrap(),
             "--tls-cert",
             pki.path("client.pem").to_str().unwrap(),
             "--tls-key",
             pki.path("client.key").to_str().unwrap(),
-        ]),
-    )
-    .assert_code(0);
+        ])
+        .run()
+        .assert_code(0);
 }
 
 #[test]
@@ -643,13 +642,11 @@ fn interop_a_transient_tablet_manager_failure_is_retried_until_it_succeeds() {
     let vtctld = RealVtctld::start(&fleet(tablets), &[]);
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut failover(
-        &log,
-        &vtctld.addr,
-        "db1.example.com",
-        "db5.example.com",
-    ))
-    .assert_code(0);
+    against(&vtctld, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db5.example.com", 3306)
+        .run()
+        .assert_code(0);
     assert_eq!(
         attempt_statuses(&last(&log)),
         [
@@ -707,14 +704,12 @@ fn interop_auto_falls_back_on_a_legacy_only_vtctld_and_a_typed_only_one_refuses_
     let dir = temp_dir();
     let log = log_in(&dir);
     // No GetTablets: the legacy ListAllTablets proves the successor by the same rules.
-    run(failover(
-        &log,
-        &legacy_only.addr,
-        "db1.example.com",
-        "db2.example.com",
-    )
-    .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000101"))
-    .assert_code(0);
+    against(&legacy_only, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .successor_alias("zone1-0000000101")
+        .run()
+        .assert_code(0);
     let record = last(&log);
     assert_eq!(record["verification"], "verified");
     assert_eq!(
@@ -728,13 +723,11 @@ fn interop_auto_falls_back_on_a_legacy_only_vtctld_and_a_typed_only_one_refuses_
     // Orchestrator's alias naming another keyspace's tablet, or the failed primary: refused.
     let legacy_only = RealVtctld::start(&fleet(demo_fleet()), &["--services=vtctl".to_owned()]);
     for alias in ["zone1-0000000201", "zone1-0000000100"] {
-        let out = run(failover(
-            &log,
-            &legacy_only.addr,
-            "db1.example.com",
-            "db2.example.com",
-        )
-        .env("ORC_SUCCESSOR_ALIAS", alias));
+        let out = against(&legacy_only, &log)
+            .failed("db1.example.com", 3306)
+            .successor("db2.example.com", 3306)
+            .successor_alias(alias)
+            .run();
         out.assert_code(65);
         assert!(out.stderr.contains("the alias may be stale"), "{out:?}");
     }
@@ -746,10 +739,11 @@ fn interop_auto_falls_back_on_a_legacy_only_vtctld_and_a_typed_only_one_refuses_
         (status.code(), status.message()),
         (Code::Unimplemented, "unknown service vtctlservice.Vtctl")
     );
-    let out = run(
-        failover(&log, &typed_only.addr, "db1.example.com", "db2.example.com")
-            .args(["--api", "vtctl"]),
-    );
+    let out = against(&typed_only, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .args(["--api", "vtctl"])
+        .run();
     out.assert_code(70);
     assert!(
         out.stderr.contains("unknown service vtctlservice.Vtctl"),

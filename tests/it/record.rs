@@ -6,27 +6,19 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
-use crate::support::hook::{ENDING_SIGNALS, hook, log_in, records, run, send_signal, temp_dir};
+use crate::support::hook::{ENDING_SIGNALS, log_in, records, run, send_signal, temp_dir};
 use crate::support::orchestrator::Recovery;
+use crate::support::scenario::failover;
 use serde_json::Value;
 
+/// `record --hook HOOK_NAME` for commerce/0's failed primary (db1), JSON log.
 fn record(log: &Path, hook_name: &str) -> Command {
-    let mut command = hook();
-    command
-        .args([
-            "record",
-            "--hook",
-            hook_name,
-            "--log-format",
-            "json",
-            "--log-file",
-        ])
-        .arg(log)
-        .env("ORC_RECOVERY_UID", "r-7")
-        .env("ORC_FAILURE_TYPE", "DeadMaster")
-        .env("ORC_FAILED_HOST", "db1.example.com")
-        .env("ORC_FAILED_PORT", "3306");
-    command
+    failover()
+        .record(hook_name)
+        .recovery_uid("r-7")
+        .failed("db1.example.com", 3306)
+        .log(log)
+        .command()
 }
 
 fn last(log: &Path) -> Value {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
 use crate::support::hook::{hook, log_in, records, reparent, run, temp_dir, wait_within};
+use crate::support::scenario::failover;
 use orc_vitess_hook::record::log_file::RecoveryLog;
 
 /// A run that writes exactly one record and connects nowhere (a safety skip).
@@ -152,19 +153,13 @@ fn an_unwritable_directory_never_stops_the_reparent() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let log = locked.join("recovery.log");
-    let mut command = reparent(&log);
-    command.args([
-        "--server",
-        &fake.server(),
-        "--failure-type",
-        "DeadMaster",
-        "--failed-host",
-        "db1.example.com",
-        "--failed-port",
-        "3306",
-        "--successor-alias",
-        "zone1-101",
-    ]);
+    let mut command = failover()
+        .by_flags()
+        .failed("db1.example.com", 3306)
+        .successor_alias("zone1-101")
+        .server(&fake)
+        .log(&log)
+        .command();
     if is_root() {
         // Root ignores directory modes: run the hook as "nobody" so 0555 means something.
         command.uid(65534).gid(65534);

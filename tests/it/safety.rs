@@ -2,10 +2,10 @@
 //! fake vtctld's two-keyspace demo fleet (see `fake_vtctld::demo_tablets`).
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld, large_fleet};
-use crate::support::hook::{Run, log_in, records, reparent, run, temp_dir};
+use crate::support::hook::{Run, log_in, records, temp_dir};
+use crate::support::scenario::{Failover, Server, failover};
 use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
 
@@ -13,26 +13,15 @@ const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
 const LEGACY: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
 const GET_TABLETS: &str = "/vtctlservice.Vtctld/GetTablets";
 
-/// A DeadMaster of `failed` (host on port 3306, or none when empty) promoting `successor`
-/// (host on port 3306, or none when empty), as Orchestrator's environment describes it.
-fn failover(log: &Path, fake: &FakeVtctld, failed: &str, successor: &str) -> Command {
-    let mut command = reparent(log);
-    command
-        .args(["--output", "json", "--server", &fake.server()])
-        .env("ORC_FAILURE_TYPE", "DeadMaster")
-        .env("ORC_IS_MASTER", "true")
-        .env("ORC_RECOVERY_UID", "r-safety");
-    if !failed.is_empty() {
-        command
-            .env("ORC_FAILED_HOST", failed)
-            .env("ORC_FAILED_PORT", "3306");
-    }
-    if !successor.is_empty() {
-        command
-            .env("ORC_SUCCESSOR_HOST", successor)
-            .env("ORC_SUCCESSOR_PORT", "3306");
-    }
-    command
+/// The failover as these tests send it against `server`: from the environment, with
+/// `ORC_IS_MASTER=true`, JSON output and log.
+fn against(server: impl Server, log: &Path) -> Failover {
+    failover()
+        .master()
+        .recovery_uid("r-safety")
+        .output_json()
+        .server(server)
+        .log(log)
 }
 
 fn last(log: &Path) -> Value {
@@ -60,8 +49,11 @@ fn a_tablet_of_another_keyspace_is_never_made_primary() {
     let dir = temp_dir();
     let log = log_in(&dir);
     // commerce/0's primary died; Orchestrator (wrongly) names customer/-80's replica.
-    let out = run(failover(&log, &fake, "db1.example.com", "db2.other.net")
-        .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000201"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.other.net", 3306)
+        .successor_alias("zone1-0000000201")
+        .run();
     let record = assert_refused(
         &out,
         &log,
@@ -78,9 +70,10 @@ fn a_tablet_of_another_keyspace_is_never_made_primary() {
     );
 
     // The alias alone (a manual run naming the failed primary) is checked the same way.
-    let out =
-        run(failover(&log, &fake, "db1.example.com", "")
-            .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000201"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor_alias("zone1-0000000201")
+        .run();
     assert_refused(
         &out,
         &log,
@@ -99,7 +92,11 @@ fn a_short_name_is_looked_up_inside_the_failed_shard_only() {
         let fake = FakeVtctld::start(Behaviour::default());
         let dir = temp_dir();
         let log = log_in(&dir);
-        run(&mut failover(&log, &fake, failed, "db2")).assert_code(0);
+        against(&fake, &log)
+            .failed(failed, 3306)
+            .successor("db2", 3306)
+            .run()
+            .assert_code(0);
         assert_eq!(fake.reparented(), [expected]);
         let record = last(&log);
         assert_eq!(record["alias"], expected);
@@ -112,12 +109,10 @@ fn non_serving_types_need_the_operators_permission() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut failover(
-        &log,
-        &fake,
-        "db1.example.com",
-        "db3.example.com",
-    ));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db3.example.com", 3306)
+        .run();
     let record = assert_refused(
         &out,
         &log,
@@ -128,27 +123,35 @@ fn non_serving_types_need_the_operators_permission() {
     assert_eq!(record["failed_shard"], "commerce/0");
 
     // Allowed by flag (Vitess's alias BATCH works too) or by variable, it goes through.
-    run(failover(&log, &fake, "db1.example.com", "db3.example.com").args(["--allow-type", "BATCH"]))
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db3.example.com", 3306)
+        .args(["--allow-type", "BATCH"])
+        .run()
         .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000102"]);
     assert_eq!(last(&log)["allowed_types"], serde_json::json!(["RDONLY"]));
 
     let fake = FakeVtctld::start(Behaviour::default());
-    let out = run(&mut failover(
-        &log,
-        &fake,
-        "db4.example.com",
-        "db6.example.com",
-    ));
+    let out = against(&fake, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db6.example.com", 3306)
+        .run();
     assert_refused(&out, &log, &fake, "is DRAINED, not a REPLICA");
-    run(failover(&log, &fake, "db4.example.com", "db6.example.com")
-        .env("ORC_VITESS_HOOK_ALLOW_TYPES", "rdonly,drained"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db6.example.com", 3306)
+        .env("ORC_VITESS_HOOK_ALLOW_TYPES", "rdonly,drained")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000202"]);
 
     // A type name that is no type is a configuration error, before anything is sent.
-    let out = run(failover(&log, &fake, "db4.example.com", "db6.example.com")
-        .args(["--allow-type", "PRIMARYISH"]));
+    let out = against(&fake, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db6.example.com", 3306)
+        .args(["--allow-type", "PRIMARYISH"])
+        .run();
     out.assert_code(78);
     assert!(
         out.stderr
@@ -163,21 +166,17 @@ fn the_tablet_that_already_is_primary_is_confirmed_not_refused() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut failover(
-        &log,
-        &fake,
-        "db1.example.com",
-        "db2.example.com",
-    ))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run()
+        .assert_code(0);
     // Orchestrator runs the hook again for the same failover: 101 is PRIMARY now. The call is
     // repeated (a no-op vtctld confirms) and the record says so.
-    let out = run(&mut failover(
-        &log,
-        &fake,
-        "db1.example.com",
-        "db2.example.com",
-    ));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run();
     out.assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101", "zone1-0000000101"]);
     let record = last(&log);
@@ -201,9 +200,12 @@ fn one_strict_listing_of_every_cell_settles_it_cluster_alias_or_not() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(failover(&log, &fake, "db4.example.com", "db2.other.net")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db2.other.net", 3306)
+        .cluster_alias("customer.-80")
+        .run()
+        .assert_code(0);
     let listed: Vec<_> = fake
         .received_for(GET_TABLETS)
         .into_iter()
@@ -215,18 +217,22 @@ fn one_strict_listing_of_every_cell_settles_it_cluster_alias_or_not() {
 
     // A short name is settled by the same listing: it shows no better match anywhere.
     let fake = FakeVtctld::start(Behaviour::default());
-    run(failover(&log, &fake, "db4.example.com", "db2")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db2", 3306)
+        .cluster_alias("customer.-80")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.received_for(GET_TABLETS).len(), 1);
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
 
     // Without a failed host, the alias alone names the shard, whose PRIMARY nothing says has
     // failed: refused. With that record gone (the dead primary vtctld no longer lists), it goes.
     let fake = FakeVtctld::start(Behaviour::default());
-    let out =
-        run(failover(&log, &fake, "", "db2.other.net")
-            .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"));
+    let out = against(&fake, &log)
+        .successor("db2.other.net", 3306)
+        .cluster_alias("customer.-80")
+        .run();
     assert_refused(
         &out,
         &log,
@@ -239,9 +245,11 @@ fn one_strict_listing_of_every_cell_settles_it_cluster_alias_or_not() {
         tablets,
         ..Behaviour::default()
     });
-    run(failover(&log, &fake, "", "db2.other.net")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
-    .assert_code(0);
+    against(&fake, &log)
+        .successor("db2.other.net", 3306)
+        .cluster_alias("customer.-80")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
     assert_eq!(last(&log)["shard_basis"], "cluster-alias");
 }
@@ -251,8 +259,11 @@ fn a_cluster_alias_that_contradicts_the_failed_primary_is_refused() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(failover(&log, &fake, "db1.example.com", "db2")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2", 3306)
+        .cluster_alias("customer.-80")
+        .run();
     assert_refused(
         &out,
         &log,
@@ -279,8 +290,11 @@ fn a_cluster_alias_never_hides_that_the_failed_primary_matches_several_shards() 
             tablets: tablets.clone(),
             ..Behaviour::default()
         });
-        let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-            .env("ORC_FAILURE_CLUSTER_ALIAS", alias));
+        let out = against(&fake, &log)
+            .failed("db1.example.com", 3306)
+            .successor("db2.example.com", 3306)
+            .cluster_alias(alias)
+            .run();
         assert_refused(
             &out,
             &log,
@@ -310,7 +324,10 @@ fn a_failed_primary_short_name_naming_two_tablets_is_refused() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut failover(&log, &fake, "db1", "db2.example.com"));
+    let out = against(&fake, &log)
+        .failed("db1", 3306)
+        .successor("db2.example.com", 3306)
+        .run();
     assert_refused(
         &out,
         &log,
@@ -333,20 +350,21 @@ fn with_a_cell_vtctld_cannot_read_nothing_is_sent_unverified_unless_allowed() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let fake = FakeVtctld::start(behaviour.clone());
-    let out = run(&mut failover(
-        &log,
-        &fake,
-        "db1.example.com",
-        "db2.example.com",
-    ));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run();
     let record = assert_refused(&out, &log, &fake, "vtctld cannot read every cell");
     assert!(out.stderr.contains("--allow-unverified-alias"), "{out:?}");
     assert_eq!(record["verification"], Value::Null);
     // The operator's explicit choice: sent, recorded as unverified.
     let fake = FakeVtctld::start(behaviour);
-    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .arg("--allow-unverified-alias"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .arg("--allow-unverified-alias")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     assert_eq!(last(&log)["verification"], "unverified");
 }
@@ -367,9 +385,12 @@ fn an_unknown_failed_shard_needs_an_exact_fleet_unique_match() {
     let dir = temp_dir();
     let log = log_in(&dir);
     // The failed primary's tablet record is gone and Orchestrator's alias is its cluster name.
-    run(failover(&log, &fake, "gone.example.com", "db2.example.com")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "gone.example.com:3306"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("gone.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .cluster_alias("gone.example.com:3306")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let record = last(&log);
     assert_eq!(record["shard_basis"], "unknown");
@@ -383,7 +404,10 @@ fn an_unknown_failed_shard_needs_an_exact_fleet_unique_match() {
     );
 
     let fake = FakeVtctld::start(without_commerce_primary());
-    let out = run(&mut failover(&log, &fake, "gone.example.com", "db2"));
+    let out = against(&fake, &log)
+        .failed("gone.example.com", 3306)
+        .successor("db2", 3306)
+        .run();
     assert_refused(
         &out,
         &log,
@@ -399,9 +423,10 @@ fn an_unknown_failed_shard_never_demotes_a_live_primary() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out =
-        run(failover(&log, &fake, "db1.example.com", "db2.other.net")
-            .env("ORC_FAILED_PORT", "3307"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3307)
+        .successor("db2.other.net", 3306)
+        .run();
     let record = assert_refused(
         &out,
         &log,
@@ -421,12 +446,10 @@ fn the_failed_primary_cannot_be_its_own_successor() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut failover(
-        &log,
-        &fake,
-        "db1.example.com",
-        "db1.example.com",
-    ));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db1.example.com", 3306)
+        .run();
     assert_refused(&out, &log, &fake, "is the failed primary itself");
 }
 
@@ -440,13 +463,11 @@ fn a_legacy_only_vtctld_is_checked_through_its_legacy_listings() {
     let log = log_in(&dir);
     // The same rules through ListAllTablets: the right replica goes, by the legacy API.
     let fake = FakeVtctld::start(legacy_only());
-    run(&mut failover(
-        &log,
-        &fake,
-        "db1.example.com",
-        "db2.example.com",
-    ))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let record = last(&log);
     assert_eq!(record["verification"], "verified");
@@ -466,21 +487,30 @@ fn a_legacy_only_vtctld_is_checked_through_its_legacy_listings() {
     // Orchestrator's alias naming another keyspace's tablet, or the failed primary itself.
     for alias in ["zone1-0000000201", "zone1-0000000100"] {
         let fake = FakeVtctld::start(legacy_only());
-        let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-            .env("ORC_SUCCESSOR_ALIAS", alias));
+        let out = against(&fake, &log)
+            .failed("db1.example.com", 3306)
+            .successor("db2.example.com", 3306)
+            .successor_alias(alias)
+            .run();
         assert_refused(&out, &log, &fake, "the alias may be stale");
     }
     // With a cluster alias too, ListAllTablets: the whole fleet, as far as vtctl reads it.
     let fake = FakeVtctld::start(legacy_only());
-    run(failover(&log, &fake, "db4.example.com", "db2.other.net")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "customer.-80"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db4.example.com", 3306)
+        .successor("db2.other.net", 3306)
+        .cluster_alias("customer.-80")
+        .run()
+        .assert_code(0);
     let listed = fake.received_for(LEGACY);
     assert_eq!(listed[0].args, ["ListAllTablets"]);
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
     // A short name needs a strict whole-fleet listing, which the legacy API does not have.
     let fake = FakeVtctld::start(legacy_only());
-    let out = run(&mut failover(&log, &fake, "db1.example.com", "db2"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2", 3306)
+        .run();
     assert_refused(
         &out,
         &log,
@@ -500,8 +530,11 @@ fn an_old_vtctld_that_cannot_list_sends_an_alias_only_when_the_operator_allows_i
     let dir = temp_dir();
     let log = log_in(&dir);
     let fake = FakeVtctld::start(old());
-    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000101"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .successor_alias("zone1-0000000101")
+        .run();
     assert_refused(
         &out,
         &log,
@@ -510,9 +543,12 @@ fn an_old_vtctld_that_cannot_list_sends_an_alias_only_when_the_operator_allows_i
          alias unverified",
     );
     let fake = FakeVtctld::start(old());
-    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
         .arg("--allow-unverified-alias")
-        .env("ORC_SUCCESSOR_ALIAS", "zone1-0000000101"));
+        .successor_alias("zone1-0000000101")
+        .run();
     out.assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let record = last(&log);
@@ -524,9 +560,11 @@ fn an_old_vtctld_that_cannot_list_sends_an_alias_only_when_the_operator_allows_i
     );
     // Without an alias there is nothing to send.
     let fake = FakeVtctld::start(old());
-    let out =
-        run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-            .arg("--allow-unverified-alias"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .arg("--allow-unverified-alias")
+        .run();
     assert_refused(&out, &log, &fake, "Orchestrator passed no successor alias");
 }
 
@@ -538,13 +576,11 @@ fn the_look_up_works_in_a_fleet_of_ten_thousand_tablets() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut failover(
-        &log,
-        &fake,
-        "db-1234-0.example.com",
-        "db-1234-3.example.com",
-    ))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db-1234-0.example.com", 3306)
+        .successor("db-1234-3.example.com", 3306)
+        .run()
+        .assert_code(0);
     // uid = 10000 + shard × 5 + n
     assert_eq!(fake.reparented(), ["zone1-0000016173"]);
     assert_eq!(last(&log)["failed_shard"], "fleet/s1234");
@@ -556,9 +592,12 @@ fn a_cluster_alias_naming_a_shard_vtctld_does_not_have_is_set_aside() {
     let dir = temp_dir();
     let log = log_in(&dir);
     // An operator's alias that merely looks like keyspace.shard.
-    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "orders.primary"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .cluster_alias("orders.primary")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     assert_eq!(fake.received_for(GET_TABLETS).len(), 1);
     let record = last(&log);
@@ -575,13 +614,11 @@ fn an_unknown_failed_shard_is_confirmed_with_a_strict_list() {
     let fake = FakeVtctld::start(without_commerce_primary());
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut failover(
-        &log,
-        &fake,
-        "gone.example.com",
-        "db2.example.com",
-    ))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("gone.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run()
+        .assert_code(0);
     // Fleet-unique is only proof on a whole list: vtctld is asked to be strict.
     let strict: Vec<bool> = fake
         .received_for(GET_TABLETS)
@@ -597,12 +634,10 @@ fn a_stale_failed_primary_never_demotes_the_shards_live_primary() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut failover(
-        &log,
-        &fake,
-        "db3.example.com",
-        "db2.example.com",
-    ));
+    let out = against(&fake, &log)
+        .failed("db3.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .run();
     let record = assert_refused(&out, &log, &fake, "not the shard's PRIMARY");
     assert!(
         record["candidates"][0]
@@ -631,11 +666,13 @@ fn an_exact_match_in_another_shard_beats_a_short_name_in_the_failed_one() {
             tablets: tablets.clone(),
             ..Behaviour::default()
         });
-        let mut command = failover(&log, &fake, "db1.example.com", "db2.example.com");
+        let mut scenario = against(&fake, &log)
+            .failed("db1.example.com", 3306)
+            .successor("db2.example.com", 3306);
         if let Some(alias) = cluster_alias {
-            command.env("ORC_FAILURE_CLUSTER_ALIAS", alias);
+            scenario = scenario.cluster_alias(alias);
         }
-        let out = run(&mut command);
+        let out = scenario.run();
         let record = assert_refused(
             &out,
             &log,
@@ -657,33 +694,42 @@ fn an_unsubstituted_identifying_placeholder_is_refused_unless_allowed() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let fake = FakeVtctld::start(Behaviour::default());
-    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .env("ORC_FAILURE_TYPE", "{failureType}"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .failure_type("{failureType}")
+        .run();
     let record = assert_refused(&out, &log, &fake, "failure_type={failureType}");
     assert!(out.stderr.contains("--allow-placeholders"), "{out:?}");
     assert_eq!(record["outcome"], "rejected");
     // The successor's placeholders stay unfilled when nothing was promoted: no successor, 65.
-    let out =
-        run(failover(&log, &fake, "db1.example.com", "")
-            .env("ORC_SUCCESSOR_HOST", "{successorHost}"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .env("ORC_SUCCESSOR_HOST", "{successorHost}")
+        .run();
     out.assert_code(65);
     assert!(!out.stderr.contains("--allow-placeholders"), "{out:?}");
     // Allowed: the failure type counts as absent (a manual run) and the reparent goes ahead.
-    run(failover(&log, &fake, "{failedHost}", "db2.example.com")
-        .env("ORC_FAILED_PORT", "{failedPort}")
-        .env("ORC_FAILURE_CLUSTER_ALIAS", "commerce.0")
-        .env("ORC_FAILURE_TYPE", "{failureType}")
-        .arg("--allow-placeholders"))
-    .assert_code(65);
+    against(&fake, &log)
+        .failed("{failedHost}", "{failedPort}")
+        .successor("db2.example.com", 3306)
+        .cluster_alias("commerce.0")
+        .failure_type("{failureType}")
+        .arg("--allow-placeholders")
+        .run()
+        .assert_code(65);
     assert!(
         fake.reparented().is_empty(),
         "commerce/0's PRIMARY is alive"
     );
     let fake = FakeVtctld::start(Behaviour::default());
-    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .env("ORC_FAILURE_TYPE", "{failureType}")
-        .arg("--allow-placeholders"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .failure_type("{failureType}")
+        .arg("--allow-placeholders")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
 }
 
@@ -692,8 +738,11 @@ fn a_dry_run_in_the_environment_is_ignored_and_the_failover_is_real() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let fake = FakeVtctld::start(Behaviour::default());
-    let out = run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .env("ORC_VITESS_HOOK_DRY_RUN", "true"));
+    let out = against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .env("ORC_VITESS_HOOK_DRY_RUN", "true")
+        .run();
     out.assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     assert!(
@@ -717,16 +766,22 @@ fn deadmaster_in_any_case_is_a_master_failure() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let fake = FakeVtctld::start(Behaviour::default());
-    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .env("ORC_FAILURE_TYPE", "deadmaster")
-        .env("ORC_INSTANCE_TYPE", "Master"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .failure_type("deadmaster")
+        .env("ORC_INSTANCE_TYPE", "Master")
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let fake = FakeVtctld::start(Behaviour::default());
-    run(failover(&log, &fake, "db1.example.com", "db2.example.com")
-        .env("ORC_FAILURE_TYPE", "DeadMaster")
-        .env("ORC_INSTANCE_TYPE", "Intermediate-Master"))
-    .assert_code(0);
+    against(&fake, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .failure_type("DeadMaster")
+        .env("ORC_INSTANCE_TYPE", "Intermediate-Master")
+        .run()
+        .assert_code(0);
     assert!(fake.reparented().is_empty());
     assert_eq!(last(&log)["outcome"], "skipped");
 }
@@ -742,9 +797,12 @@ fn an_old_vtctld_first_in_the_list_does_not_stop_the_failover() {
     let current = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = failover(&log, &old, "db1.example.com", "db2.example.com");
-    command.args(["--server", &current.server()]);
-    run(&mut command).assert_code(0);
+    against(&old, &log)
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .server(&current)
+        .run()
+        .assert_code(0);
     // Either server may take the reparent itself (both serve it): exactly one did.
     let mut sent = current.reparented();
     sent.extend(old.reparented());

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
-use crate::support::hook::{log_in, records, reparent, run, run_within, temp_dir};
+use crate::support::hook::{log_in, records, reparent, run, temp_dir};
+use crate::support::scenario::failover;
 use crate::support::tls::TestPki;
 
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
@@ -13,21 +14,14 @@ fn tls_reparent(
     fake: &FakeVtctld,
     extra: &[&str],
 ) -> crate::support::hook::Run {
-    let mut command = reparent(log);
-    command
-        .args(["--server", &format!("localhost:{}", fake.addr.port())])
-        .args([
-            "--failure-type",
-            "DeadMaster",
-            "--failed-host",
-            "db1.example.com",
-            "--failed-port",
-            "3306",
-            "--successor-alias",
-            "zone1-101",
-        ])
-        .args(extra);
-    run_within(&mut command, Duration::from_secs(30))
+    failover()
+        .by_flags()
+        .failed("db1.example.com", 3306)
+        .successor_alias("zone1-101")
+        .server(format!("localhost:{}", fake.addr.port()))
+        .log(log)
+        .args(extra)
+        .run_within(Duration::from_secs(30))
 }
 
 #[test]

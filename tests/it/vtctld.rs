@@ -1,14 +1,15 @@
 //! The built binary against a fake vtctld on 127.0.0.1: APIs, fallbacks, faults, retries,
 //! deadlines, auth and the alias look-up.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld, tablet};
 use crate::support::hook::{
-    Run, attempt_statuses, log_in, records, reparent, run, run_within, silent_server, temp_dir,
-    unused_server,
+    Run, attempt_statuses, log_in, records, silent_server, temp_dir, unused_server,
 };
+use crate::support::scenario::{Failover, failover};
 use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
 use tonic::Code;
@@ -16,33 +17,17 @@ use tonic::Code;
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
 const LEGACY: &str = "/vtctlservice.Vtctl/ExecuteVtctlCommand";
 
-/// `reparent` of zone1-101 after a DeadMaster, JSON output and log, against `servers`.
-fn reparent_101(log: &std::path::Path, servers: &[&str]) -> Command {
-    reparent_to("zone1-101", "json", log, servers)
-}
-
-fn reparent_to(alias: &str, output: &str, log: &std::path::Path, servers: &[&str]) -> Command {
-    let mut command = reparent(log);
-    command.args([
-        "--output",
-        output,
-        "--failure-type",
-        "DeadMaster",
-        "--is-master",
-        "true",
-        "--recovery-uid",
-        "r-101",
-        "--failed-host",
-        "db1.example.com",
-        "--failed-port",
-        "3306",
-        "--successor-alias",
-        alias,
-    ]);
-    for server in servers {
-        command.args(["--server", server]);
-    }
-    command
+/// zone1-101 promoted after commerce/0's primary (db1) failed, as flags (with
+/// `--is-master true`), JSON output and log; the tests add the servers.
+fn to_101(log: &Path) -> Failover {
+    failover()
+        .by_flags()
+        .master()
+        .recovery_uid("r-101")
+        .failed("db1.example.com", 3306)
+        .successor_alias("zone1-101")
+        .output_json()
+        .log(log)
 }
 
 fn final_record(log: &std::path::Path) -> Value {
@@ -73,7 +58,7 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    let out = to_101(&log).server(&fake).run();
     out.assert_code(0);
 
     let sent = fake.received_for(TYPED);
@@ -125,12 +110,7 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
 fn text_output_is_one_summary_line() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
-    let out = run(&mut reparent_to(
-        "zone1-101",
-        "text",
-        &log_in(&dir),
-        &[&fake.server()],
-    ));
+    let out = to_101(&log_in(&dir)).output("text").server(&fake).run();
     out.assert_code(0);
     assert_eq!(out.stdout.lines().count(), 1, "{out:?}");
     assert!(
@@ -149,9 +129,10 @@ fn legacy_only_server_is_reached_through_auto_fallback() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--attempt-timeout", "7s", "-v"]);
-    let out = run(&mut command);
+    let out = to_101(&log)
+        .server(&fake)
+        .args(["--attempt-timeout", "7s", "-v"])
+        .run();
     out.assert_code(0);
 
     let legacy = fake.legacy_reparents();
@@ -200,7 +181,7 @@ fn auto_remembers_a_legacy_server_for_the_rest_of_the_run() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(0);
+    to_101(&log).server(&fake).run().assert_code(0);
     assert_eq!(
         statuses(&final_record(&log)),
         ["vtctl:UNAVAILABLE", "vtctl:OK"]
@@ -215,9 +196,11 @@ fn forced_legacy_api_on_old_vitess() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--api", "vtctl"]);
-    run(&mut command).assert_code(0);
+    to_101(&log)
+        .server(&fake)
+        .args(["--api", "vtctl"])
+        .run()
+        .assert_code(0);
     assert!(fake.received_for(TYPED).is_empty());
     assert_eq!(statuses(&final_record(&log)), ["vtctl:OK"]);
 }
@@ -230,15 +213,13 @@ fn typed_only_server_new_vitess() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(0);
+    to_101(&log).server(&fake).run().assert_code(0);
     assert!(fake.received_for(LEGACY).is_empty());
 
     // Forcing the legacy API on a server without it is refused without retrying.
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--api", "vtctl"]);
-    let out = run(&mut command);
+    let out = to_101(&log).server(&fake).args(["--api", "vtctl"]).run();
     out.assert_code(70);
     assert!(out.stderr.contains("UNIMPLEMENTED"), "{out:?}");
     // The legacy listing already shows it; nothing is sent.
@@ -257,7 +238,7 @@ fn neither_api_is_unimplemented_refusal() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(70);
+    to_101(&log).server(&fake).run().assert_code(70);
     assert_eq!(
         attempt_statuses(&final_record(&log)),
         [
@@ -273,7 +254,11 @@ fn a_dead_first_server_costs_one_attempt() {
     let dead = unused_server();
     let dir = temp_dir();
     let log = log_in(&dir);
-    run(&mut reparent_101(&log, &[&dead, &fake.server()])).assert_code(0);
+    to_101(&log)
+        .server(&dead)
+        .server(&fake)
+        .run()
+        .assert_code(0);
     let record = final_record(&log);
     assert_eq!(
         attempt_statuses(&record),
@@ -293,12 +278,13 @@ fn servers_from_the_environment_comma_separated() {
     let dead = unused_server();
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[]);
-    command.env(
-        "ORC_VITESS_HOOK_SERVER",
-        format!("{dead},{}", fake.server()),
-    );
-    run(&mut command).assert_code(0);
+    to_101(&log)
+        .env(
+            "ORC_VITESS_HOOK_SERVER",
+            format!("{dead},{}", fake.server()),
+        )
+        .run()
+        .assert_code(0);
     assert_eq!(fake.received_for(TYPED).len(), 1);
 }
 
@@ -310,7 +296,7 @@ fn flaky_server_is_retried_until_it_answers() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    let out = to_101(&log).server(&fake).run();
     out.assert_code(0);
     let record = final_record(&log);
     assert_eq!(
@@ -334,9 +320,10 @@ fn success_and_failure_count_attempts_the_same_way() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--deadline", "1s"]);
-    let out = run_within(&mut command, Duration::from_secs(10));
+    let out = to_101(&log)
+        .server(&fake)
+        .args(["--deadline", "1s"])
+        .run_within(Duration::from_secs(10));
     out.assert_code(75);
     let record = final_record(&log);
     let attempts = statuses(&record).len();
@@ -360,9 +347,10 @@ fn never_reachable_exits_69_within_the_deadline() {
     let dead = unused_server();
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&dead]);
-    command.args(["--deadline", "1s"]);
-    let out = run_within(&mut command, Duration::from_secs(10));
+    let out = to_101(&log)
+        .server(&dead)
+        .args(["--deadline", "1s"])
+        .run_within(Duration::from_secs(10));
     out.assert_code(69);
     let record = final_record(&log);
     let attempts = attempt_statuses(&record).len();
@@ -392,9 +380,10 @@ fn server_that_never_answers_exits_75_within_the_deadline() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--deadline", "1500ms", "--attempt-timeout", "500ms"]);
-    let out = run_within(&mut command, Duration::from_secs(10));
+    let out = to_101(&log)
+        .server(&fake)
+        .args(["--deadline", "1500ms", "--attempt-timeout", "500ms"])
+        .run_within(Duration::from_secs(10));
     out.assert_code(75);
     assert!(out.stderr.contains("deadline passed"), "{out:?}");
     let record = final_record(&log);
@@ -415,9 +404,10 @@ fn listener_that_never_speaks_exits_75_within_the_deadline() {
     let silent = silent_server();
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&silent]);
-    command.args(["--deadline", "1s", "--attempt-timeout", "300ms"]);
-    let out = run_within(&mut command, Duration::from_secs(10));
+    let out = to_101(&log)
+        .server(&silent)
+        .args(["--deadline", "1s", "--attempt-timeout", "300ms"])
+        .run_within(Duration::from_secs(10));
     out.assert_code(75);
     assert_eq!(final_record(&log)["outcome"], "failed");
 }
@@ -431,7 +421,7 @@ fn not_found_is_refused_after_exactly_one_attempt() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    let out = to_101(&log).server(&fake).run();
     out.assert_code(70);
     assert!(out.stderr.contains("NOT_FOUND"), "{out:?}");
     assert_eq!(fake.received_for(TYPED).len(), 1);
@@ -447,7 +437,7 @@ fn a_go_error_saying_node_doesnt_exist_ends_the_run_though_coded_unknown() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    let out = to_101(&log).server(&fake).run();
     out.assert_code(70);
     assert_eq!(statuses(&final_record(&log)), ["vtctld:UNKNOWN"]);
 
@@ -458,7 +448,7 @@ fn a_go_error_saying_node_doesnt_exist_ends_the_run_though_coded_unknown() {
         ..Behaviour::default()
     });
     let log = dir.path().join("second.log");
-    run(&mut reparent_101(&log, &[&fake.server()])).assert_code(0);
+    to_101(&log).server(&fake).run().assert_code(0);
     assert_eq!(
         statuses(&final_record(&log)),
         ["vtctld:UNKNOWN", "vtctld:OK"]
@@ -490,16 +480,12 @@ fn static_auth_metadata_is_sent_on_every_call() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let creds = with_creds(&dir, "orc", "s3cret-pw", 0o600);
-    let mut command = reparent_101(&log, &[&fake.server()]);
     // The name a vtctlclient invocation uses works as well.
-    command.args(["--grpc_auth_static_client_creds", &creds, "--verify-alias"]);
-    command.args([
-        "--successor-host",
-        "db2.example.com",
-        "--successor-port",
-        "3306",
-    ]);
-    let out = run(&mut command);
+    let out = to_101(&log)
+        .server(&fake)
+        .args(["--grpc_auth_static_client_creds", &creds, "--verify-alias"])
+        .successor("db2.example.com", 3306)
+        .run();
     out.assert_code(0);
     let received = fake.received();
     assert_eq!(
@@ -520,15 +506,16 @@ fn missing_or_wrong_credentials_exit_77_without_retrying() {
     let fake = authed_fake();
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut reparent_101(&log, &[&fake.server()]));
+    let out = to_101(&log).server(&fake).run();
     out.assert_code(77);
     assert!(out.stderr.contains("UNAUTHENTICATED"), "{out:?}");
     assert_eq!(fake.received().len(), 1);
 
     let creds = with_creds(&dir, "orc", "wrong-pw", 0o600);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--auth-static-creds", &creds]);
-    let out = run(&mut command);
+    let out = to_101(&log)
+        .server(&fake)
+        .args(["--auth-static-creds", &creds])
+        .run();
     out.assert_code(77);
     assert!(out.stderr.contains("PERMISSION_DENIED"), "{out:?}");
     assert!(!out.stderr.contains("wrong-pw") && !out.stdout.contains("wrong-pw"));
@@ -541,9 +528,10 @@ fn unsafe_or_malformed_credentials_files_exit_78_before_connecting() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let readable = with_creds(&dir, "orc", "s3cret-pw", 0o644);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--auth-static-creds", &readable]);
-    let out = run(&mut command);
+    let out = to_101(&log)
+        .server(&fake)
+        .args(["--auth-static-creds", &readable])
+        .run();
     out.assert_code(78);
     assert!(
         out.stderr.contains(&readable) && out.stderr.contains("chmod 600"),
@@ -556,9 +544,10 @@ fn unsafe_or_malformed_credentials_files_exit_78_before_connecting() {
         "{\"Username\": \"orc\", \"Password\": s3cret-pw",
     )
     .unwrap();
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args(["--auth-static-creds", malformed.to_str().unwrap()]);
-    let out = run(&mut command);
+    let out = to_101(&log)
+        .server(&fake)
+        .args(["--auth-static-creds", malformed.to_str().unwrap()])
+        .run();
     out.assert_code(78);
     assert!(
         out.stderr.contains("bad.json") && !out.stderr.contains("s3cret"),
@@ -571,27 +560,17 @@ fn unsafe_or_malformed_credentials_files_exit_78_before_connecting() {
     assert_eq!(records(&log).last().unwrap()["outcome"], "rejected");
 }
 
-fn lookup(log: &std::path::Path, fake: &FakeVtctld, host: &str, port: &str) -> Run {
-    let mut command = reparent(log);
-    command.args([
-        "--output",
-        "json",
-        "--server",
-        &fake.server(),
-        "--failure-type",
-        "DeadMaster",
-        "--failed-host",
-        "db1.example.com",
-        "--failed-port",
-        "3306",
-        "--successor-host",
-        host,
-        "--successor-port",
-        port,
-        "--successor-alias",
-        "",
-    ]);
-    run(&mut command)
+/// The successor by host and port alone (an empty alias): the hook looks its alias up.
+fn lookup(log: &Path, fake: &FakeVtctld, host: &str, port: u16) -> Run {
+    failover()
+        .by_flags()
+        .failed("db1.example.com", 3306)
+        .successor(host, port)
+        .successor_alias("")
+        .server(fake)
+        .output_json()
+        .log(log)
+        .run()
 }
 
 #[test]
@@ -599,7 +578,7 @@ fn alias_is_looked_up_from_host_and_port() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    lookup(&log, &fake, "db2.example.com", "3306").assert_code(0);
+    lookup(&log, &fake, "db2.example.com", 3306).assert_code(0);
     assert_eq!(
         fake.received_for("/vtctlservice.Vtctld/GetTablets").len(),
         1
@@ -621,7 +600,7 @@ fn look_up_matches_short_name_against_fqdn_case_insensitively() {
     let dir = temp_dir();
     // DB2 is db2.example.com in commerce/0 and db2.other.net in customer/-80: the failed
     // primary's shard decides.
-    lookup(&log_in(&dir), &fake, "DB2", "3306").assert_code(0);
+    lookup(&log_in(&dir), &fake, "DB2", 3306).assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
 }
 
@@ -635,7 +614,7 @@ fn look_up_reads_legacy_port_map() {
     behaviour.tablets.push(old);
     let fake = FakeVtctld::start(behaviour);
     let dir = temp_dir();
-    lookup(&log_in(&dir), &fake, "legacy-db", "17100").assert_code(0);
+    lookup(&log_in(&dir), &fake, "legacy-db", 17100).assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000103"]);
 }
 
@@ -644,7 +623,7 @@ fn look_up_without_a_match_exits_65_naming_candidates() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = lookup(&log, &fake, "db9.example.com", "3306");
+    let out = lookup(&log, &fake, "db9.example.com", 3306);
     out.assert_code(65);
     assert!(
         out.stderr
@@ -674,7 +653,7 @@ fn look_up_with_two_matches_exits_65_naming_both() {
         .push(tablet(301, "db2.example.com", 3306, TabletType::Spare));
     let fake = FakeVtctld::start(behaviour);
     let dir = temp_dir();
-    let out = lookup(&log_in(&dir), &fake, "db2", "3306");
+    let out = lookup(&log_in(&dir), &fake, "db2", 3306);
     out.assert_code(65);
     assert!(
         out.stderr
@@ -693,15 +672,11 @@ fn verify_alias_refuses_a_stale_alias() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = reparent_101(&log, &[&fake.server()]);
-    command.args([
-        "--verify-alias",
-        "--successor-host",
-        "db3.example.com",
-        "--successor-port",
-        "3306",
-    ]);
-    let out = run(&mut command);
+    let out = to_101(&log)
+        .server(&fake)
+        .arg("--verify-alias")
+        .successor("db3.example.com", 3306)
+        .run();
     out.assert_code(65);
     assert!(out.stderr.contains("may be stale"), "{out:?}");
     assert_eq!(
@@ -719,8 +694,10 @@ fn interrupt_mid_call(signal: &str) -> (Run, Value) {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let child = reparent_101(&log, &[&fake.server()])
+    let child = to_101(&log)
+        .server(&fake)
         .args(["--deadline", "30s"])
+        .command()
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

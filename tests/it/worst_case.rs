@@ -8,27 +8,24 @@ use std::time::Duration;
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
 use crate::support::hook::{
-    ENDING_SIGNALS, attempt_statuses, log_in, records, reparent, run, run_within, send_signal,
-    temp_dir, wait_within,
+    ENDING_SIGNALS, attempt_statuses, log_in, records, reparent, run, send_signal, temp_dir,
+    wait_within,
 };
+use crate::support::scenario::{Failover, failover};
 use crate::support::tls::TestPki;
 use serde_json::Value;
 use tonic::Code;
 
 const TYPED: &str = "/vtctlservice.Vtctld/TabletExternallyReparented";
 
-/// A DeadMaster of commerce/0's primary promoting zone1-101 (db2), from the environment.
-fn failover(log: &Path, server: &str) -> Command {
-    let mut command = reparent(log);
-    command
-        .args(["--server", server])
-        .env("ORC_FAILURE_TYPE", "DeadMaster")
-        .env("ORC_RECOVERY_UID", "r-worst")
-        .env("ORC_FAILED_HOST", "db1.example.com")
-        .env("ORC_FAILED_PORT", "3306")
-        .env("ORC_SUCCESSOR_HOST", "db2.example.com")
-        .env("ORC_SUCCESSOR_PORT", "3306");
-    command
+/// commerce/0's primary (db1) failed and Orchestrator promoted zone1-101 (db2), from the
+/// environment; the tests add the servers.
+fn commerce_failover(log: &Path) -> Failover {
+    failover()
+        .recovery_uid("r-worst")
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .log(log)
 }
 
 fn last(log: &Path) -> Value {
@@ -41,10 +38,12 @@ fn non_utf8_bytes_are_read_lossily_and_the_reparent_still_happens() {
     let dir = temp_dir();
     let log = log_in(&dir);
     let bad = std::ffi::OsStr::from_bytes(b"disk \xff\xfe full");
-    let out = run(failover(&log, &fake.server())
+    let out = commerce_failover(&log)
+        .server(&fake)
         .env("ORC_FAILURE_DESCRIPTION", bad)
         .arg("--failure-cluster")
-        .arg(std::ffi::OsStr::from_bytes(b"cluster-\xc3")));
+        .arg(std::ffi::OsStr::from_bytes(b"cluster-\xc3"))
+        .run();
     out.assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let record = last(&log);
@@ -109,16 +108,12 @@ fn settings_that_change_what_is_sent_are_configuration_errors_and_the_rest_only_
         let dir = temp_dir();
         let log = log_in(&dir);
         // The server comes from the environment here, so a bad one is the variable's.
-        let command = failover(&log, &fake.server());
-        let mut command = if variable == "ORC_VITESS_HOOK_SERVER" {
-            let mut from_env = reparent(&log);
-            from_env.envs(command.get_envs().filter_map(|(k, v)| Some((k, v?))));
-            from_env
+        let scenario = if variable == "ORC_VITESS_HOOK_SERVER" {
+            commerce_failover(&log)
         } else {
-            command
+            commerce_failover(&log).server(&fake)
         };
-        command.env(variable, value);
-        let out = run(&mut command);
+        let out = scenario.env(variable, value).run();
         assert_eq!(out.code, 78, "{variable}={value:?}: {out:?}");
         assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
         assert!(
@@ -158,7 +153,10 @@ fn settings_that_change_what_is_sent_are_configuration_errors_and_the_rest_only_
         let fake = FakeVtctld::start(Behaviour::default());
         let dir = temp_dir();
         let log = log_in(&dir);
-        let out = run(failover(&log, &fake.server()).env(variable, value));
+        let out = commerce_failover(&log)
+            .server(&fake)
+            .env(variable, value)
+            .run();
         assert_eq!(out.code, 0, "{variable}={value:?}: {out:?}");
         assert!(out.stderr.starts_with("warning: "), "{variable}: {out:?}");
         assert!(out.stderr.contains(expected), "{variable}: {out:?}");
@@ -179,17 +177,14 @@ fn settings_that_change_what_is_sent_are_configuration_errors_and_the_rest_only_
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(crate::support::hook::hook()
-        .arg("reparent")
+    let out = failover()
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .server(&fake)
         .arg("--log-file")
         .arg(&log)
-        .args(["--server", &fake.server()])
         .env("ORC_VITESS_HOOK_LOG_FORMAT", "xml")
-        .env("ORC_FAILURE_TYPE", "DeadMaster")
-        .env("ORC_FAILED_HOST", "db1.example.com")
-        .env("ORC_FAILED_PORT", "3306")
-        .env("ORC_SUCCESSOR_HOST", "db2.example.com")
-        .env("ORC_SUCCESSOR_PORT", "3306"));
+        .run();
     out.assert_code(0);
     assert!(
         out.stderr
@@ -216,7 +211,9 @@ fn closed_stdout_and_stderr_change_neither_outcome_nor_status() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let child = failover(&log, &fake.server())
+    let child = commerce_failover(&log)
+        .server(&fake)
+        .command()
         .stdin(Stdio::null())
         .stdout(closed_pipe())
         .stderr(closed_pipe())
@@ -227,8 +224,10 @@ fn closed_stdout_and_stderr_change_neither_outcome_nor_status() {
     assert_eq!(last(&log)["outcome"], "ok");
 
     // A failing run keeps its own status too.
-    let child = failover(&log, &fake.server())
-        .env("ORC_SUCCESSOR_HOST", "db9.example.com")
+    let child = commerce_failover(&log)
+        .successor("db9.example.com", 3306)
+        .server(&fake)
+        .command()
         .stdin(Stdio::null())
         .stdout(closed_pipe())
         .stderr(closed_pipe())
@@ -244,7 +243,10 @@ fn closed_stdout_and_stderr_change_neither_outcome_nor_status() {
 fn a_panic_still_leaves_an_internal_error_record() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(failover(&log, "127.0.0.1:1").env("ORC_VITESS_HOOK_TEST_PANIC", "1"));
+    let out = commerce_failover(&log)
+        .server("127.0.0.1:1")
+        .env("ORC_VITESS_HOOK_TEST_PANIC", "1")
+        .run();
     out.assert_code(134);
     assert!(out.stderr.contains("internal error (a bug)"), "{out:?}");
     let record = last(&log);
@@ -262,7 +264,10 @@ fn legacy_events_are_kept_when_the_stream_ends_in_an_error() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(failover(&log, &fake.server()).env("ORC_SUCCESSOR_ALIAS", "zone1-101"));
+    let out = commerce_failover(&log)
+        .server(&fake)
+        .successor_alias("zone1-101")
+        .run();
     out.assert_code(70);
     let record = last(&log);
     let events = record["vtctld_events"].as_array().expect("events kept");
@@ -291,7 +296,7 @@ fn vtctlds_text_is_printed_on_one_line() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(&mut failover(&log, &fake.server()));
+    let out = commerce_failover(&log).server(&fake).run();
     out.assert_code(70);
     assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
     assert!(
@@ -322,7 +327,7 @@ fn malformed_server_addresses_are_configuration_errors_before_any_connection() {
     ] {
         let dir = temp_dir();
         let log = log_in(&dir);
-        let out = run(&mut failover(&log, bad));
+        let out = commerce_failover(&log).server(bad).run();
         out.assert_code(78);
         assert!(out.stderr.contains(&format!("{bad:?}")), "{out:?}");
         assert_eq!(last(&log)["outcome"], "rejected");
@@ -337,11 +342,12 @@ fn a_server_refusing_our_certificate_moves_the_run_to_the_next() {
     let foreign = FakeVtctld::start_tls(Behaviour::default(), theirs.server(false));
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = failover(&log, &format!("localhost:{}", foreign.addr.port()));
-    command
-        .args(["--server", &format!("localhost:{}", good.addr.port())])
-        .args(["--tls-ca", ours.path("ca.pem").to_str().unwrap()]);
-    run(&mut command).assert_code(0);
+    commerce_failover(&log)
+        .server(format!("localhost:{}", foreign.addr.port()))
+        .server(format!("localhost:{}", good.addr.port()))
+        .args(["--tls-ca", ours.path("ca.pem").to_str().unwrap()])
+        .run()
+        .assert_code(0);
     assert_eq!(good.reparented(), ["zone1-0000000101"]);
     let statuses = attempt_statuses(&last(&log));
     assert_eq!(
@@ -361,13 +367,20 @@ fn dry_run_checks_that_the_log_can_be_appended_to() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, "").unwrap();
     let log = file.join("recovery.log");
-    let out = run(failover(&log, "127.0.0.1:1").arg("--dry-run"));
+    let out = commerce_failover(&log)
+        .server("127.0.0.1:1")
+        .arg("--dry-run")
+        .run();
     out.assert_code(74);
     assert!(out.stderr.contains("cannot be appended to"), "{out:?}");
     assert!(out.stdout.contains("dry run: would make"), "{out:?}");
 
     let log = log_in(&dir);
-    run(failover(&log, "127.0.0.1:1").arg("--dry-run")).assert_code(0);
+    commerce_failover(&log)
+        .server("127.0.0.1:1")
+        .arg("--dry-run")
+        .run()
+        .assert_code(0);
     assert!(!log.exists(), "a dry run creates nothing");
 }
 
@@ -379,10 +392,10 @@ fn the_deadline_bounds_lock_waits_too() {
     let holder = std::fs::File::create(&log).unwrap();
     holder.lock().unwrap();
     // Far above the 1 s deadline: a hang guard, not a speed check.
-    let out = run_within(
-        failover(&log, &fake.server()).args(["--deadline", "1s"]),
-        Duration::from_secs(20),
-    );
+    let out = commerce_failover(&log)
+        .server(&fake)
+        .args(["--deadline", "1s"])
+        .run_within(Duration::from_secs(20));
     out.assert_code(74);
     assert!(out.stderr.contains("gave up after"), "{out:?}");
     assert_eq!(
@@ -402,7 +415,9 @@ fn a_signal_before_vtctld_answers_is_recorded_with_the_call_in_flight() {
     for (index, &(signal, number, name)) in ENDING_SIGNALS.iter().enumerate() {
         let dir = temp_dir();
         let log = log_in(&dir);
-        let child = failover(&log, &fake.server())
+        let child = commerce_failover(&log)
+            .server(&fake)
+            .command()
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -487,10 +502,10 @@ fn runs_end_within_the_deadline_and_its_margin() {
         let dir = temp_dir();
         let log = log_in(&dir);
         let started = std::time::Instant::now();
-        let out = run_within(
-            failover(&log, &server).args(["--deadline", "1s"]),
-            Duration::from_secs(30),
-        );
+        let out = commerce_failover(&log)
+            .server(&server)
+            .args(["--deadline", "1s"])
+            .run_within(Duration::from_secs(30));
         let took = started.elapsed();
         assert_eq!(out.code, expected, "{server}: {out:?}");
         assert!(took < limit, "{server}: {took:?}");
@@ -503,9 +518,11 @@ fn a_bad_value_no_decision_rests_on_only_warns() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let out = run(failover(&log, &fake.server())
+    let out = commerce_failover(&log)
+        .server(&fake)
         .env("ORC_COUNT_REPLICAS", "abc")
-        .env("ORC_IS_DOWNTIMED", "1"));
+        .env("ORC_IS_DOWNTIMED", "1")
+        .run();
     out.assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     assert!(
@@ -518,7 +535,10 @@ fn a_bad_value_no_decision_rests_on_only_warns() {
 
     // A value a decision rests on is still refused, with nothing sent.
     let fake = FakeVtctld::start(Behaviour::default());
-    let out = run(failover(&log, &fake.server()).env("ORC_IS_MASTER", "yes"));
+    let out = commerce_failover(&log)
+        .server(&fake)
+        .env("ORC_IS_MASTER", "yes")
+        .run();
     out.assert_code(65);
     assert!(fake.received().is_empty());
 }
@@ -559,9 +579,11 @@ fn something_that_is_no_vtctld_costs_one_attempt_not_the_failover() {
     let fake = FakeVtctld::start(Behaviour::default());
     let dir = temp_dir();
     let log = log_in(&dir);
-    let mut command = failover(&log, &proxy.server());
-    command.args(["--server", &fake.server()]);
-    run(&mut command).assert_code(0);
+    commerce_failover(&log)
+        .server(&proxy)
+        .server(&fake)
+        .run()
+        .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let statuses = attempt_statuses(&last(&log));
     assert_eq!(
@@ -573,7 +595,7 @@ fn something_that_is_no_vtctld_costs_one_attempt_not_the_failover() {
         ]
     );
     // Alone, it is no vtctld at all: refused at once, and it never counts as an old Vitess.
-    let out = run(&mut failover(&log, &proxy.server()));
+    let out = commerce_failover(&log).server(&proxy).run();
     out.assert_code(70);
     assert!(
         out.stderr.contains("no server answered as a vtctld"),
@@ -589,7 +611,9 @@ fn the_interrupted_record_waits_its_turn_for_the_lock() {
     });
     let dir = temp_dir();
     let log = log_in(&dir);
-    let child = failover(&log, &fake.server())
+    let child = commerce_failover(&log)
+        .server(&fake)
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -631,10 +655,11 @@ fn a_fifo_as_a_tls_file_is_refused_without_reading_it() {
     );
     let log = log_in(&dir);
     // A hang guard far above anything the run needs: reading the FIFO would block forever.
-    let out = run_within(
-        failover(&log, "127.0.0.1:1").arg("--tls-ca").arg(&fifo),
-        Duration::from_secs(20),
-    );
+    let out = commerce_failover(&log)
+        .server("127.0.0.1:1")
+        .arg("--tls-ca")
+        .arg(&fifo)
+        .run_within(Duration::from_secs(20));
     out.assert_code(78);
     assert!(out.stderr.contains("not a regular file"), "{out:?}");
     assert_eq!(last(&log)["outcome"], "rejected");

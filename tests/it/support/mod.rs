@@ -8,4 +8,5 @@ pub mod fake_vtctld;
 pub mod hook;
 pub mod interop;
 pub mod orchestrator;
+pub mod scenario;
 pub mod tls;
