@@ -7,6 +7,7 @@ pub mod lock;
 pub mod log_file;
 pub mod log_path;
 pub mod recorder;
+pub mod shard_turn;
 
 use std::collections::BTreeMap;
 
