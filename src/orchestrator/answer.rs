@@ -130,6 +130,18 @@ fn read_envelope<'de, A: MapAccess<'de>, T>(
     }
 }
 
+/// A plain JSON answer (`master/<cluster>`): the value as `T`. Orchestrator sends its `ERROR`
+/// envelope only with an HTTP error status, which is read before this.
+pub(super) struct Plain<T>(pub(super) PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Plain<T> {
+    type Value = Result<T, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        T::deserialize(deserializer).map(Ok)
+    }
+}
+
 /// A JSON list whose elements are read one at a time, keeping those `keep` accepts; or an
 /// envelope with Orchestrator's `ERROR`.
 pub(super) struct Listing<'k, T, F> {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny};
 
-use super::answer::{Envelope, Guarded, Listing};
+use super::answer::{Envelope, Guarded, Listing, Plain};
 use crate::exit::FailureKind;
 
 /// Listings of a large fleet are large (Orchestrator writes some 5 kB per instance); a bound
@@ -152,6 +152,22 @@ impl OrchestratorApi {
                 element: PhantomData,
             },
         )
+    }
+
+    /// `GET <api>/<parts…>` answered with one plain JSON value (`master/<cluster>`), or
+    /// Orchestrator's `ERROR`.
+    pub fn get<T: DeserializeOwned>(&self, parts: &[&str]) -> Result<T, ApiError> {
+        self.read(parts, &[], MAX_ANSWER, Plain(PhantomData))
+    }
+
+    /// Whether this node leads (`leader-check`: HTTP 200 on the raft leader or the active
+    /// node of a shared backend, 404 elsewhere). Only the leader runs recoveries.
+    pub fn is_leader(&self) -> Result<bool, ApiError> {
+        match self.get::<IgnoredAny>(&["leader-check"]) {
+            Ok(_) => Ok(true),
+            Err(ApiError::Http(404, _)) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// One call: its answer, at most `limit` bytes, read by `seed` as it streams in.
