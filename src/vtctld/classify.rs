@@ -4,7 +4,8 @@
 
 use tonic::Code;
 
-use super::client::{ApiKind, CallError};
+use super::call_error::CallError;
+use super::client::ApiKind;
 use crate::exit::FailureKind;
 
 /// What a failed attempt calls for.
