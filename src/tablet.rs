@@ -7,7 +7,6 @@
 use crate::alias::TabletAlias;
 use crate::endpoint::{HostMatch, HostPort, host_match};
 use crate::proto::topodata::{Tablet, TabletType};
-pub use crate::shard::Shard;
 
 /// Tablet types as Vitess names them (`BATCH` is `RDONLY`, `MASTER` is `PRIMARY`).
 pub fn type_name(tablet_type: i32) -> String {

@@ -1,6 +1,8 @@
-//! Talking to vtctld: a client with one method per RPC, and a retry policy that rotates through
-//! the servers within one deadline.
+//! Talking to vtctld: a client with one method per RPC, and a retry policy (what a failed attempt
+//! means, and a loop that rotates through the servers within one deadline).
 
+pub mod call_error;
+pub mod classify;
 pub mod client;
 pub mod diagnose;
 pub mod legacy_listing;

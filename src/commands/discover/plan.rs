@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::proto::topodata::{Tablet, TabletType};
-use crate::tablet::{self, Shard};
+use crate::shard::Shard;
+use crate::tablet;
 
 /// Orchestrator's promotion rules, from the most to the least promotable: of two rules, the
 /// later one is the more restrictive.

@@ -1,14 +1,8 @@
-//! `orchestrator-config`: the orchestrator.conf.json keys that run this tool, printed or merged
-//! into the operator's file.
-//!
-//! The hook lines carry no placeholders (Orchestrator's `ORC_*` variables carry every value) and
-//! only the settings given here, made absolute and quoted for the `bash` Orchestrator runs them
-//! with. Graceful takeovers already run PostMasterFailoverProcesses: `reparent` goes there only.
+//! `--merge`: the operator's orchestrator.conf.json read with every key, order and number
+//! spelling kept, our keys merged in, and warnings about what in it still does this tool's job.
+//! It never writes the file (`--in-place` is `deliver`'s) and never drops an operator's line.
 
-use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -16,187 +10,38 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::cli::{ConnectionArgs, HOOKS, LogArgs, OrchestratorConfigArgs, setting};
-use crate::connection::ConnectionSettings;
-use crate::exit::{ExitStatus, Failure, FailureKind};
-use crate::in_place;
+use crate::exit::{Failure, FailureKind};
 use crate::output;
-use crate::settings::Problems;
 
-/// The semi-sync variables of MySQL 8.0 and MariaDB (`master`) and MySQL 8.4 (`source`).
-const WAIT_NO_REPLICA: &str =
-    "'rpl_semi_sync_master_wait_no_slave','rpl_semi_sync_source_wait_no_replica'";
-const TIMEOUT: &str = "'rpl_semi_sync_master_timeout','rpl_semi_sync_source_timeout'";
-
-/// Vitess's queries reading `_vt.local_metadata`, which Vitess stopped filling in v16.
-const LEGACY_METADATA_QUERIES: &[(&str, &str)] = &[
-    (
-        "DetectClusterAliasQuery",
-        "SELECT value FROM _vt.local_metadata WHERE name='ClusterAlias'",
-    ),
-    (
-        "DetectInstanceAliasQuery",
-        "SELECT value FROM _vt.local_metadata WHERE name='Alias'",
-    ),
-    (
-        "DetectPromotionRuleQuery",
-        "SELECT value FROM _vt.local_metadata WHERE name='PromotionRule'",
-    ),
-];
-
-/// Semi-sync is enforced when the primary waits for an acknowledgement even without replicas
-/// and for longer than 1000 s (Vitess's sample). One row, 0 or 1, and no error when the plugin is
-/// not loaded (its variables are then missing, and the aggregate is NULL, hence 0).
-pub fn semi_sync_query(table: &str) -> String {
-    format!(
-        "SELECT COALESCE(MAX(CASE WHEN LOWER(variable_name) IN ({WAIT_NO_REPLICA}) THEN \
-         variable_value IN ('ON','1') END) AND MAX(CASE WHEN LOWER(variable_name) IN ({TIMEOUT}) \
-         THEN CAST(variable_value AS UNSIGNED) > 1000000 END), 0) AS semi_sync_enforced FROM \
-         {table} WHERE LOWER(variable_name) IN ({WAIT_NO_REPLICA},{TIMEOUT})"
-    )
-}
-
-pub fn run(args: OrchestratorConfigArgs) -> ExitStatus {
-    match build(&args).and_then(|text| deliver(&args, &text)) {
-        Ok(()) => ExitStatus::Done,
-        Err(failure) => {
-            output::err(&format!("error: {}", failure.message));
-            failure.kind.status()
-        }
+/// The `--merge` file at `path` with `ours` merged in, as the printed document; the warnings
+/// about the operator's file go to stderr first. `config` makes a refusal of the file.
+pub(super) fn merged(
+    path: &Path,
+    ours: Map<String, Value>,
+    binary: &Path,
+    legacy_queries: bool,
+    config: impl Fn(String) -> Failure,
+) -> Result<String, Failure> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Err(config(format!(
+            "--merge {}: not a regular file",
+            path.display()
+        )));
     }
-}
-
-/// The document on stdout, or with `--in-place` into the `--merge` file, replaced atomically.
-fn deliver(args: &OrchestratorConfigArgs, text: &str) -> Result<(), Failure> {
-    let failed = |message: String| Failure::new(FailureKind::OutputFailed, message);
-    match (&args.merge, args.in_place) {
-        (Some(path), true) => {
-            let replaced =
-                in_place::replace(path, format!("{text}\n").as_bytes()).map_err(|e| {
-                    failed(format!(
-                        "--in-place: {e:#}; {} is unchanged",
-                        path.display()
-                    ))
-                })?;
-            output::out(&format!(
-                "merged into {}; its previous content is in {}",
-                replaced.file.display(),
-                replaced.backup.display()
-            ));
-            Ok(())
-        }
-        _ => output::document(text).map_err(|e| {
-            failed(format!(
-                "cannot write the configuration to stdout ({} bytes): {e}",
-                text.len() + 1
-            ))
-        }),
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| config(format!("--merge {}: cannot read it: {e}", path.display())))?;
+    let whole: Box<RawValue> = serde_json::from_str(&text)
+        .map_err(|e| config(format!("--merge {}: not valid JSON: {e}", path.display())))?;
+    let existing: Document = serde_json::from_str(whole.get()).map_err(|_| {
+        config(format!(
+            "--merge {}: expected a JSON object, as orchestrator.conf.json is",
+            path.display()
+        ))
+    })?;
+    for warning in warnings(&existing, legacy_queries, binary) {
+        output::err(&format!("warning: {warning}"));
     }
-}
-
-fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
-    let config = |message: String| Failure::new(FailureKind::Config, message);
-    // The same validation as `reparent`'s: a line that would fail there is refused here.
-    let settings = ConnectionSettings::from_args(&args.connection)
-        .and_then(|s| s.require_servers().map(|()| s))
-        .map_err(|e| config(format!("configuration: {e:#}")))?;
-    let mut problems = Problems::default();
-    let table = problems.choice(
-        setting::MYSQL_FLAVOR,
-        &args.mysql_flavor,
-        &[
-            ("mysql", "performance_schema.global_variables"),
-            ("mariadb", "information_schema.GLOBAL_VARIABLES"),
-        ],
-    );
-    if let Some(message) = problems.into_message() {
-        return Err(config(format!("configuration: {message}")));
-    }
-    let binary = match &args.binary {
-        Some(given) => binary_path(given).map_err(config)?,
-        None => invoked_as().map_err(|e| config(format!("{e}; give --binary")))?,
-    };
-    let common = common_flags(&args.connection, &args.log, &settings);
-    // JSON carries text only, and Orchestrator replaces `{word}` anywhere in a hook line, even
-    // between quotes: a value that is not text, or holds a placeholder, would break the line.
-    for word in std::iter::once(binary.as_os_str())
-        .chain(common.connection.iter().map(OsString::as_os_str))
-        .chain(common.log.iter().map(OsString::as_os_str))
-    {
-        let Some(text) = word.to_str() else {
-            return Err(config(format!(
-                "{:?} is not UTF-8 text, which a JSON hook line cannot carry",
-                word.to_string_lossy()
-            )));
-        };
-        if text.contains('{') && text.contains('}') {
-            return Err(config(format!(
-                "{text:?} holds {{…}}, which Orchestrator would replace as a placeholder"
-            )));
-        }
-    }
-    let mut keys = Map::new();
-    let line = |words: &[OsString]| {
-        let mut all = vec![binary.clone().into_os_string()];
-        all.extend_from_slice(words);
-        Value::from(bash_line(&all))
-    };
-    let mut reparent = vec![OsString::from("reparent")];
-    reparent.extend(common.connection.iter().cloned());
-    reparent.extend(common.log.iter().cloned());
-    keys.insert(
-        "PostMasterFailoverProcesses".into(),
-        Value::Array(vec![line(&reparent)]),
-    );
-    if args.all_hooks {
-        for (hook, _) in HOOKS.iter().filter(|(h, _)| *h != "PostMasterFailover") {
-            let mut record: Vec<OsString> = vec!["record".into(), "--hook".into(), (*hook).into()];
-            record.extend(common.log.iter().cloned());
-            keys.insert(
-                format!("{hook}Processes"),
-                Value::Array(vec![line(&record)]),
-            );
-        }
-    }
-    keys.insert(
-        "DetectSemiSyncEnforcedQuery".into(),
-        Value::from(semi_sync_query(
-            table.unwrap_or("performance_schema.global_variables"),
-        )),
-    );
-    if args.legacy_metadata_queries {
-        for (key, query) in LEGACY_METADATA_QUERIES {
-            keys.insert((*key).into(), Value::from(*query));
-        }
-    }
-    let document = match &args.merge {
-        None => keys,
-        Some(path) => {
-            if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-                return Err(config(format!(
-                    "--merge {}: not a regular file",
-                    path.display()
-                )));
-            }
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| config(format!("--merge {}: cannot read it: {e}", path.display())))?;
-            let whole: Box<RawValue> = serde_json::from_str(&text)
-                .map_err(|e| config(format!("--merge {}: not valid JSON: {e}", path.display())))?;
-            let existing: Document = serde_json::from_str(whole.get()).map_err(|_| {
-                config(format!(
-                    "--merge {}: expected a JSON object, as orchestrator.conf.json is",
-                    path.display()
-                ))
-            })?;
-            for warning in warnings(&existing, args.legacy_metadata_queries, &binary) {
-                output::err(&format!("warning: {warning}"));
-            }
-            return serde_json::to_string_pretty(&merge(existing, keys, &binary)).map_err(|e| {
-                Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}"))
-            });
-        }
-    };
-    serde_json::to_string_pretty(&Value::Object(document))
+    serde_json::to_string_pretty(&merge(existing, ours, binary))
         .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}")))
 }
 
@@ -293,159 +138,6 @@ impl Entry {
 fn raw_text(value: &Value) -> Box<RawValue> {
     // A Value prints as valid JSON, which is all `from_string` checks.
     RawValue::from_string(value.to_string()).expect("a serde_json Value prints as valid JSON")
-}
-
-/// The settings a hook line carries: only those given (a default is left to the hook's own).
-struct CommonFlags {
-    connection: Vec<OsString>,
-    log: Vec<OsString>,
-}
-
-fn common_flags(
-    connection: &ConnectionArgs,
-    log: &LogArgs,
-    settings: &ConnectionSettings,
-) -> CommonFlags {
-    let mut c: Vec<OsString> = Vec::new();
-    let flag = |list: &mut Vec<OsString>, name: &str, value: OsString| {
-        list.push(format!("--{name}").into());
-        list.push(value);
-    };
-    for server in &settings.servers {
-        flag(&mut c, "server", server.to_string().into());
-    }
-    if settings.api.as_str() != "auto" {
-        flag(&mut c, "api", settings.api.as_str().into());
-    }
-    for (name, value, default) in [
-        ("deadline", &connection.deadline, "60s"),
-        ("attempt-timeout", &connection.attempt_timeout, "15s"),
-        ("connect-timeout", &connection.connect_timeout, "3s"),
-    ] {
-        if value != OsStr::new(default) {
-            flag(&mut c, name, value.clone());
-        }
-    }
-    for (name, path) in [
-        ("tls-ca", &connection.tls_ca),
-        ("tls-cert", &connection.tls_cert),
-        ("tls-key", &connection.tls_key),
-        ("auth-static-creds", &connection.auth_static_creds),
-    ] {
-        if let Some(path) = path {
-            flag(&mut c, name, absolute(path).into_os_string());
-        }
-    }
-    if let Some(name) = &connection.tls_server_name {
-        flag(&mut c, "tls-server-name", name.clone());
-    }
-    let mut l: Vec<OsString> = Vec::new();
-    if log.log_file != Path::new(crate::cli::DEFAULT_LOG_FILE) {
-        flag(&mut l, "log-file", absolute(&log.log_file).into_os_string());
-    }
-    if log.log_format != OsStr::new("logfmt") {
-        flag(&mut l, "log-format", log.log_format.clone());
-    }
-    if let Some(value) = &log.fsync {
-        // A flag whose value is optional takes it only as `--fsync=VALUE`.
-        let mut joined = OsString::from("--fsync=");
-        joined.push(value);
-        l.push(joined);
-    }
-    CommonFlags {
-        connection: c,
-        log: l,
-    }
-}
-
-/// The path this binary was run by, absolute but with symbolic links kept: a line that names
-/// the versioned file a link points to would break at the next upgrade.
-fn invoked_as() -> Result<PathBuf, String> {
-    let argv0 = std::env::args_os()
-        .next()
-        .ok_or_else(|| "cannot find this binary's path".to_owned())?;
-    let argv0 = PathBuf::from(argv0);
-    if argv0.components().count() > 1 {
-        return Ok(absolute(&argv0));
-    }
-    // Run by name: the first match on PATH, as the shell found it.
-    on_path(argv0.as_os_str()).map_or_else(
-        || std::env::current_exe().map_err(|e| format!("cannot find this binary's path ({e})")),
-        Ok,
-    )
-}
-
-/// What `--binary` gives, as an absolute path: a bare name (no `/`) is looked up on PATH as the
-/// shell would; anything else is made absolute, symbolic links kept. Either must be an
-/// executable regular file.
-fn binary_path(given: &Path) -> Result<PathBuf, String> {
-    let shown = given.to_string_lossy();
-    if !given.as_os_str().as_bytes().contains(&b'/') {
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        return on_path(given.as_os_str()).ok_or_else(|| {
-            format!(
-                "--binary: {shown:?}: expected an executable regular file of that name in a \
-                 directory on PATH ({:?}), or a path; none found",
-                path.to_string_lossy()
-            )
-        });
-    }
-    let path = absolute(given);
-    match executable_file(&path) {
-        Ok(()) => Ok(path),
-        Err(why) => Err(format!(
-            "--binary: {shown:?}: expected an executable regular file; {why}"
-        )),
-    }
-}
-
-/// The first executable regular file called `name` in PATH's directories, made absolute.
-fn on_path(name: &OsStr) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| absolute(&dir.join(name)))
-        .find(|candidate| executable_file(candidate).is_ok())
-}
-
-/// Whether `path` (symbolic links followed) is a regular file with an execute bit; if not, why.
-fn executable_file(path: &Path) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot stat it: {e}"))?;
-    if !meta.is_file() {
-        return Err("it is not a regular file".to_owned());
-    }
-    if meta.permissions().mode() & 0o111 == 0 {
-        return Err(format!(
-            "it is not executable (mode {:o})",
-            meta.permissions().mode() & 0o7777
-        ));
-    }
-    Ok(())
-}
-
-/// A path Orchestrator can use from its own working directory.
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
-}
-
-/// Words joined into one line `bash` reads back as the same words: anything but plain
-/// characters is single-quoted.
-pub fn bash_line(words: &[OsString]) -> String {
-    words
-        .iter()
-        .map(|word| {
-            let text = word.to_string_lossy();
-            let plain = !text.is_empty()
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"_-./:=,@+%".contains(&b));
-            if plain {
-                text.into_owned()
-            } else {
-                format!("'{}'", text.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The words of a line as `bash` splits them, for lines without anything but words: `None`
@@ -596,33 +288,9 @@ fn warnings(existing: &Document, legacy_queries: bool, binary: &Path) -> Vec<Str
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde_json::json;
 
-    fn words(line: &[&str]) -> Vec<OsString> {
-        line.iter().map(OsString::from).collect()
-    }
-
-    #[test]
-    fn bash_quoting_reads_back_as_the_same_words() {
-        assert_eq!(
-            bash_line(&words(&[
-                "/usr/bin/orc-vitess-hook",
-                "reparent",
-                "--server",
-                "vtctld:15999"
-            ])),
-            "/usr/bin/orc-vitess-hook reparent --server vtctld:15999"
-        );
-        assert_eq!(
-            bash_line(&words(&["--log-file", "/var/log/my hooks/it's.log", ""])),
-            r"--log-file '/var/log/my hooks/it'\''s.log' ''"
-        );
-        assert_eq!(
-            bash_line(&words(&["$(rm -rf /)", "a;b"])),
-            "'$(rm -rf /)' 'a;b'"
-        );
-    }
+    use super::*;
 
     #[test]
     fn only_plain_lines_of_ours_are_ours() {
