@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('orchestrator-config', 'orchestrator-config', [CompletionResultType]::ParameterValue, 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Finish a failover whose hook was lost; never undo a newer one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -215,12 +216,45 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'orc-vitess-hook;reconcile' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Which vtctld API to call')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)')
+            [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'PEM file of the CA that signed vtctld''s certificate (turns TLS on)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM client certificate for mutual TLS (with --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key of the client certificate (with --tls-cert)')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Server name expected in vtctld''s certificate (turns TLS on)')
+            [CompletionResult]::new('--auth-static-creds', '--auth-static-creds', [CompletionResultType]::ParameterName, 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others')
+            [CompletionResult]::new('--orc-api-url', '--orc-api-url', [CompletionResultType]::ParameterName, 'Orchestrator''s API root, e.g. http://orchestrator:3000/api/')
+            [CompletionResult]::new('--orc-api-user', '--orc-api-user', [CompletionResultType]::ParameterName, 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)')
+            [CompletionResult]::new('--orc-api-password-file', '--orc-api-password-file', [CompletionResultType]::ParameterName, 'File holding the basic auth password (one line)')
+            [CompletionResult]::new('--orc-api-tls-ca', '--orc-api-tls-ca', [CompletionResultType]::ParameterName, 'PEM file of the CA that signed Orchestrator''s certificate (https URLs)')
+            [CompletionResult]::new('--orc-timeout', '--orc-timeout', [CompletionResultType]::ParameterName, 'Bound on one call to the API, 10ms to 1h')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'File the records are appended to; its directory is created 0750 if missing')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Record format')
+            [CompletionResult]::new('--fsync', '--fsync', [CompletionResultType]::ParameterName, 'fsync the log after each record')
+            [CompletionResult]::new('--allow-type', '--allow-type', [CompletionResultType]::ParameterName, 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate')
+            [CompletionResult]::new('--keyspace', '--keyspace', [CompletionResultType]::ParameterName, 'Only this keyspace''s shards')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Only this shard (with --keyspace)')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How long after a recovery ended before it may be acted on, 1s to 1d: longer than the hook''s --deadline, so a hook still running is never raced')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Repeat the pass every DURATION (1s to 1d, varied by ±25 %) until SIGTERM or SIGINT')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be done; send nothing, write nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'orc-vitess-hook;help' {
             [CompletionResult]::new('reparent', 'reparent', [CompletionResultType]::ParameterValue, 'Record a failover and make its successor the shard primary in Vitess')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record an Orchestrator event in the recovery log, from any other hook; no network')
             [CompletionResult]::new('orchestrator-config', 'orchestrator-config', [CompletionResultType]::ParameterValue, 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Finish a failover whose hook was lost; never undo a newer one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -237,6 +271,9 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             break
         }
         'orc-vitess-hook;help;discover' {
+            break
+        }
+        'orc-vitess-hook;help;reconcile' {
             break
         }
         'orc-vitess-hook;help;help' {

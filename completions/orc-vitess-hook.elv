@@ -28,6 +28,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand orchestrator-config 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
             cand check 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
             cand discover 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases'
+            cand reconcile 'Finish a failover whose hook was lost; never undo a newer one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;reparent'= {
@@ -206,12 +207,44 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'orc-vitess-hook;reconcile'= {
+            cand --server 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation'
+            cand --api 'Which vtctld API to call'
+            cand --deadline 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)'
+            cand --attempt-timeout 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout'
+            cand --connect-timeout 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS'
+            cand --tls-ca 'PEM file of the CA that signed vtctld''s certificate (turns TLS on)'
+            cand --tls-cert 'PEM client certificate for mutual TLS (with --tls-key)'
+            cand --tls-key 'PEM private key of the client certificate (with --tls-cert)'
+            cand --tls-server-name 'Server name expected in vtctld''s certificate (turns TLS on)'
+            cand --auth-static-creds 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others'
+            cand --orc-api-url 'Orchestrator''s API root, e.g. http://orchestrator:3000/api/'
+            cand --orc-api-user 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)'
+            cand --orc-api-password-file 'File holding the basic auth password (one line)'
+            cand --orc-api-tls-ca 'PEM file of the CA that signed Orchestrator''s certificate (https URLs)'
+            cand --orc-timeout 'Bound on one call to the API, 10ms to 1h'
+            cand --log-file 'File the records are appended to; its directory is created 0750 if missing'
+            cand --log-format 'Record format'
+            cand --fsync 'fsync the log after each record'
+            cand --allow-type 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate'
+            cand --keyspace 'Only this keyspace''s shards'
+            cand --shard 'Only this shard (with --keyspace)'
+            cand --settle 'How long after a recovery ended before it may be acted on, 1s to 1d: longer than the hook''s --deadline, so a hook still running is never raced'
+            cand --interval 'Repeat the pass every DURATION (1s to 1d, varied by ±25 %) until SIGTERM or SIGINT'
+            cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
+            cand --dry-run 'Say what would be done; send nothing, write nothing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'orc-vitess-hook;help'= {
             cand reparent 'Record a failover and make its successor the shard primary in Vitess'
             cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
             cand orchestrator-config 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
             cand check 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
             cand discover 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases'
+            cand reconcile 'Finish a failover whose hook was lost; never undo a newer one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;help;reparent'= {
@@ -223,6 +256,8 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
         &'orc-vitess-hook;help;check'= {
         }
         &'orc-vitess-hook;help;discover'= {
+        }
+        &'orc-vitess-hook;help;reconcile'= {
         }
         &'orc-vitess-hook;help;help'= {
         }

@@ -33,6 +33,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "rec
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "orchestrator-config" -d 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "check" -d 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "discover" -d 'Register vtctld\'s tablets with Orchestrator: instances, promotion rules, cluster aliases'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "reconcile" -d 'Finish a failover whose hook was lost; never undo a newer one'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l failure-type -d 'Analysis code: DeadMaster, DeadCoMaster, DeadPrimary, ... ({failureType})' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l instance-type -d 'master, co-master or intermediate-master ({instanceType})' -r
@@ -231,9 +232,47 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -l dry-run -d 'List what would be registered (instance, rule, alias); no call to Orchestrator'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand discover" -s V -l version -d 'Print version'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover help" -f -a "record" -d 'Record an Orchestrator event in the recovery log, from any other hook; no network'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover help" -f -a "orchestrator-config" -d 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover help" -f -a "check" -d 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover help" -f -a "discover" -d 'Register vtctld\'s tablets with Orchestrator: instances, promotion rules, cluster aliases'
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l server -d 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'typed Vtctld API, the legacy Vtctl API where a server has no such service'
+vtctld\t'typed Vtctld API only (vtctldclient, current Vitess)'
+vtctl\t'legacy Vtctl API only (vtctlclient, old Vitess)'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l deadline -d 'Bound on the whole run, 10ms to 1h: connects, attempts and back-off (e.g. 60s, 1m30s)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l attempt-timeout -d 'Bound on one call, 10ms to 1h, never beyond the remaining deadline; sent as the legacy action_timeout' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l connect-timeout -d 'Bound on one connection attempt, 10ms to 10m: name resolution, TCP and TLS' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l tls-ca -d 'PEM file of the CA that signed vtctld\'s certificate (turns TLS on)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l tls-cert -d 'PEM client certificate for mutual TLS (with --tls-key)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l tls-key -d 'PEM private key of the client certificate (with --tls-cert)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l tls-server-name -d 'Server name expected in vtctld\'s certificate (turns TLS on)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l auth-static-creds -d 'Vitess static auth JSON file {"Username": ..., "Password": ...}; must not be readable by others' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l orc-api-url -d 'Orchestrator\'s API root, e.g. http://orchestrator:3000/api/' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l orc-api-user -d 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l orc-api-password-file -d 'File holding the basic auth password (one line)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l orc-api-tls-ca -d 'PEM file of the CA that signed Orchestrator\'s certificate (https URLs)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l orc-timeout -d 'Bound on one call to the API, 10ms to 1h' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l log-file -d 'File the records are appended to; its directory is created 0750 if missing' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l log-format -d 'Record format' -r -f -a "logfmt\t'key=value pairs, quoted where needed'
+json\t'one JSON object a line'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
+false\t'off'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l allow-type -d 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate' -r -f -a "RDONLY\t'also spelt BATCH'
+SPARE\t''
+EXPERIMENTAL\t''
+BACKUP\t''
+RESTORE\t''
+DRAINED\t''"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l keyspace -d 'Only this keyspace\'s shards' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l shard -d 'Only this shard (with --keyspace)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l settle -d 'How long after a recovery ended before it may be acted on, 1s to 1d: longer than the hook\'s --deadline, so a hook still running is never raced' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l interval -d 'Repeat the pass every DURATION (1s to 1d, varied by ±25 %) until SIGTERM or SIGINT' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
+json\t'One JSON object on stdout'"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l dry-run -d 'Say what would be done; send nothing, write nothing'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile help" -f -a "record" -d 'Record an Orchestrator event in the recovery log, from any other hook; no network'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile help" -f -a "orchestrator-config" -d 'Print the orchestrator.conf.json keys that run this tool, or merge them into a file'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile help" -f -a "check" -d 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile help" -f -a "discover" -d 'Register vtctld\'s tablets with Orchestrator: instances, promotion rules, cluster aliases'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile help" -f -a "reconcile" -d 'Finish a failover whose hook was lost; never undo a newer one'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -46,6 +46,7 @@ pub mod setting {
         Setting::new("promotion-rule", "ORC_VITESS_HOOK_PROMOTION_RULES");
     pub const CONCURRENCY: Setting = Setting::new("concurrency", "ORC_VITESS_HOOK_CONCURRENCY");
     pub const INTERVAL: Setting = Setting::new("interval", "ORC_VITESS_HOOK_INTERVAL");
+    pub const SETTLE: Setting = Setting::new("settle", "ORC_VITESS_HOOK_SETTLE");
     pub const CANDIDATE_EXPIRY: Setting = Setting::flag_only("candidate-expiry");
     pub const FORGET_AFTER: Setting = Setting::new("forget-after", "ORC_VITESS_HOOK_FORGET_AFTER");
     pub const FORGET_MAX_SHRINK: Setting =
@@ -256,6 +257,40 @@ pub enum Command {
         )
     )]
     Discover(Box<DiscoverArgs>),
+
+    /// Finish a failover whose hook was lost; never undo a newer one.
+    #[command(
+        long_about = "Level-triggered convergence: for every shard in vtctld's strict tablet list \
+            (--keyspace/--shard narrow it), compare Orchestrator's settled recovery of the shard's \
+            keyspace.shard cluster alias (its newest successful master recovery that ended at \
+            least --settle ago, from audit-recovery/alias/<alias>, whose successor is still \
+            Orchestrator's master of the cluster: master/<alias>) with Vitess's primary (the \
+            shard's newest-term PRIMARY). Only when they differ, Vitess's primary took office \
+            before that recovery ended, the successor passes exactly the rules reparent applies, \
+            and no reparent of the shard runs on this host (the shard's turn file beside the \
+            log), is TabletExternallyReparented sent, with reparent's retries and deadline, and \
+            a record written (hook=reconcile, the recovery UID, why). Every other disagreement \
+            (a recovery still running or settling, Orchestrator moved on, a refused successor, a \
+            newer reparent on the Vitess side) is reported on every pass and never acted on.\n\n\
+            Only the Orchestrator node that leads acts (leader-check answers 200 there); on the \
+            others a pass reports `standby`. Run one `reconcile --interval` beside each \
+            Orchestrator node. One pass by default; --interval repeats it (varied by ±25 %), \
+            logging only changes, until SIGTERM or SIGINT. Exit status of a pass: 0 when every \
+            shard agrees or was converged, or its disagreement is one to leave alone; 65 when a \
+            successor is refused; otherwise the status of the failure, as discover's.",
+        after_help = concat!(
+            "Examples:\n",
+            "  # What would be done, without doing it:\n",
+            "  orc-vitess-hook reconcile --server vtctld:15999 \\\n",
+            "      --orc-api-url http://orchestrator:3000/api/ --dry-run\n",
+            "  # As a service beside each Orchestrator node:\n",
+            "  orc-vitess-hook reconcile --server vtctld:15999 \\\n",
+            "      --orc-api-url http://127.0.0.1:3000/api/ --interval 30s\n",
+            "\n",
+            exit_status_help!()
+        )
+    )]
+    Reconcile(Box<ReconcileArgs>),
 }
 
 /// The Orchestrator hook lists `record` is meant for (`reparent` serves
@@ -542,6 +577,51 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub orchestrator: OrchestratorApiArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub orchestrator: OrchestratorApiArgs,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+
+    /// Only this keyspace's shards.
+    #[arg(long = setting::KEYSPACE.long, value_name = "KEYSPACE", help_heading = "Which shards")]
+    pub keyspace: Option<OsString>,
+
+    /// Only this shard (with --keyspace).
+    #[arg(long = setting::SHARD.long, value_name = "SHARD", help_heading = "Which shards")]
+    pub shard: Option<OsString>,
+
+    /// How long after a recovery ended before it may be acted on, 1s to 1d: longer than the
+    /// hook's --deadline, so a hook still running is never raced.
+    #[arg(
+        long = setting::SETTLE.long,
+        env = setting::SETTLE.variable,
+        value_name = "DURATION",
+        default_value = "5m"
+    )]
+    pub settle: OsString,
+
+    /// Repeat the pass every DURATION (1s to 1d, varied by ±25 %) until SIGTERM or SIGINT.
+    #[arg(
+        long = setting::INTERVAL.long,
+        env = setting::INTERVAL.variable,
+        value_name = "DURATION"
+    )]
+    pub interval: Option<OsString>,
+
+    /// Say what would be done; send nothing, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

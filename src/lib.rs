@@ -20,6 +20,7 @@ pub mod in_place;
 pub mod orchestrator;
 pub mod output;
 pub mod plan;
+pub mod reconcile;
 pub mod record;
 
 pub mod settings;

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::proto::topodata::Tablet;
 
 /// A keyspace and one of its shards, shown as Vitess shows it: `commerce/0`, `customer/-80`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Shard {
     pub keyspace: String,
     pub shard: String,

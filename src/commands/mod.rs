@@ -2,7 +2,9 @@
 
 mod check;
 mod discover;
+mod interval;
 mod orchestrator_config;
+mod reconcile;
 mod record;
 mod reparent;
 
@@ -86,6 +88,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::OrchestratorConfig(args) => orchestrator_config::run(*args),
         Command::Check(args) => check::run(*args, &cli.output),
         Command::Discover(args) => discover::run(*args, &cli.output),
+        Command::Reconcile(args) => reconcile::run(*args, &cli.output),
     }
 }
 
@@ -220,6 +223,16 @@ pub(super) fn argument_value(args: &[OsString], name: &str) -> Option<OsString> 
         }
     }
     found
+}
+
+/// What vtctld answered to a reparent, into the record's details.
+fn record_reparented(details: &mut crate::record::Details, result: &crate::vtctld::Reparented) {
+    details.server = Some(result.server.clone());
+    details.api = Some(result.api.as_str());
+    details.keyspace.clone_from(&result.keyspace);
+    details.shard.clone_from(&result.shard);
+    details.new_primary = result.new_primary.as_ref().map(ToString::to_string);
+    details.old_primary = result.old_primary.as_ref().map(ToString::to_string);
 }
 
 #[cfg(test)]

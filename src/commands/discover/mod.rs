@@ -14,7 +14,7 @@ mod watch;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cli::{DiscoverArgs, setting};
 use crate::config::log::output_format;
@@ -362,47 +362,11 @@ impl Discover {
         let mut changes = watch::Changes::default();
         // How many tablets the last whole listing held, for --forget-max-shrink.
         let mut listed: Option<usize> = None;
-        loop {
+        super::interval::repeat(interval, || {
             let pass = self.pass(listed);
             listed = pass.listed.or(listed);
             changes.log(&pass, self.format);
-            if let Some((number, _)) = signals::caught() {
-                return ExitStatus::Interrupted(number);
-            }
-            let pause = jitter(interval);
-            let until = Instant::now() + pause;
-            while Instant::now() < until {
-                if let Some((number, _)) = signals::caught() {
-                    return ExitStatus::Interrupted(number);
-                }
-                std::thread::sleep(Duration::from_millis(50).min(until - Instant::now()));
-            }
-        }
+        })
     }
 }
 
-/// `interval` varied randomly by up to ±25 %.
-fn jitter(interval: Duration) -> Duration {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::hash::RandomState::new().build_hasher();
-    hasher.write_u64(interval.as_nanos() as u64);
-    let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
-    interval.mul_f64(0.75 + fraction * 0.5)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jitter_stays_within_a_quarter() {
-        let base = Duration::from_secs(60);
-        for _ in 0..200 {
-            let d = jitter(base);
-            assert!(
-                d >= Duration::from_secs(45) && d <= Duration::from_secs(75),
-                "{d:?}"
-            );
-        }
-    }
-}

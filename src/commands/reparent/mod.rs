@@ -344,7 +344,7 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
     match ended {
         Ended::Finished(Ok(result)) => {
             let message = summary(&session, &details, &result, started.elapsed());
-            push_result(&mut details, &result);
+            super::record_reparented(&mut details, &result);
             Conclusion::success(Outcome::Ok, message, details)
         }
         Ended::Finished(Err(failure)) => {
@@ -388,15 +388,6 @@ async fn reparent(
             },
         )
         .await
-}
-
-fn push_result(details: &mut Details, result: &Reparented) {
-    details.server = Some(result.server.clone());
-    details.api = Some(result.api.as_str());
-    details.keyspace.clone_from(&result.keyspace);
-    details.shard.clone_from(&result.shard);
-    details.new_primary = result.new_primary.as_ref().map(ToString::to_string);
-    details.old_primary = result.old_primary.as_ref().map(ToString::to_string);
 }
 
 /// `reparented commerce/0: zone1-0000000101 is primary (was zone1-0000000100) via vtctld-a:15999
