@@ -202,26 +202,22 @@ pub fn judge(
         uid: recovery.uid.clone(),
         reason,
     };
-    let chosen = match successor::resolve(tablets, Scope::WholeFleet, &question) {
-        Resolution::Chosen(chosen) => chosen,
-        Resolution::Refused(refusal) => return refused(refusal.to_string()),
-    };
-    if chosen.shard.as_ref() != Some(shard) {
-        return refused(format!(
-            "its tablet {} is not of {shard}",
-            chosen.alias
-        ));
-    }
     let primary = match successor::newest_primary(tablets, shard) {
         Ok(primary) => primary,
         Err(refusal) => return refused(refusal.to_string()),
     };
-    if chosen.already_primary {
+    let resolution = successor::resolve(tablets, Scope::WholeFleet, &question);
+    if let Resolution::Chosen(chosen) = &resolution
+        && chosen.already_primary
+        && chosen.shard.as_ref() == Some(shard)
+    {
         return Verdict::InSync {
             uid,
             primary: chosen.alias.to_string(),
         };
     }
+    // A primary that took office after the recovery ended came from a newer reparent: never
+    // undone, whatever the rules would say of the recovery's successor.
     if let Some(primary) = primary
         && let Some(term) = term_start(primary)
         && term >= settled.ended
@@ -231,6 +227,13 @@ pub fn judge(
             primary: tablet::describe(primary),
             term: term.to_rfc3339(),
         };
+    }
+    let chosen = match resolution {
+        Resolution::Chosen(chosen) => chosen,
+        Resolution::Refused(refusal) => return refused(refusal.to_string()),
+    };
+    if chosen.shard.as_ref() != Some(shard) {
+        return refused(format!("its tablet {} is not of {shard}", chosen.alias));
     }
     Verdict::Converge {
         uid,
@@ -247,5 +250,162 @@ fn term_start(primary: &Tablet) -> Option<DateTime<Utc>> {
 }
 
 fn endpoint_text(endpoint: Option<(String, u16)>) -> String {
-    endpoint.map_or_else(|| "none".to_owned(), |(host, port)| format!("{host}:{port}"))
+    endpoint.map_or_else(
+        || "none".to_owned(),
+        |(host, port)| format!("{host}:{port}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::proto::topodata::{TabletAlias as Alias, TabletType};
+    use crate::proto::vttime::Time;
+
+    /// 2026-12-07 16:00:00 UTC.
+    const NOON: i64 = 1_796_659_200;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(NOON + seconds, 0).unwrap()
+    }
+
+    fn tablet(uid: u32, host: &str, kind: TabletType, term: Option<i64>) -> Tablet {
+        Tablet {
+            alias: Some(Alias {
+                cell: "zone1".into(),
+                uid,
+            }),
+            keyspace: "commerce".into(),
+            shard: "0".into(),
+            r#type: kind as i32,
+            mysql_hostname: host.into(),
+            mysql_port: 3306,
+            primary_term_start_time: term.map(|s| Time {
+                seconds: NOON + s,
+                nanoseconds: 0,
+            }),
+            ..Tablet::default()
+        }
+    }
+
+    /// db1 failed, `successor` promoted; ended at NOON + `end` (not ended when `None`).
+    fn recovery(uid: &str, analysis: &str, successor: &str, end: Option<i64>) -> Recovery {
+        let start = NOON + end.unwrap_or(0) - 5;
+        serde_json::from_value(json!({
+            "UID": format!("{}:{uid}", start * 1_000_000_000),
+            "IsSuccessful": end.is_some(),
+            "SuccessorKey": {"Hostname": successor, "Port": 3306},
+            "RecoveryEndTimestamp": end.map_or(String::new(), |e| at(e).format("%Y-%m-%d %H:%M:%S").to_string()),
+            "AnalysisEntry": {
+                "AnalyzedInstanceKey": {"Hostname": "db1", "Port": 3306},
+                "Analysis": analysis,
+                "ClusterDetails": {"ClusterAlias": "commerce.0"},
+            },
+        }))
+        .unwrap()
+    }
+
+    fn shard() -> Shard {
+        Shard {
+            keyspace: "commerce".into(),
+            shard: "0".into(),
+        }
+    }
+
+    fn key(host: &str) -> InstanceKey {
+        InstanceKey {
+            hostname: host.into(),
+            port: 3306,
+        }
+    }
+
+    const SETTLE: Duration = Duration::from_secs(300);
+
+    #[test]
+    fn the_settled_recovery_is_the_newest_ended_master_recovery_settle_ago() {
+        let intermediate = recovery("i", "DeadIntermediateMaster", "db5", Some(-100));
+        let failed = recovery("f", "DeadMaster", "db2", None);
+        let mut unsuccessful = recovery("u", "DeadMaster", "db2", Some(-200));
+        unsuccessful.is_successful = false;
+        let good = recovery("g", "DeadMasterAndSomeReplicas", "db2", Some(-900));
+        let list = [intermediate.clone(), unsuccessful, good];
+        let settled = settled(&list, at(0), SETTLE).unwrap();
+        assert_eq!(settled.recovery.uid.split(':').nth(1), Some("g"));
+        assert_eq!(settled.ended, at(-900));
+
+        assert_eq!(
+            settled_kind(&[failed, intermediate.clone()], at(0)),
+            "recovery-running"
+        );
+        assert_eq!(settled_kind(&[intermediate], at(0)), "no-recovery");
+        assert_eq!(
+            settled_kind(&[recovery("r", "DeadMaster", "db2", Some(-60))], at(0)),
+            "settling"
+        );
+    }
+
+    fn settled_kind(list: &[Recovery], now: DateTime<Utc>) -> &'static str {
+        settled(list, now, SETTLE).map_or_else(|v| v.kind(), |_| "settled")
+    }
+
+    fn verdict(tablets: &[Tablet], master: &str) -> Verdict {
+        let list = [recovery("g", "DeadMaster", "db2", Some(-900))];
+        let settled = settled(&list, at(0), SETTLE).unwrap();
+        judge(
+            &shard(),
+            tablets,
+            &settled,
+            &key(master),
+            Promotable::only_replicas(),
+        )
+    }
+
+    #[test]
+    fn vitess_lagging_the_recovery_converges_to_its_successor() {
+        let lagging = [
+            tablet(100, "db1", TabletType::Primary, Some(-86_400)),
+            tablet(101, "db2", TabletType::Replica, None),
+        ];
+        match verdict(&lagging, "db2") {
+            Verdict::Converge {
+                tablet, primary, ..
+            } => {
+                assert_eq!(tablet.to_string(), "zone1-0000000101");
+                assert!(primary.unwrap().starts_with("zone1-0000000100"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let agreeing = [
+            tablet(100, "db1", TabletType::Replica, None),
+            tablet(101, "db2", TabletType::Primary, Some(-890)),
+        ];
+        assert_eq!(verdict(&agreeing, "db2").kind(), "in-sync");
+    }
+
+    #[test]
+    fn a_newer_primary_orchestrator_moving_on_and_refusals_are_never_converged() {
+        let newer = [
+            tablet(100, "db1", TabletType::Primary, Some(-10)),
+            tablet(101, "db2", TabletType::Replica, None),
+        ];
+        assert_eq!(verdict(&newer, "db2").kind(), "vitess-newer");
+        let lagging = [
+            tablet(100, "db1", TabletType::Primary, Some(-86_400)),
+            tablet(101, "db2", TabletType::Replica, None),
+        ];
+        assert_eq!(verdict(&lagging, "db9").kind(), "orchestrator-moved-on");
+        let rdonly = [
+            tablet(100, "db1", TabletType::Primary, Some(-86_400)),
+            tablet(101, "db2", TabletType::Rdonly, None),
+        ];
+        assert_eq!(verdict(&rdonly, "db2").kind(), "successor-refused");
+        let tied = [
+            tablet(100, "db1", TabletType::Primary, None),
+            tablet(103, "db3", TabletType::Primary, None),
+            tablet(101, "db2", TabletType::Replica, None),
+        ];
+        assert_eq!(verdict(&tied, "db2").kind(), "successor-refused");
+    }
 }

@@ -12,6 +12,7 @@ mod interop;
 mod orchestrator;
 mod orchestrator_config;
 mod properties;
+mod reconcile;
 mod record;
 mod recovery_log;
 mod safety;

@@ -9,11 +9,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::Reconcile;
 use crate::alias::TabletAlias;
 use crate::exit::{Failure, FailureKind, Outcome};
+use crate::reconcile::Settled;
 use crate::record::format::render;
 use crate::record::log_file::RecoveryLog;
 use crate::record::shard_turn::{self, ShardTurn};
 use crate::record::{Details, Record};
-use crate::reconcile::Settled;
 use crate::shard::Shard;
 use crate::signals;
 use crate::vtctld::{ApiKind, Client, Reparented, Rpc, Session};
@@ -89,7 +89,10 @@ pub(super) fn converge(
             if let Err(e) = turn.settle(settlement) {
                 run.notes.push(format!("{e:#}"));
             }
-            Action::Sent(format!("{tablet} is primary of {shard} via {}", reparented.server))
+            Action::Sent(format!(
+                "{tablet} is primary of {shard} via {}",
+                reparented.server
+            ))
         }
         Err(failure) => {
             run.details.error = Some(failure.message.clone());

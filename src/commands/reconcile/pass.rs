@@ -106,9 +106,14 @@ impl Reconcile {
         let verdict = reconcile::judge(shard, tablets, &settled, &key, self.promotable);
         let action = match &verdict {
             Verdict::Converge { .. } if self.dry_run => Action::WouldSend,
-            Verdict::Converge { tablet, .. } => {
-                act::converge(self, shard, &settled, tablet, &verdict.to_string(), listed_at)
-            }
+            Verdict::Converge { tablet, .. } => act::converge(
+                self,
+                shard,
+                &settled,
+                tablet,
+                &verdict.to_string(),
+                listed_at,
+            ),
             _ => Action::None,
         };
         Ok(report(verdict, settled.note.clone(), action))
@@ -147,7 +152,10 @@ impl Reconcile {
             )),
             Err(failure) if cells_unreadable(&failure) => Err(Failure::new(
                 failure.kind,
-                format!("a cell vtctld cannot read: nothing acted on ({})", failure.message),
+                format!(
+                    "a cell vtctld cannot read: nothing acted on ({})",
+                    failure.message
+                ),
             )),
             Err(failure) => Err(failure),
         }

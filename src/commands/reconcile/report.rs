@@ -168,7 +168,11 @@ impl Changes {
     /// every reparent sent or failed, failures that are new.
     pub(super) fn log(&mut self, pass: &Pass, format: OutputFormat) {
         if self.standby != Some(pass.standby) {
-            event(format, "leadership", if pass.standby { "standby" } else { "leader" });
+            event(
+                format,
+                "leadership",
+                if pass.standby { "standby" } else { "leader" },
+            );
             self.standby = Some(pass.standby);
         }
         for shard in &pass.shards {

@@ -1,7 +1,8 @@
 //! A fake Orchestrator HTTP API on 127.0.0.1: answers what the tool calls (`all-instances`,
-//! `discover/<host>/<port>`, …) as Orchestrator does (`{"Code", "Message", "Details"}` or plain
-//! JSON listings, HTTP 200; `ERROR` answers with HTTP 500, as its api.go does), optionally
-//! behind basic auth, and records every request.
+//! `discover/<host>/<port>`, `audit-recovery/alias/<alias>`, `master/<hint>`, `leader-check`,
+//! …) as Orchestrator does (`{"Code", "Message", "Details"}` or plain JSON, HTTP 200; `ERROR`
+//! answers with HTTP 500, `leader-check` on a follower with 404, as its api.go does),
+//! optionally behind basic auth, and records every request.
 
 #![allow(dead_code)]
 
@@ -51,6 +52,14 @@ pub struct OrchestratorState {
     /// Host names Orchestrator stores differently from how `discover` was asked (its
     /// `HostnameResolveMethod`): asked name → stored name.
     pub resolve: std::collections::BTreeMap<String, String>,
+    /// `audit-recovery/alias/<alias>`: each alias's recoveries, newest first, as api.go writes
+    /// them (a plain JSON list).
+    pub recoveries: std::collections::BTreeMap<String, Vec<Value>>,
+    /// `master/<cluster hint>`: each hint's master `(host, port)`; any other hint answers
+    /// `ERROR` "No masters found", as api.go does.
+    pub masters: std::collections::BTreeMap<String, (String, u16)>,
+    /// `leader-check` answers 404 "Not leader" (a raft follower) instead of 200 "OK".
+    pub follower: bool,
     pub seen: Vec<Seen>,
 }
 
@@ -313,6 +322,26 @@ fn answer(
             state.aliases.insert((*cluster).to_owned(), alias);
             ("200 OK", ok(Value::Null))
         }
+        ["leader-check"] if state.follower => ("404 Not Found", "\"Not leader\"".to_owned()),
+        ["leader-check"] => ("200 OK", "\"OK\"".to_owned()),
+        ["audit-recovery", "alias", alias] => (
+            "200 OK",
+            Value::Array(state.recoveries.get(*alias).cloned().unwrap_or_default()).to_string(),
+        ),
+        ["master", hint] => match state.masters.get(*hint) {
+            Some((host, port)) => (
+                "200 OK",
+                json!({
+                    "Key": {"Hostname": host, "Port": port},
+                    "ClusterName": format!("{host}:{port}"),
+                })
+                .to_string(),
+            ),
+            None => (
+                "500 Internal Server Error",
+                error(format!("No masters found for {hint}")),
+            ),
+        },
         ["forget", host, port] => {
             let key = format!("{host}:{port}");
             let port: u16 = port.parse().unwrap_or(0);

@@ -1,0 +1,326 @@
+//! `reconcile` against the fake vtctld and the fake Orchestrator's recovery audit: a failover
+//! whose hook was lost is finished, and nothing newer is ever undone.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use serde_json::{Value, json};
+
+use crate::support::fake_orchestrator::{FakeOrchestrator, OrchestratorState};
+use crate::support::fake_vtctld::{Behaviour, FakeVtctld, tablet};
+use crate::support::hook::{hook, log_in, records, run, temp_dir, unused_server};
+use crate::support::scenario::failover;
+use orc_vitess_hook::proto::topodata::{Tablet, TabletType};
+use orc_vitess_hook::proto::vttime::Time;
+
+const UID_TOKEN: &str = "bccd466e8bd3";
+
+/// commerce/0 as the failover left it in Vitess: db1 (zone1-100) still PRIMARY since 2026-01-01,
+/// db2 (zone1-101) a REPLICA Orchestrator promoted, db3 (zone1-102) RDONLY.
+fn fleet() -> Vec<Tablet> {
+    let mut primary = tablet(100, "db1.example.com", 3306, TabletType::Primary);
+    primary.primary_term_start_time = Some(Time {
+        seconds: 1_767_225_600,
+        nanoseconds: 0,
+    });
+    vec![
+        primary,
+        tablet(101, "db2.example.com", 3306, TabletType::Replica),
+        tablet(102, "db3.example.com", 3306, TabletType::Rdonly),
+    ]
+}
+
+/// A recovery of commerce.0 as api.go answers it: db1 failed, `successor` promoted, ended
+/// `ago` (never, when `None`), with the UID's start five seconds before the end.
+fn recovery(uid: &str, successor: &str, ago: Option<TimeDelta>) -> Value {
+    let end = Utc::now() - ago.unwrap_or(TimeDelta::zero());
+    let start = end - TimeDelta::seconds(5);
+    json!({
+        "Id": 7,
+        "UID": format!("{}:{uid}", start.timestamp_nanos_opt().unwrap_or(0)),
+        "AnalysisEntry": {
+            "AnalyzedInstanceKey": {"Hostname": "db1.example.com", "Port": 3306},
+            "Analysis": "DeadMaster",
+            "ClusterDetails": {"ClusterName": "db1.example.com:3306", "ClusterAlias": "commerce.0"},
+        },
+        "SuccessorKey": {"Hostname": successor, "Port": 3306},
+        "SuccessorAlias": "",
+        "IsActive": true,
+        "IsSuccessful": ago.is_some(),
+        "RecoveryStartTimestamp": start.format("%Y-%m-%d %H:%M:%S").to_string(),
+        "RecoveryEndTimestamp": ago.map_or(String::new(), |_| end.format("%Y-%m-%d %H:%M:%S").to_string()),
+        "Acknowledged": false,
+        "AllErrors": [""],
+    })
+}
+
+/// Orchestrator after failing commerce/0 over to `successor` `ago`.
+fn orchestrator(successor: &str, ago: Option<TimeDelta>) -> OrchestratorState {
+    let mut state = OrchestratorState::default();
+    state.recoveries.insert(
+        "commerce.0".into(),
+        vec![recovery(UID_TOKEN, successor, ago)],
+    );
+    state
+        .masters
+        .insert("commerce.0".into(), (successor.to_owned(), 3306));
+    state
+}
+
+fn reconcile(fake: &FakeVtctld, orc: &FakeOrchestrator, log: &Path) -> Command {
+    let mut command = hook();
+    command
+        .args([
+            "reconcile",
+            "--server",
+            &fake.server(),
+            "--orc-api-url",
+            &orc.url,
+        ])
+        .args([
+            "--keyspace",
+            "commerce",
+            "--settle",
+            "1m",
+            "--output",
+            "json",
+        ])
+        .arg("--log-file")
+        .arg(log)
+        .args(["--log-format", "json"]);
+    command
+}
+
+fn shard(out: &Value) -> &Value {
+    &out["shards"][0]
+}
+
+fn ten_minutes() -> Option<TimeDelta> {
+    Some(TimeDelta::minutes(10))
+}
+
+#[test]
+fn a_failover_whose_hook_was_lost_is_finished_by_one_pass() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // The hook ran while no vtctld answered, and gave up at its deadline.
+    let lost = failover()
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .recovery_uid("r-lost")
+        .server(&unused_server())
+        .log(&log)
+        .args(["--deadline", "300ms"])
+        .run();
+    assert_ne!(lost.code, 0, "{lost:?}");
+
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(shard(&report)["verdict"], "converge", "{report}");
+    assert_eq!(shard(&report)["action"], "sent", "{report}");
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+    let written = records(&log);
+    let last = written.last().expect("a record");
+    assert_eq!(last["hook"], "reconcile");
+    assert_eq!(last["outcome"], "ok");
+    assert_eq!(last["alias"], "zone1-0000000101");
+    assert!(
+        last["recovery_uid"]
+            .as_str()
+            .is_some_and(|u| u.ends_with(UID_TOKEN)),
+        "{last}"
+    );
+    assert!(
+        last["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("vtctld's primary is zone1-0000000100")),
+        "{last}"
+    );
+
+    // The next pass finds them in agreement and sends nothing.
+    let again = run(&mut reconcile(&fake, &orc, &log));
+    again.assert_code(0);
+    assert_eq!(shard(&again.json())["verdict"], "in-sync", "{again:?}");
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+}
+
+#[test]
+fn a_dry_run_says_what_it_would_send_and_sends_and_writes_nothing() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let out = run(reconcile(&fake, &orc, &log).arg("--dry-run"));
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(shard(&report)["action"], "would-send", "{report}");
+    assert!(fake.reparented().is_empty());
+    assert!(!log.exists());
+}
+
+#[test]
+fn a_recent_or_running_recovery_is_left_to_its_hook() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", Some(TimeDelta::seconds(5))));
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(shard(&out.json())["verdict"], "settling", "{out:?}");
+
+    orc.state().recoveries.insert(
+        "commerce.0".into(),
+        vec![
+            recovery("newer", "db3.example.com", None),
+            recovery(UID_TOKEN, "db2.example.com", ten_minutes()),
+        ],
+    );
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(shard(&out.json())["verdict"], "recovery-running", "{out:?}");
+    assert!(fake.reparented().is_empty());
+}
+
+#[test]
+fn an_operators_newer_reparent_is_reported_and_left_alone() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let mut tablets = fleet();
+    // After the recovery, the operator made db3's tablet primary (PlannedReparentShard).
+    tablets[0].r#type = TabletType::Replica as i32;
+    tablets[0].primary_term_start_time = None;
+    tablets[2].r#type = TabletType::Primary as i32;
+    tablets[2].primary_term_start_time = Some(Time {
+        seconds: (Utc::now() - TimeDelta::minutes(1)).timestamp(),
+        nanoseconds: 0,
+    });
+    let fake = FakeVtctld::start(Behaviour {
+        tablets,
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(shard(&report)["verdict"], "vitess-newer", "{report}");
+    assert_eq!(shard(&report)["action"], "none", "{report}");
+    assert!(fake.reparented().is_empty());
+}
+
+#[test]
+fn a_follower_node_reports_standby_and_asks_nothing_else() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    let mut state = orchestrator("db2.example.com", ten_minutes());
+    state.follower = true;
+    let orc = FakeOrchestrator::start(state);
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(out.json()["standby"], true, "{out:?}");
+    assert!(fake.received().is_empty());
+    let seen: Vec<String> = orc.seen().iter().map(|s| s.target.clone()).collect();
+    assert_eq!(seen, ["/api/leader-check"]);
+}
+
+#[test]
+fn disagreements_that_are_not_ours_to_fix_are_reported_never_acted_on() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    // Orchestrator has moved on from the recovery's successor.
+    let mut state = orchestrator("db2.example.com", ten_minutes());
+    state
+        .masters
+        .insert("commerce.0".into(), ("db9.example.com".into(), 3306));
+    let orc = FakeOrchestrator::start(state);
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(
+        shard(&out.json())["verdict"],
+        "orchestrator-moved-on",
+        "{out:?}"
+    );
+
+    // Orchestrator promoted the RDONLY tablet: refused as reparent refuses it, 65.
+    let orc = FakeOrchestrator::start(orchestrator("db3.example.com", ten_minutes()));
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(65);
+    let report = out.json();
+    assert_eq!(shard(&report)["verdict"], "successor-refused", "{report}");
+    assert!(
+        shard(&report)["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("RDONLY")),
+        "{report}"
+    );
+    assert!(fake.reparented().is_empty());
+    assert!(!log.exists());
+}
+
+#[test]
+fn a_shard_whose_turn_is_held_is_left_to_the_run_holding_it() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let turn = dir.path().join("recovery.log.commerce.0.turn");
+    let held = std::fs::File::create(&turn).expect("turn file");
+    held.lock().expect("hold the turn");
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(shard(&out.json())["action"], "busy", "{out:?}");
+    assert!(fake.reparented().is_empty());
+    drop(held);
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    assert_eq!(shard(&out.json())["action"], "sent", "{out:?}");
+}
+
+#[test]
+fn two_reconcilers_racing_send_at_most_one_reparent() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        delay: Duration::from_millis(100),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            reconcile(&fake, &orc, &log)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn reconcile")
+        })
+        .collect();
+    for child in children {
+        let out = crate::support::hook::wait_within(child, Duration::from_secs(60));
+        out.assert_code(0);
+    }
+    assert_eq!(fake.reparented(), ["zone1-0000000101"]);
+}
