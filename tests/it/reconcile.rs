@@ -110,7 +110,7 @@ fn a_failover_whose_hook_was_lost_is_finished_by_one_pass() {
         .failed("db1.example.com", 3306)
         .successor("db2.example.com", 3306)
         .recovery_uid("r-lost")
-        .server(&unused_server())
+        .server(unused_server())
         .log(&log)
         .args(["--deadline", "300ms"])
         .run();
