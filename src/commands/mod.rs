@@ -17,11 +17,13 @@ use clap::Parser;
 use crate::budget::Budget;
 use crate::cli::{Cli, Command, ConnectionArgs, LogArgs, setting};
 use crate::config::log::output_format;
+use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::record::Details;
 use crate::record::recorder::{Conclusion, LogSettings, Recorder};
 use crate::settings::Problems;
+use crate::vtctld::{Client, Session};
 
 /// The deadline used to bound lock waits when the `--deadline` setting itself is invalid.
 const FALLBACK_DEADLINE: Duration = Duration::from_secs(60);
@@ -78,6 +80,19 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
                 format!("cannot start the async runtime: {e}"),
             )
         })
+}
+
+/// A runtime and a vtctld session whose deadline is the settings' `--deadline` from now: what
+/// every call a pass makes (a listing, a reparent) runs on.
+fn vtctld_session(
+    settings: &ConnectionSettings,
+) -> Result<(tokio::runtime::Runtime, Session), Failure> {
+    let client = Client::new(settings, false)
+        .map_err(|e| Failure::new(FailureKind::Config, format!("configuration: {e:#}")))?;
+    let runtime = runtime()?;
+    let deadline = tokio::time::Instant::now() + settings.deadline;
+    let session = Session::new(client, settings.api, settings.attempt_timeout, deadline);
+    Ok((runtime, session))
 }
 
 /// Runs the parsed command line and says how it ended.

@@ -28,7 +28,7 @@ use crate::proto::vtctldata::GetTabletsRequest;
 use crate::settings::Problems;
 use crate::signals;
 use crate::tablet;
-use crate::vtctld::{Client, Rpc, Session};
+use crate::vtctld::Rpc;
 
 use self::plan::RULE_NAMES;
 use self::report::Pass;
@@ -274,16 +274,7 @@ impl Discover {
 
     /// One `GetTablets` (through the retry loop, within the deadline), ended by a signal.
     fn list(&self, strict: bool) -> Result<Vec<Tablet>, Failure> {
-        let client = Client::new(&self.settings, false)
-            .map_err(|e| Failure::new(FailureKind::Config, format!("configuration: {e:#}")))?;
-        let runtime = super::runtime()?;
-        let deadline = tokio::time::Instant::now() + self.settings.deadline;
-        let mut session = Session::new(
-            client,
-            self.settings.api,
-            self.settings.attempt_timeout,
-            deadline,
-        );
+        let (runtime, mut session) = super::vtctld_session(&self.settings)?;
         let request = GetTabletsRequest {
             strict,
             ..self.filter.clone()

@@ -16,7 +16,7 @@ use crate::record::shard_turn::{self, ShardTurn};
 use crate::record::{Details, Record};
 use crate::shard::Shard;
 use crate::signals;
-use crate::vtctld::{ApiKind, Client, Reparented, Rpc, Session};
+use crate::vtctld::{ApiKind, Reparented, Rpc};
 
 /// How long a pass waits for a shard's turn: a `reparent` holding it may run for its whole
 /// deadline, and the next pass looks again.
@@ -171,12 +171,7 @@ fn send(
     tablet: &TabletAlias,
     details: &mut Details,
 ) -> Result<Reparented, Failure> {
-    let settings = &reconcile.settings;
-    let client = Client::new(settings, false)
-        .map_err(|e| Failure::new(FailureKind::Config, format!("configuration: {e:#}")))?;
-    let runtime = super::super::runtime()?;
-    let deadline = tokio::time::Instant::now() + settings.deadline;
-    let mut session = Session::new(client, settings.api, settings.attempt_timeout, deadline);
+    let (runtime, mut session) = super::super::vtctld_session(&reconcile.settings)?;
     let started = Instant::now();
     let result = runtime.block_on(async {
         tokio::select! {

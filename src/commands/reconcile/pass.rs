@@ -14,8 +14,8 @@ use crate::proto::topodata::Tablet;
 use crate::reconcile::{self, Verdict};
 use crate::shard::Shard;
 use crate::signals;
+use crate::vtctld::list_tablets;
 use crate::vtctld::listing::cells_unreadable;
-use crate::vtctld::{Client, Session, list_tablets};
 
 impl Reconcile {
     /// One pass over every shard vtctld lists (or the one `--keyspace`/`--shard` name).
@@ -122,16 +122,7 @@ impl Reconcile {
     /// Every tablet, listed strictly: a cell vtctld cannot read may hold a shard's live
     /// primary, so nothing is acted on without it.
     fn list(&self) -> Result<Vec<Tablet>, Failure> {
-        let client = Client::new(&self.settings, false)
-            .map_err(|e| Failure::new(FailureKind::Config, format!("configuration: {e:#}")))?;
-        let runtime = super::super::runtime()?;
-        let deadline = tokio::time::Instant::now() + self.settings.deadline;
-        let mut session = Session::new(
-            client,
-            self.settings.api,
-            self.settings.attempt_timeout,
-            deadline,
-        );
+        let (runtime, mut session) = super::super::vtctld_session(&self.settings)?;
         let listing = runtime.block_on(async {
             tokio::select! {
                 listing = list_tablets(&mut session, true) => listing,
