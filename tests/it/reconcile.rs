@@ -324,3 +324,133 @@ fn two_reconcilers_racing_send_at_most_one_reparent() {
     }
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
 }
+
+/// A spawned run with its output captured.
+fn spawn(command: &mut Command) -> std::process::Child {
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn orc-vitess-hook")
+}
+
+#[test]
+fn a_hook_killed_while_vtctld_failed_its_reparent_is_finished_by_one_pass() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        script: std::iter::repeat_n(tonic::Code::Unavailable, 1000).collect(),
+        ..Behaviour::default()
+    });
+    let hook = spawn(
+        &mut failover()
+            .failed("db1.example.com", 3306)
+            .successor("db2.example.com", 3306)
+            .recovery_uid("r-killed")
+            .server(&fake)
+            .log(&log)
+            .args(["--deadline", "30s"])
+            .command(),
+    );
+    let started = std::time::Instant::now();
+    while fake
+        .received_for(orc_vitess_hook::vtctld::TYPED_REPARENT_METHOD)
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no reparent attempt"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    crate::support::hook::send_signal(&hook, "KILL");
+    let killed = crate::support::hook::wait_within(hook, Duration::from_secs(10));
+    assert_eq!(killed.code, -1, "{killed:?}");
+    fake.behaviour().script.clear();
+    let attempts = fake.reparented().len();
+
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(shard(&out.json())["action"], "sent", "{out:?}");
+    assert_eq!(fake.reparented().len(), attempts + 1);
+    assert_eq!(
+        fake.reparented().last().map(String::as_str),
+        Some("zone1-0000000101")
+    );
+}
+
+#[test]
+fn with_an_interval_a_pass_after_vtctld_is_back_converges_and_a_signal_stops_it() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        script: std::iter::repeat_n(tonic::Code::Unavailable, 1000).collect(),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let mut command = hook();
+    command
+        .args([
+            "reconcile",
+            "--server",
+            &fake.server(),
+            "--orc-api-url",
+            &orc.url,
+        ])
+        .args(["--interval", "1s", "--deadline", "300ms", "--settle", "1s"])
+        .arg("--log-file")
+        .arg(&log)
+        .args(["--log-format", "json"]);
+    let mut child = spawn(&mut command);
+    let started = std::time::Instant::now();
+    let mut wait = |done: &dyn Fn() -> bool, what: &str, child: &mut std::process::Child| {
+        while !done() {
+            let exited = child.try_wait().ok().flatten().is_some();
+            if exited || started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("{what}: the run exited or took too long");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    // The first pass fails: every attempt within its deadline is refused.
+    wait(
+        &|| {
+            log.exists()
+                && records(&log)
+                    .iter()
+                    .any(|r| r["hook"] == "reconcile" && r["outcome"] == "failed")
+        },
+        "no failed pass",
+        &mut child,
+    );
+    fake.behaviour().script.clear();
+    wait(
+        &|| {
+            log.exists()
+                && records(&log)
+                    .iter()
+                    .any(|r| r["hook"] == "reconcile" && r["outcome"] == "ok")
+        },
+        "never converged",
+        &mut child,
+    );
+    crate::support::hook::send_signal(&child, "TERM");
+    let out = crate::support::hook::wait_within(child, Duration::from_secs(10));
+    out.assert_code(143);
+    assert!(out.stdout.contains("reparent failed"), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("-> reparented: zone1-0000000101 is primary of commerce/0"),
+        "{out:?}"
+    );
+    let converged = records(&log)
+        .iter()
+        .filter(|r| r["hook"] == "reconcile" && r["outcome"] == "ok")
+        .count();
+    assert_eq!(converged, 1);
+}
