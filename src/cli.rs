@@ -113,6 +113,12 @@ pub enum Command {
             ListAllTablets, which is never strict. What vtctld cannot prove (a cell it cannot \
             read, a legacy vtctld without the listing) is refused unless --allow-unverified-alias. \
             Anything else is refused (65) and nothing is sent.\n\n\
+            Runs for one shard on this host take turns (a locked file beside the recovery log, \
+            waited for within the deadline: 75 when another run holds it past it). A run whose \
+            ORC_RECOVERY_UID a run before settled successfully ends `duplicate` (0), nothing \
+            sent. Before every reparent attempt the shard is listed again: when another tablet \
+            became its PRIMARY with a newer term since the run began, the run ends `superseded` \
+            (0), nothing sent, so a late hook never undoes a newer failover.\n\n\
             A flag given on the command line wins over its variable. A value that is still an \
             unsubstituted placeholder such as {successorAlias} counts as absent; an identifying \
             one ({failureType}, {failedHost}, ...) means Orchestrator did not run the line and is \

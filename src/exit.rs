@@ -24,6 +24,11 @@ pub enum Outcome {
     InternalError,
     /// `record`: an Orchestrator hook's event, written down.
     Recorded,
+    /// `reparent`: the shard's primary changed since the run began to another tablet (a newer
+    /// primary term): nothing sent, so the newer failover is never undone.
+    Superseded,
+    /// `reparent`: a run before this one already settled this recovery successfully: nothing sent.
+    Duplicate,
 }
 
 impl Outcome {
@@ -37,6 +42,8 @@ impl Outcome {
             Self::Interrupted => "interrupted",
             Self::InternalError => "internal-error",
             Self::Recorded => "recorded",
+            Self::Superseded => "superseded",
+            Self::Duplicate => "duplicate",
         }
     }
 }
@@ -44,7 +51,8 @@ impl Outcome {
 /// How a run ended, as Orchestrator's log and a calling script see it (sysexits-style numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
-    /// Done: reparented, already primary, skipped for safety, or a valid dry run.
+    /// Done: reparented, already primary, skipped for safety, superseded by a newer failover,
+    /// a duplicate of a settled recovery, or a valid dry run.
     Done,
     /// The command line is malformed (clap's usage errors).
     Usage,
@@ -57,7 +65,7 @@ pub enum ExitStatus {
     /// The run is done but a recovery record could not be written (or, in a dry run, could not
     /// be); or `orchestrator-config` could not write its output (EX_IOERR).
     RecordMissing,
-    /// The deadline passed while vtctld kept failing.
+    /// The deadline passed while vtctld kept failing, or while another run held the shard's turn.
     DeadlinePassed,
     /// No vtctld accepted our credentials or certificate.
     PermissionDenied,
@@ -118,7 +126,7 @@ pub enum FailureKind {
     VtctldRefused,
     /// Orchestrator's API answered with an error (HTTP, `Code: ERROR`, or not its JSON).
     OrchestratorRefused,
-    /// vtctld kept failing until the deadline.
+    /// vtctld kept failing until the deadline, or another run held the shard's turn until then.
     DeadlinePassed,
     /// Every vtctld refused our TLS certificate or credentials.
     NotAccepted,
@@ -230,7 +238,8 @@ macro_rules! exit_status_help {
     () => {
         "\
 Exit status (the run's final record carries it; 64's record is best effort):
-  0   done: reparented, already primary, skipped for safety, or a valid dry run
+  0   done: reparented, already primary, skipped for safety, superseded by a newer
+      failover or a duplicate of a recovery already settled (nothing sent), or a valid dry run
   64  usage error on the command line (a best-effort `rejected` record is written)
   65  invalid input, no successor promoted, or the successor refused as not the failed
       shard's own promotable tablet (nothing is sent to vtctld)
@@ -239,7 +248,8 @@ Exit status (the run's final record carries it; 64's record is best effort):
   70  vtctld refused the request
   74  done, but a recovery record could not be written (orchestrator-config: its output
       could not be written)
-  75  the deadline passed while vtctld kept failing
+  75  the deadline passed while vtctld kept failing, or while another run for the shard
+      held its turn (nothing is sent)
   77  no vtctld accepted our TLS certificate or credentials (or it wants a client
       certificate it accepts: stopped after two attempts)
   78  configuration error: a bad setting (flag or ORC_VITESS_HOOK_* variable), an unreadable

@@ -76,6 +76,22 @@ pub struct Details {
     pub new_primary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_primary: Option<String>,
+    /// `superseded`: the shard's newer primary, found before a reparent attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer_primary: Option<String>,
+    /// `superseded`: when the newer primary's term began, RFC 3339 (absent when vtctld does not
+    /// say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer_primary_term: Option<String>,
+    /// `duplicate`: the hook that settled this recovery before (`reparent`, `reconcile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settled_by: Option<String>,
+    /// `duplicate`: the tablet that settlement made primary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settled_tablet: Option<String>,
+    /// `duplicate`: when it was settled, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settled_at: Option<String>,
     /// Log lines the legacy API streamed back, also when the stream ended in an error.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub vtctld_events: Vec<String>,
@@ -233,6 +249,8 @@ mod tests {
             Outcome::Interrupted,
             Outcome::InternalError,
             Outcome::Recorded,
+            Outcome::Superseded,
+            Outcome::Duplicate,
         ] {
             assert_eq!(serde_json::to_value(outcome).unwrap(), outcome.as_str());
         }

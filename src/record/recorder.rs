@@ -259,6 +259,11 @@ impl Recorder {
         &self.event
     }
 
+    /// The recovery log's path, beside which a shard's turn file lives.
+    pub fn log_path(&self) -> &std::path::Path {
+        &self.log.path
+    }
+
     pub fn notes(&self) -> &[String] {
         &self.notes
     }

@@ -162,8 +162,10 @@ fn interop_the_hook_reparents_through_the_typed_api() {
     );
     assert_eq!(vtctld.type_of(101), TabletType::Primary as i32);
 
-    // Orchestrator runs the hook again for the same failover: the real vtctld confirms.
+    // Another recovery of the same failover (the same one again is a `duplicate`): the real
+    // vtctld confirms.
     let out = against(&vtctld, &log)
+        .recovery_uid("r-interop-again")
         .failed("db1.example.com", 3306)
         .successor("db2.example.com", 3306)
         .run();
@@ -386,6 +388,7 @@ fn interop_a_cluster_alias_filters_the_list_and_one_that_names_no_shard_falls_ba
     // A short name: the same one listing shows no better match anywhere.
     let vtctld = demo();
     against(&vtctld, &log)
+        .recovery_uid("r-interop-short")
         .failed("db4.example.com", 3306)
         .successor("db2", 3306)
         .cluster_alias("customer.-80")

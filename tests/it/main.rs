@@ -17,6 +17,7 @@ mod record;
 mod recovery_log;
 mod safety;
 mod tls;
+mod turns;
 mod vtctld;
 mod wire;
 mod worst_case;

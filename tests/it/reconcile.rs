@@ -407,7 +407,7 @@ fn with_an_interval_a_pass_after_vtctld_is_back_converges_and_a_signal_stops_it(
         .args(["--log-format", "json"]);
     let mut child = spawn(&mut command);
     let started = std::time::Instant::now();
-    let mut wait = |done: &dyn Fn() -> bool, what: &str, child: &mut std::process::Child| {
+    let wait = |done: &dyn Fn() -> bool, what: &str, child: &mut std::process::Child| {
         while !done() {
             let exited = child.try_wait().ok().flatten().is_some();
             if exited || started.elapsed() > Duration::from_secs(30) {

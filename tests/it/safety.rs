@@ -171,9 +171,11 @@ fn the_tablet_that_already_is_primary_is_confirmed_not_refused() {
         .successor("db2.example.com", 3306)
         .run()
         .assert_code(0);
-    // Orchestrator runs the hook again for the same failover: 101 is PRIMARY now. The call is
-    // repeated (a no-op vtctld confirms) and the record says so.
+    // Another recovery of the same failover (one this host has not settled; the same recovery
+    // again is a `duplicate`, see turns.rs): 101 is PRIMARY now. The call is repeated (a no-op
+    // vtctld confirms) and the record says so.
     let out = against(&fake, &log)
+        .recovery_uid("r-safety-again")
         .failed("db1.example.com", 3306)
         .successor("db2.example.com", 3306)
         .run();
@@ -211,19 +213,29 @@ fn one_strict_listing_of_every_cell_settles_it_cluster_alias_or_not() {
         .into_iter()
         .map(|r| (r.filter, r.strict))
         .collect();
-    assert_eq!(listed, [((String::new(), String::new()), true)], "one call");
+    // One listing decides; the shard's own, as strict, is only the check for a newer failover
+    // before the reparent.
+    assert_eq!(
+        listed,
+        [
+            ((String::new(), String::new()), true),
+            (("customer".to_owned(), "-80".to_owned()), true)
+        ],
+        "one call, then the check"
+    );
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
     assert_eq!(last(&log)["shard_basis"], "failed-primary");
 
     // A short name is settled by the same listing: it shows no better match anywhere.
     let fake = FakeVtctld::start(Behaviour::default());
     against(&fake, &log)
+        .recovery_uid("r-safety-short")
         .failed("db4.example.com", 3306)
         .successor("db2", 3306)
         .cluster_alias("customer.-80")
         .run()
         .assert_code(0);
-    assert_eq!(fake.received_for(GET_TABLETS).len(), 1);
+    assert_eq!(fake.received_for(GET_TABLETS).len(), 2);
     assert_eq!(fake.reparented(), ["zone1-0000000201"]);
 
     // Without a failed host, the alias alone names the shard, whose PRIMARY nothing says has
@@ -246,6 +258,7 @@ fn one_strict_listing_of_every_cell_settles_it_cluster_alias_or_not() {
         ..Behaviour::default()
     });
     against(&fake, &log)
+        .recovery_uid("r-safety-gone")
         .successor("db2.other.net", 3306)
         .cluster_alias("customer.-80")
         .run()
@@ -599,7 +612,8 @@ fn a_cluster_alias_naming_a_shard_vtctld_does_not_have_is_set_aside() {
         .run()
         .assert_code(0);
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
-    assert_eq!(fake.received_for(GET_TABLETS).len(), 1);
+    // One listing, then the check of commerce/0 before the reparent.
+    assert_eq!(fake.received_for(GET_TABLETS).len(), 2);
     let record = last(&log);
     assert_eq!(record["shard_basis"], "failed-primary");
     let notes = record["notes"].to_string();
@@ -619,13 +633,14 @@ fn an_unknown_failed_shard_is_confirmed_with_a_strict_list() {
         .successor("db2.example.com", 3306)
         .run()
         .assert_code(0);
-    // Fleet-unique is only proof on a whole list: vtctld is asked to be strict.
+    // Fleet-unique is only proof on a whole list: vtctld is asked to be strict (and the check
+    // before the reparent lists the shard as strictly).
     let strict: Vec<bool> = fake
         .received_for(GET_TABLETS)
         .iter()
         .map(|r| r.strict)
         .collect();
-    assert_eq!(strict, [true]);
+    assert_eq!(strict, [true, true]);
 }
 
 #[test]

@@ -90,9 +90,20 @@ fn typed_api_reparents_and_the_record_holds_the_result() {
     assert_eq!(record["shard_basis"], "failed-primary");
     assert_eq!(record["verification"], "verified");
     assert_eq!(record["tablet_type"], "REPLICA");
-    // The shard is known from the failed primary alone: one unfiltered GetTablets.
+    // The shard is known from the failed primary alone: one unfiltered GetTablets, then the
+    // shard's own (strict) before the reparent, the check for a newer failover.
     let listed = fake.received_for("/vtctlservice.Vtctld/GetTablets");
-    assert_eq!(listed.len(), 1);
+    let filters: Vec<_> = listed
+        .iter()
+        .map(|r| (r.filter.clone(), r.strict))
+        .collect();
+    assert_eq!(
+        filters,
+        [
+            ((String::new(), String::new()), true),
+            (("commerce".to_owned(), "0".to_owned()), true)
+        ]
+    );
 
     let report = out.json();
     assert_eq!(report["outcome"], "ok");
@@ -490,8 +501,8 @@ fn static_auth_metadata_is_sent_on_every_call() {
     let received = fake.received();
     assert_eq!(
         received.len(),
-        2,
-        "GetTablets then TabletExternallyReparented"
+        3,
+        "GetTablets, the shard's GetTablets (the check), then TabletExternallyReparented"
     );
     for request in received {
         assert_eq!(request.username.as_deref(), Some("orc"));
@@ -579,9 +590,10 @@ fn alias_is_looked_up_from_host_and_port() {
     let dir = temp_dir();
     let log = log_in(&dir);
     lookup(&log, &fake, "db2.example.com", 3306).assert_code(0);
+    // The look-up, then the check of the shard before the reparent.
     assert_eq!(
         fake.received_for("/vtctlservice.Vtctld/GetTablets").len(),
-        1
+        2
     );
     assert_eq!(fake.reparented(), ["zone1-0000000101"]);
     let record = final_record(&log);

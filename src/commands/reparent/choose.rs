@@ -1,6 +1,7 @@
 //! Which tablet `reparent` sends: one tablet listing, the safety rules' reading of it, and the
 //! operator's explicit way around what vtctld cannot prove (`--allow-unverified-alias`).
 
+use super::newer::Watch;
 use crate::alias::TabletAlias;
 use crate::exit::{Failure, FailureKind};
 use crate::proto::topodata::Tablet;
@@ -15,20 +16,21 @@ use crate::vtctld::{self, Session, list_tablets};
 /// that listing refuses is refused; what it would choose is unverifiable (see `unverified`): a
 /// cell it cannot read may hold the shard's live primary, or a better match. A legacy-only
 /// vtctld's listings are never strict: only a choice that needs no claim about the whole fleet
-/// goes ahead there.
+/// goes ahead there. With the tablet comes what the listing said of its shard's primary, for the
+/// check before each reparent attempt (`None` when the listing does not hold the tablet).
 pub(super) async fn choose(
     session: &mut Session,
     question: &Question,
     details: &mut Details,
     notes: &mut Vec<String>,
     allow_unverified: bool,
-) -> Result<TabletAlias, Failure> {
+) -> Result<(TabletAlias, Option<Watch>), Failure> {
     // Every tablet this run has listed, for `unverified`.
     let mut seen = Vec::new();
     let resolution = match look_up(session, question, &mut seen).await? {
         Ok(resolution) => resolution,
         Err(Unverifiable { found, why }) => {
-            return unverified(
+            let alias = unverified(
                 question,
                 found.as_ref(),
                 &seen,
@@ -36,7 +38,9 @@ pub(super) async fn choose(
                 allow_unverified,
                 details,
                 notes,
-            );
+            )?;
+            let watch = Watch::began(&seen, &alias, false);
+            return Ok((alias, watch));
         }
     };
     match resolution {
@@ -49,7 +53,8 @@ pub(super) async fn choose(
             details.tablet_type = Some(chosen.tablet_type);
             details.already_primary = chosen.already_primary;
             notes.extend(chosen.notes);
-            Ok(chosen.alias)
+            let watch = Watch::began(&seen, &chosen.alias, true);
+            Ok((chosen.alias, watch))
         }
         Resolution::Refused(refusal) => {
             details.failed_shard = refusal.shard.as_ref().map(ToString::to_string);

@@ -11,7 +11,8 @@ use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
 use crate::plan::{self, Decision};
 use crate::record::recorder::{Conclusion, Recorder};
-use crate::record::{Details, Outcome};
+use crate::record::shard_turn::{Settled, ShardTurn};
+use crate::record::{Details, Outcome, REPARENT_RPC};
 use crate::settings::Problems;
 use crate::signals;
 use crate::successor::Question;
@@ -21,8 +22,12 @@ use crate::vtctld::{ApiKind, Client, Reparented, Rpc, Session};
 
 mod choose;
 mod dry_run;
+mod newer;
+mod turn;
 
 use choose::choose;
+use newer::{Newer, Step};
+use turn::Taken;
 
 /// Set (to anything) only by the test suite, to prove that a panic still leaves a record. Only
 /// debug builds (which the tests run) read it.
@@ -276,9 +281,18 @@ fn conclude_failure(kind: FailureKind, message: impl Into<String>, details: Deta
     Plan::Conclude(Box::new(Conclusion::failure(kind, message, details)))
 }
 
+/// What a run that went to vtctld did.
+enum Done {
+    Reparented(Reparented),
+    /// Before an attempt, the shard had a newer primary: nothing sent.
+    Superseded(Newer),
+    /// A run before this one settled the recovery: nothing sent.
+    Duplicate(Settled),
+}
+
 /// How the conversation with vtctld ended.
 enum Ended {
-    Finished(Result<Reparented, Failure>),
+    Finished(Result<Done, Failure>),
     /// The guard past the deadline fired while a call was still running.
     Abandoned,
     Signal((i32, &'static str)),
@@ -303,6 +317,8 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
     let deadline = tokio::time::Instant::from_std(budget.deadline());
     let mut session = Session::new(client, settings.api, settings.attempt_timeout, deadline);
     let mut notes = Vec::new();
+    let mut turn = None;
+    let mut steps = Vec::new();
     let ended = runtime.block_on(async {
         let work = tokio::time::timeout_at(
             tokio::time::Instant::from_std(budget.guard()),
@@ -313,6 +329,11 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
                 &mut notes,
                 recorder,
                 allow_unverified_alias,
+                Turns {
+                    turn: &mut turn,
+                    until: budget.deadline(),
+                    steps: &mut steps,
+                },
             ),
         );
         tokio::select! {
@@ -338,15 +359,19 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
         _ => "INTERRUPTED",
     };
     details.vtctld_events = session.client.take_events();
-    details.set_attempts(session.attempts(in_flight));
+    let mut attempts = session.attempts(in_flight);
+    newer::relabel(&mut attempts, &steps);
+    details.set_attempts(attempts);
     details.duration_ms = Some(millis(started.elapsed()));
     recorder.progress(&details);
-    match ended {
-        Ended::Finished(Ok(result)) => {
-            let message = summary(&session, &details, &result, started.elapsed());
+    let conclusion = match ended {
+        Ended::Finished(Ok(Done::Reparented(result))) => {
+            let message = summary(&details, &result, started.elapsed());
             super::record_reparented(&mut details, &result);
             Conclusion::success(Outcome::Ok, message, details)
         }
+        Ended::Finished(Ok(Done::Superseded(newer))) => superseded(details, &newer),
+        Ended::Finished(Ok(Done::Duplicate(earlier))) => duplicate(details, &earlier),
         Ended::Finished(Err(failure)) => {
             Conclusion::failure(failure.kind, failure.message, details)
         }
@@ -356,10 +381,131 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
             details,
         ),
         Ended::Signal(signal) => Conclusion::interrupted_run(details, signal),
+    };
+    if let Some(turn) = &mut turn {
+        settle(recorder, turn, &conclusion);
+    }
+    // The turn passes on here, once the outcome is settled.
+    drop(turn);
+    conclusion
+}
+
+/// The recovery UID, unless absent or a literal placeholder (`--allow-placeholders`): only a
+/// real one identifies a recovery that a later run may repeat.
+fn recovery_uid(recorder: &Recorder) -> Option<String> {
+    recorder
+        .event()
+        .recovery_uid
+        .clone()
+        .filter(|uid| !uid.is_empty() && !crate::event::is_placeholder(uid))
+}
+
+/// Leaves a final `ok` or `superseded` in the shard's turn file, for a later run of the same
+/// recovery; a run without a recovery UID leaves nothing. A settlement that cannot be written is
+/// a warning and a note: the outcome stands.
+fn settle(recorder: &mut Recorder, turn: &mut ShardTurn, conclusion: &Conclusion) {
+    let tablet = match conclusion.outcome {
+        Outcome::Ok => conclusion
+            .details
+            .new_primary
+            .clone()
+            .or_else(|| conclusion.details.alias.clone()),
+        Outcome::Superseded => conclusion.details.newer_primary.clone(),
+        _ => return,
+    };
+    let Some(uid) = recovery_uid(recorder) else {
+        return;
+    };
+    if let Err(e) = turn::settle(turn, &uid, conclusion.outcome, tablet) {
+        let warning = format!(
+            "the settlement was not written ({e}): a later run of recovery {uid} will not              know it was settled"
+        );
+        crate::output::err(&format!("warning: {warning}"));
+        recorder.note(warning);
     }
 }
 
-/// Proves the successor, then sends TabletExternallyReparented.
+/// `superseded`: nothing sent, naming the newer primary and its term.
+fn superseded(mut details: Details, newer: &Newer) -> Conclusion {
+    let term = newer.term_text();
+    details.newer_primary = Some(newer.alias.to_string());
+    details.newer_primary_term.clone_from(&term);
+    let shard = details
+        .failed_shard
+        .clone()
+        .unwrap_or_else(|| "the shard".to_owned());
+    let since = term
+        .map(|t| format!(", term since {t}"))
+        .unwrap_or_default();
+    let successor = details
+        .alias
+        .clone()
+        .unwrap_or_else(|| "the successor".to_owned());
+    let message = format!(
+        "superseded, nothing sent to vtctld: {shard}'s primary is now {}{since}, made by a          newer failover since this run began; reparenting to {successor} would undo it",
+        newer.alias
+    );
+    Conclusion::success(Outcome::Superseded, message, details)
+}
+
+/// `duplicate`: nothing sent, naming the earlier settlement.
+fn duplicate(mut details: Details, earlier: &Settled) -> Conclusion {
+    details.settled_by = Some(earlier.hook.clone());
+    details.settled_tablet.clone_from(&earlier.tablet);
+    details.settled_at = Some(earlier.at.clone());
+    let tablet = earlier
+        .tablet
+        .as_ref()
+        .map(|t| format!(" ({t} made primary)"))
+        .unwrap_or_default();
+    let message = format!(
+        "duplicate, nothing sent to vtctld: recovery {} was already settled by {} at {}{tablet}",
+        earlier.recovery_uid, earlier.hook, earlier.at
+    );
+    Conclusion::success(Outcome::Duplicate, message, details)
+}
+
+/// The shard's turn, as `reparent` takes and holds it.
+struct Turns<'a> {
+    /// Set once taken; held by `execute` until the outcome is settled.
+    turn: &'a mut Option<ShardTurn>,
+    /// The run's deadline: the turn is waited for no longer.
+    until: std::time::Instant,
+    /// What each reparent attempt got to do (see `newer::relabel`).
+    steps: &'a mut Vec<Step>,
+}
+
+/// Takes the turn of the shard the reparent acts on, once it is known: the successor's own
+/// shard, else the one a `keyspace.shard` cluster alias names. A run that knows neither takes
+/// no turn, and says so.
+async fn take_turn(
+    recorder: &Recorder,
+    shard: Option<&crate::shard::Shard>,
+    until: std::time::Instant,
+    notes: &mut Vec<String>,
+) -> Result<Option<ShardTurn>, Failure> {
+    let Some(shard) = shard else {
+        notes.push(
+            "the shard is unknown: no turn taken, so runs for it are not serialized".to_owned(),
+        );
+        return Ok(None);
+    };
+    match turn::take(recorder.log_path(), shard, until).await? {
+        Taken::Turn(turn) => {
+            notes.extend(turn.note.clone());
+            Ok(Some(turn))
+        }
+        Taken::Unusable(why) => {
+            crate::output::err(&format!("warning: {why}"));
+            notes.push(why);
+            Ok(None)
+        }
+    }
+}
+
+/// Proves the successor, takes the shard's turn, then sends TabletExternallyReparented unless
+/// a run before settled this recovery, or (checked before every attempt) a newer failover
+/// superseded it.
 async fn reparent(
     session: &mut Session,
     question: &Question,
@@ -367,8 +513,25 @@ async fn reparent(
     notes: &mut Vec<String>,
     recorder: &mut Recorder,
     allow_unverified: bool,
-) -> Result<Reparented, Failure> {
-    let alias = choose(session, question, details, notes, allow_unverified).await?;
+    turns: Turns<'_>,
+) -> Result<Done, Failure> {
+    let (alias, watch) = choose(session, question, details, notes, allow_unverified).await?;
+    if watch.is_none() {
+        notes.push(format!(
+            "no listing of this run holds {alias}: a newer failover of its shard is not \
+             checked for before the reparent"
+        ));
+    }
+    let shard = watch
+        .as_ref()
+        .map(|w| &w.shard)
+        .or(question.cluster_shard.as_ref());
+    *turns.turn = take_turn(recorder, shard, turns.until, notes).await?;
+    if let Some(turn) = turns.turn.as_ref()
+        && let Some(earlier) = turn::settled_before(turn, recovery_uid(recorder).as_deref())
+    {
+        return Ok(Done::Duplicate(earlier));
+    }
     // From here on vtctld is told: a bug must not lose which tablet that was.
     details.set_attempts(session.attempts("IN_FLIGHT"));
     recorder.progress(details);
@@ -379,20 +542,51 @@ async fn reparent(
             format!("interrupted by {name} before the reparent was sent"),
         ));
     }
+    let steps = turns.steps;
+    let watch = watch.as_ref();
     session
         .call(
             Rpc::TabletExternallyReparented,
-            async |client, index, api, budget| match api {
-                ApiKind::Vtctld => client.reparent_typed(index, &alias, budget).await,
-                ApiKind::Vtctl => client.reparent_legacy(index, &alias, budget).await,
+            async |client, index, api, budget| {
+                steps.push(Step::Checking);
+                // The check is part of the attempt: a listing that fails fails the attempt,
+                // retried (or not) as any failed call is; it never counts as "not superseded".
+                if let Some(watch) = watch {
+                    let tablets = match api {
+                        ApiKind::Vtctld => {
+                            client.get_tablets(index, watch.request(), budget).await?
+                        }
+                        ApiKind::Vtctl => client.list_tablets_legacy(index, budget).await?,
+                    };
+                    if let Some(newer) = watch.newer(&tablets) {
+                        mark(steps, Step::Superseded);
+                        return Ok(Done::Superseded(newer));
+                    }
+                }
+                mark(steps, Step::Sent);
+                // The call is still sent with the attempt's whole budget (the legacy
+                // `action_timeout` is `--attempt-timeout`, as documented); the retry loop's
+                // timeout bounds the check and the call together.
+                let reparented = match api {
+                    ApiKind::Vtctld => client.reparent_typed(index, &alias, budget).await?,
+                    ApiKind::Vtctl => client.reparent_legacy(index, &alias, budget).await?,
+                };
+                Ok(Done::Reparented(reparented))
             },
         )
         .await
 }
 
+/// Marks what the current attempt got to do.
+fn mark(steps: &mut [Step], step: Step) {
+    if let Some(last) = steps.last_mut() {
+        *last = step;
+    }
+}
+
 /// `reparented commerce/0: zone1-0000000101 is primary (was zone1-0000000100) via vtctld-a:15999
 /// [vtctld api] in 12 ms, 1 attempt (+1 look-up call)`
-fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: Duration) -> String {
+fn summary(details: &Details, result: &Reparented, elapsed: Duration) -> String {
     let scope = match (&result.keyspace, &result.shard) {
         (Some(keyspace), Some(shard)) => format!(" {keyspace}/{shard}"),
         _ => details
@@ -413,7 +607,14 @@ fn summary(session: &Session, details: &Details, result: &Reparented, elapsed: D
         Some(old) => format!(" (was {old})"),
         None => String::new(),
     };
-    let attempts = session.attempts_text(Rpc::TabletExternallyReparented);
+    // As the record shows them: an attempt that ended in its listing is a look-up call.
+    let reparents = details
+        .attempt_log
+        .iter()
+        .filter(|a| a.rpc == REPARENT_RPC)
+        .count();
+    let attempts =
+        crate::vtctld::retry::attempts_text(reparents, details.attempt_log.len() - reparents);
     let unverified = if details.verification == Some("unverified") {
         " (unverified, as --allow-unverified-alias asks)"
     } else {

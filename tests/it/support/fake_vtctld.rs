@@ -18,6 +18,7 @@ use orc_vitess_hook::proto::vtctldata::{
     GetCellInfoNamesResponse, GetTabletRequest, GetTabletResponse, GetTabletsRequest,
     GetTabletsResponse, TabletExternallyReparentedRequest, TabletExternallyReparentedResponse,
 };
+use orc_vitess_hook::proto::vttime::Time;
 use server_stubs::vtctl_server::{Vtctl, VtctlServer};
 use server_stubs::vtctld_server::{Vtctld, VtctldServer};
 use tokio_stream::Stream;
@@ -70,6 +71,11 @@ pub struct Behaviour {
     pub unavailable_every: u32,
     /// Reparent calls received so far, for `unavailable_every`.
     pub reparent_calls: u32,
+    /// A newer failover: once this many tablet listings (either API) have been answered, the
+    /// tablet becomes its shard's PRIMARY with a newer primary term, as a reparent makes it.
+    pub newer_primary_after: Option<(u32, TabletAlias)>,
+    /// Tablet listings received so far, for `newer_primary_after`.
+    pub listings: u32,
 }
 
 impl Behaviour {
@@ -111,6 +117,8 @@ impl Default for Behaviour {
             legacy_listing: true,
             unavailable_every: 0,
             reparent_calls: 0,
+            newer_primary_after: None,
+            listings: 0,
         }
     }
 }
@@ -306,6 +314,10 @@ impl Drop for FakeVtctld {
     }
 }
 
+/// Where the fake's primary terms count from: 2026-01-01T00:00:00Z, so term 1 starts at
+/// 2026-01-01T00:00:01Z.
+pub const TERM_ORIGIN: i64 = 1_767_225_600;
+
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
@@ -399,6 +411,23 @@ impl Service {
                     .clone()
                     .unwrap_or_else(|| format!("scripted {code:?}")),
             )),
+        }
+    }
+
+    /// Counts a tablet listing, and makes the newer failover of `newer_primary_after` happen
+    /// before the listing it is due for is answered.
+    fn listing(&self) {
+        let due = {
+            let mut behaviour = lock(&self.behaviour);
+            let count = behaviour.listings;
+            behaviour.listings += 1;
+            match &behaviour.newer_primary_after {
+                Some((after, tablet)) if *after == count => Some(tablet.clone()),
+                _ => None,
+            }
+        };
+        if let Some(tablet) = due {
+            let _ = self.reparent(&tablet);
         }
     }
 
@@ -508,6 +537,7 @@ impl Vtctld for Service {
         if !behaviour.typed {
             return Err(Status::unimplemented("unknown service vtctlservice.Vtctld"));
         }
+        self.listing();
         if let Some(code) = lock(&self.behaviour).tablets_script.pop_front()
             && code != Code::Ok
         {
@@ -597,6 +627,20 @@ impl Vtctld for Service {
                 if stale(&t) {
                     t.r#type = TabletType::Unknown as i32;
                 }
+                // A term a reparent started, as vtctld reports it (a PRIMARY from the start
+                // keeps the record it was given).
+                if t.r#type == TabletType::Primary as i32
+                    && t.primary_term_start_time.is_none()
+                    && let Some(started) = t
+                        .alias
+                        .as_ref()
+                        .and_then(|a| behaviour.primary_terms.get(&(a.cell.clone(), a.uid)))
+                {
+                    t.primary_term_start_time = Some(Time {
+                        seconds: TERM_ORIGIN + i64::try_from(*started).unwrap_or(0),
+                        nanoseconds: 0,
+                    });
+                }
                 t
             })
             .collect();
@@ -676,6 +720,7 @@ impl Vtctl for Service {
             {
                 last.filter = (keyspace.to_owned(), shard.to_owned());
             }
+            self.listing();
             if let Some(code) = lock(&self.behaviour).tablets_script.pop_front()
                 && code != Code::Ok
             {
@@ -752,7 +797,6 @@ impl Vtctl for Service {
 /// type in lower case, tablet address, MySQL address, tags, primary term start (RFC 3339, or
 /// `<null>`). Primary terms count seconds from 2026-01-01 (a PRIMARY from the start has term 0).
 fn legacy_lines(behaviour: &Behaviour, shard: Option<(&str, &str)>) -> Vec<String> {
-    const TERM_ORIGIN: i64 = 1_767_225_600;
     behaviour
         .tablets
         .iter()
