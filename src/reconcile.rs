@@ -8,6 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::alias::TabletAlias;
+use crate::endpoint::HostMatch;
 use crate::orchestrator::{InstanceKey, Recovery};
 use crate::plan::{self, Decision};
 use crate::proto::topodata::Tablet;
@@ -206,6 +207,16 @@ pub fn judge(
         Ok(primary) => primary,
         Err(refusal) => return refused(refusal.to_string()),
     };
+    // The steady state, cheaply: the shard's primary is the successor's very endpoint. Nothing
+    // is done then, so nothing more needs proving (the rules read the whole fleet).
+    if let (Some(primary), Some(successor)) = (primary, question.successor.as_ref())
+        && tablet::endpoint_match(primary, successor) == Some(HostMatch::Identical)
+    {
+        return Verdict::InSync {
+            uid,
+            primary: tablet::alias_of(primary).map_or_else(String::new, |a| a.to_string()),
+        };
+    }
     let resolution = successor::resolve(tablets, Scope::WholeFleet, &question);
     if let Resolution::Chosen(chosen) = &resolution
         && chosen.already_primary
