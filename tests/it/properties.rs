@@ -4,6 +4,9 @@
 //! tablet exists anywhere, and no live primary is demoted; and the decision does not depend on
 //! the order of vtctld's listing, nor on which API listed it.
 //!
+//! `reconcile`'s verdict is held to the same rules: it converges a shard only to its own REPLICA
+//! whose endpoint is the recovery's successor, never over a primary newer than the recovery.
+//!
 //! The driver below takes the listing steps `reparent` takes (one strict listing of every cell;
 //! the legacy API's listing, never strict), over a fleet whose second cell may be unreadable
 //! (left out of non-strict listings, failing strict ones).
@@ -391,5 +394,134 @@ fn shuffle(tablets: &mut [Tablet], mut seed: u64) {
     for i in (1..tablets.len()).rev() {
         let j = usize::try_from(next() % (i as u64 + 1)).unwrap();
         tablets.swap(i, j);
+    }
+}
+
+/// A settled recovery of `failed` → `successor` that ended at `end` seconds after the epoch (the
+/// fleet's primary terms start 1 to 3 seconds after it).
+fn recovery_at(
+    failed: &HostPort,
+    successor: &HostPort,
+    end: i64,
+) -> orc_vitess_hook::orchestrator::Recovery {
+    let ended = chrono::DateTime::from_timestamp(end, 0).unwrap();
+    serde_json::from_value(serde_json::json!({
+        "UID": format!("{}:prop", (end - 5) * 1_000_000_000),
+        "IsSuccessful": true,
+        "SuccessorKey": {"Hostname": successor.host, "Port": successor.port},
+        "RecoveryEndTimestamp": ended.format("%Y-%m-%d %H:%M:%S").to_string(),
+        "AnalysisEntry": {
+            "AnalyzedInstanceKey": {"Hostname": failed.host, "Port": failed.port},
+            "Analysis": "DeadMaster",
+        },
+    }))
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: 10_000,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
+        ..Config::default()
+    })]
+
+    /// `reconcile` converges a shard only to its own REPLICA whose endpoint is the recovery's
+    /// successor, only while Orchestrator's master is that successor, never over a primary that
+    /// took office after the recovery ended, never to the shard's primary itself; and the
+    /// verdict does not depend on the listing's order.
+    #[test]
+    fn reconcile_never_undoes_a_newer_primary_nor_reaches_outside_the_shard(
+        fleet in fleet_strategy(),
+        failed in endpoint_strategy(),
+        successor in endpoint_strategy(),
+        picks in (any::<prop::sample::Index>(), any::<prop::sample::Index>(), any::<bool>()),
+        master_is_successor in prop_oneof![4 => Just(true), 1 => Just(false)],
+        end in 0..=5i64,
+        ks in 0..KEYSPACES.len(),
+        sh in 0..SHARDS.len(),
+        seed in any::<u64>(),
+    ) {
+        use orc_vitess_hook::orchestrator::InstanceKey;
+        use orc_vitess_hook::reconcile::{Verdict, judge, settled};
+        // Mostly endpoints and a shard the fleet holds, so that convergence is common; sometimes
+        // anything at all.
+        let (failed_pick, successor_pick, from_fleet) = picks;
+        let endpoint = |t: &Tablet| {
+            let (host, port) = tablet::mysql_endpoint(t);
+            u16::try_from(port).ok().map(|port| HostPort { host: host.to_owned(), port })
+        };
+        let (failed, successor, shard) = match (from_fleet, fleet.tablets.is_empty()) {
+            (true, false) => {
+                // A REPLICA promoted when there is one; the failed primary a PRIMARY of its shard
+                // when there is one.
+                let replicas: Vec<&Tablet> = fleet
+                    .tablets
+                    .iter()
+                    .filter(|t| t.r#type == TabletType::Replica as i32)
+                    .collect();
+                let chosen = if replicas.is_empty() {
+                    successor_pick.get(&fleet.tablets)
+                } else {
+                    *successor_pick.get(&replicas)
+                };
+                let shard = Shard::of(chosen);
+                let primaries: Vec<&Tablet> = fleet
+                    .tablets
+                    .iter()
+                    .filter(|t| shard.contains(t) && t.r#type == TabletType::Primary as i32)
+                    .collect();
+                let failed = if primaries.is_empty() {
+                    failed_pick.get(&fleet.tablets)
+                } else {
+                    *failed_pick.get(&primaries)
+                };
+                (endpoint(failed), endpoint(chosen), shard)
+            }
+            _ => (
+                failed,
+                successor,
+                Shard { keyspace: KEYSPACES[ks].into(), shard: SHARDS[sh].into() },
+            ),
+        };
+        let (Some(failed), Some(successor)) = (failed, successor) else {
+            return Ok(());
+        };
+        let recoveries = [recovery_at(&failed, &successor, end)];
+        let now = chrono::DateTime::from_timestamp(end + 3600, 0).unwrap();
+        let Ok(settled) = settled(&recoveries, now, std::time::Duration::from_secs(300)) else {
+            return Err(TestCaseError::fail("a recovery an hour old is settled"));
+        };
+        let master = InstanceKey {
+            hostname: if master_is_successor { successor.host.clone() } else { "db9".into() },
+            port: i64::from(successor.port),
+        };
+        let promotable = Promotable::only_replicas();
+        let verdict = judge(&shard, &fleet.tablets, &settled, &master, promotable);
+
+        let mut shuffled = fleet.tablets.clone();
+        shuffle(&mut shuffled, seed);
+        prop_assert_eq!(&judge(&shard, &shuffled, &settled, &master, promotable), &verdict);
+
+        let newer_primary = fleet.tablets.iter().any(|t| {
+            shard.contains(t)
+                && t.r#type == TabletType::Primary as i32
+                && tablet::primary_term(t).is_some_and(|(s, _)| s >= end)
+        });
+        if let Verdict::Converge { tablet: alias, .. } = &verdict {
+            prop_assert!(master_is_successor, "converged while Orchestrator moved on");
+            prop_assert!(!newer_primary, "converged over a newer primary: {:?}", verdict);
+            let chosen: Vec<&Tablet> = fleet
+                .tablets
+                .iter()
+                .filter(|t| tablet::alias_of(t).as_ref() == Some(alias))
+                .collect();
+            prop_assert_eq!(chosen.len(), 1);
+            let chosen = chosen[0];
+            prop_assert!(shard.contains(chosen), "{} is not of {}", alias, shard);
+            prop_assert_eq!(chosen.r#type, TabletType::Replica as i32);
+            prop_assert!(tablet::endpoint_match(chosen, &successor).is_some());
+        }
     }
 }
