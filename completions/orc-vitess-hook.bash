@@ -741,7 +741,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__vitess__hook__subcmd__reparent)
-            opts="-v -h -V --failure-type --instance-type --is-master --is-co-master --failure-description --command --failed-host --failed-port --failure-cluster --failure-cluster-alias --failure-cluster-domain --count-replicas --count-lost-replicas --is-downtimed --auto-master-recovery --auto-intermediate-master-recovery --orchestrator-host --recovery-uid --is-successful --lost-replicas --replica-hosts --successor-host --successor-port --successor-alias --successor-binlog-coordinates --log-file --log-format --fsync --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --allow-type --verify-alias --allow-unverified-alias --allow-placeholders --dry-run --verbose --output --help --version"
+            opts="-v -h -V --failure-type --instance-type --is-master --is-co-master --failure-description --command --failed-host --failed-port --failure-cluster --failure-cluster-alias --failure-cluster-domain --count-replicas --count-lost-replicas --is-downtimed --auto-master-recovery --auto-intermediate-master-recovery --orchestrator-host --recovery-uid --is-successful --lost-replicas --replica-hosts --successor-host --successor-port --successor-alias --successor-binlog-coordinates --log-file --log-format --fsync --server --api --deadline --attempt-timeout --connect-timeout --tls-ca --tls-cert --tls-key --tls-server-name --auth-static-creds --allow-type --orc-api-url --orc-api-user --orc-api-password-file --orc-api-tls-ca --orc-timeout --verify-alias --allow-unverified-alias --allow-placeholders --dry-run --verbose --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -901,6 +901,26 @@ _orc__vitess__hook() {
                     ;;
                 --allow-type)
                     COMPREPLY=($(compgen -W "RDONLY SPARE EXPERIMENTAL BACKUP RESTORE DRAINED" -- "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-api-tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --orc-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --verify-alias)

@@ -83,6 +83,11 @@ EXPERIMENTAL\t''
 BACKUP\t''
 RESTORE\t''
 DRAINED\t''"
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l orc-api-url -d 'Orchestrator\'s API root, e.g. http://orchestrator:3000/api/' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l orc-api-user -d 'Basic auth user (the password from --orc-api-password-file or ORC_VITESS_HOOK_ORC_API_PASSWORD)' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l orc-api-password-file -d 'File holding the basic auth password (one line)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l orc-api-tls-ca -d 'PEM file of the CA that signed Orchestrator\'s certificate (https URLs)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l orc-timeout -d 'Bound on one call to the API, 10ms to 1h' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l verify-alias -d 'Accepted for old command lines; the successor is always verified now' -r -f -a "true\t'on'
 false\t'off'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l dry-run -d 'Validate everything, check the log can be appended to, print the planned record and RPC; write nothing, connect nowhere. Command line only: ORC_VITESS_HOOK_DRY_RUN is ignored with a warning, so a dry run left in a unit file never turns failovers into no-ops' -r -f -a "true\t'on'

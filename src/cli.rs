@@ -118,7 +118,12 @@ pub enum Command {
             ORC_RECOVERY_UID a run before settled successfully ends `duplicate` (0), nothing \
             sent. Before every reparent attempt the shard is listed again: when another tablet \
             became its PRIMARY with a newer term since the run began, the run ends `superseded` \
-            (0), nothing sent, so a late hook never undoes a newer failover.\n\n\
+            (0), nothing sent, so a late hook never undoes a newer failover. With --orc-api-url, \
+            each attempt also asks Orchestrator for the recoveries of the keyspace.shard cluster \
+            alias (audit-recovery/alias/ALIAS): a master recovery newer than ORC_RECOVERY_UID's \
+            ends the run `superseded` too. That check never stops a failover by itself: when \
+            Orchestrator cannot be asked, or the run has no recovery UID or keyspace.shard \
+            alias, the run notes it and goes on.\n\n\
             A flag given on the command line wins over its variable. A value that is still an \
             unsubstituted placeholder such as {successorAlias} counts as absent; an identifying \
             one ({failureType}, {failedHost}, ...) means Orchestrator did not run the line and is \
@@ -371,6 +376,10 @@ pub struct ReparentArgs {
 
     #[command(flatten)]
     pub safety: SafetyArgs,
+
+    /// Optional: whether this run's recovery is still Orchestrator's latest (see above).
+    #[command(flatten)]
+    pub orchestrator: OrchestratorApiArgs,
 
     /// Accepted for old command lines; the successor is always verified now.
     #[arg(

@@ -83,6 +83,15 @@ pub struct Details {
     /// say).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub newer_primary_term: Option<String>,
+    /// `superseded` (`--orc-api-url`): the UID of Orchestrator's newer master recovery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer_recovery_uid: Option<String>,
+    /// `superseded` (`--orc-api-url`): the MySQL that newer recovery promoted, `host:port`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer_recovery_successor: Option<String>,
+    /// `superseded` (`--orc-api-url`): Orchestrator's tablet alias for it, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer_recovery_successor_alias: Option<String>,
     /// `duplicate`: the hook that settled this recovery before (`reparent`, `reconcile`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settled_by: Option<String>,

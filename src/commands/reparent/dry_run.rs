@@ -57,8 +57,13 @@ fn planned_text(job: &Job) -> String {
         (None, Some(shard)) => shard.to_string(),
         (None, None) => "an unknown shard (exact, fleet-unique match only)".to_owned(),
     };
+    let latest = job
+        .latest
+        .as_ref()
+        .map(|check| format!(", {}", check.planned()))
+        .unwrap_or_default();
     format!(
-        "would make {who} primary of {shard} after checking it with {}: {method} via {} within {} ms",
+        "would make {who} primary of {shard} after checking it with {}: {method} via {} within {} ms{latest}",
         vtctld::GET_TABLETS_METHOD,
         servers.join(", "),
         millis(job.settings.deadline)

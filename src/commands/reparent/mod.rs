@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
 use crate::budget::Budget;
-use crate::cli::{ReparentArgs, setting};
+use crate::cli::{OrchestratorApiArgs, ReparentArgs, setting};
 use crate::connection::ConnectionSettings;
 use crate::event::ReadEvent;
 use crate::exit::{ExitStatus, Failure, FailureKind};
@@ -22,10 +22,12 @@ use crate::vtctld::{ApiKind, Client, Reparented, Rpc, Session};
 
 mod choose;
 mod dry_run;
+mod latest;
 mod newer;
 mod turn;
 
 use choose::choose;
+use latest::{LatestCheck, NewerRecovery, Setup, Verdict};
 use newer::{Newer, Step};
 use turn::Taken;
 
@@ -49,6 +51,8 @@ struct Job {
     question: Question,
     details: Details,
     allow_unverified_alias: bool,
+    /// With `--orc-api-url`: whether this run's recovery is still Orchestrator's latest.
+    latest: Option<LatestCheck>,
 }
 
 #[derive(Debug)]
@@ -65,6 +69,7 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         log,
         connection,
         safety,
+        orchestrator,
         verify_alias,
         allow_unverified_alias,
         allow_placeholders,
@@ -100,7 +105,7 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         allow_unverified_alias,
         allow_placeholders,
     };
-    let plan = make_plan(
+    let mut plan = make_plan(
         &recorder,
         event_problems,
         problems,
@@ -109,6 +114,9 @@ pub fn run(args: ReparentArgs, output: &OsStr) -> ExitStatus {
         overrides,
         verbose,
     );
+    if let Plan::Reparent(job) = &mut plan {
+        job.latest = latest_check(&mut recorder, &orchestrator);
+    }
     if dry_run {
         return dry_run::report(recorder, plan);
     }
@@ -139,6 +147,24 @@ fn warn_of_ignored_settings(
     ignored.boolean(setting::VERIFY_ALIAS, verify_alias);
     if let Some(message) = ignored.into_message() {
         crate::output::err(&format!("warning: {message}; the flag does nothing anyway"));
+    }
+}
+
+/// The check of Orchestrator's latest recovery, when `--orc-api-url` asks for it and it can be
+/// made; what stops it is a note (and a warning for a bad setting), never the failover.
+fn latest_check(recorder: &mut Recorder, args: &OrchestratorApiArgs) -> Option<LatestCheck> {
+    match latest::setup(args, recorder.event(), recovery_uid(recorder)) {
+        Setup::Off => None,
+        Setup::On(check) => Some(check),
+        Setup::Skipped(note) => {
+            recorder.note(note);
+            None
+        }
+        Setup::Misconfigured(warning) => {
+            crate::output::err(&format!("warning: {warning}"));
+            recorder.note(warning);
+            None
+        }
     }
 }
 
@@ -196,6 +222,7 @@ fn make_plan(
         question,
         details,
         allow_unverified_alias: overrides.allow_unverified_alias,
+        latest: None,
     }))
 }
 
@@ -286,6 +313,8 @@ enum Done {
     Reparented(Reparented),
     /// Before an attempt, the shard had a newer primary: nothing sent.
     Superseded(Newer),
+    /// Before an attempt, Orchestrator listed a newer master recovery: nothing sent.
+    Outdated(NewerRecovery),
     /// A run before this one settled the recovery: nothing sent.
     Duplicate(Settled),
 }
@@ -307,6 +336,7 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
         question,
         mut details,
         allow_unverified_alias,
+        mut latest,
     } = job;
     let runtime = match super::runtime() {
         Ok(runtime) => runtime,
@@ -334,6 +364,7 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
                     until: budget.deadline(),
                     steps: &mut steps,
                 },
+                latest.as_mut(),
             ),
         );
         tokio::select! {
@@ -371,6 +402,9 @@ fn execute(recorder: &mut Recorder, job: Job, budget: Budget) -> Conclusion {
             Conclusion::success(Outcome::Ok, message, details)
         }
         Ended::Finished(Ok(Done::Superseded(newer))) => superseded(details, &newer),
+        Ended::Finished(Ok(Done::Outdated(newer))) => {
+            outdated(details, &newer, latest.as_ref().map(LatestCheck::alias))
+        }
         Ended::Finished(Ok(Done::Duplicate(earlier))) => duplicate(details, &earlier),
         Ended::Finished(Err(failure)) => {
             Conclusion::failure(failure.kind, failure.message, details)
@@ -410,7 +444,11 @@ fn settle(recorder: &mut Recorder, turn: &mut ShardTurn, conclusion: &Conclusion
             .new_primary
             .clone()
             .or_else(|| conclusion.details.alias.clone()),
-        Outcome::Superseded => conclusion.details.newer_primary.clone(),
+        Outcome::Superseded => conclusion
+            .details
+            .newer_primary
+            .clone()
+            .or_else(|| conclusion.details.newer_recovery_successor_alias.clone()),
         _ => return,
     };
     let Some(uid) = recovery_uid(recorder) else {
@@ -444,6 +482,34 @@ fn superseded(mut details: Details, newer: &Newer) -> Conclusion {
     let message = format!(
         "superseded, nothing sent to vtctld: {shard}'s primary is now {}{since}, made by a          newer failover since this run began; reparenting to {successor} would undo it",
         newer.alias
+    );
+    Conclusion::success(Outcome::Superseded, message, details)
+}
+
+/// `superseded` by Orchestrator: nothing sent, naming the newer recovery and its successor.
+fn outdated(mut details: Details, newer: &NewerRecovery, alias: Option<&str>) -> Conclusion {
+    details.newer_recovery_uid = Some(newer.uid.clone());
+    details
+        .newer_recovery_successor
+        .clone_from(&newer.successor);
+    details
+        .newer_recovery_successor_alias
+        .clone_from(&newer.successor_alias);
+    let promoted = match (&newer.successor, &newer.successor_alias) {
+        (Some(mysql), Some(alias)) => format!("{mysql} ({alias})"),
+        (Some(mysql), None) => mysql.clone(),
+        (None, Some(alias)) => alias.clone(),
+        (None, None) => "its successor".to_owned(),
+    };
+    let successor = details
+        .alias
+        .clone()
+        .unwrap_or_else(|| "the successor".to_owned());
+    let message = format!(
+        "superseded, nothing sent to vtctld: Orchestrator's latest master recovery of {} is {}, \
+         newer than this run's, and promoted {promoted}; reparenting to {successor} would undo it",
+        alias.unwrap_or("the cluster"),
+        newer.uid
     );
     Conclusion::success(Outcome::Superseded, message, details)
 }
@@ -505,7 +571,8 @@ async fn take_turn(
 
 /// Proves the successor, takes the shard's turn, then sends TabletExternallyReparented unless
 /// a run before settled this recovery, or (checked before every attempt) a newer failover
-/// superseded it.
+/// superseded it: vtctld lists a newer primary, or (`latest`) Orchestrator a newer recovery.
+#[allow(clippy::too_many_arguments)]
 async fn reparent(
     session: &mut Session,
     question: &Question,
@@ -514,6 +581,7 @@ async fn reparent(
     recorder: &mut Recorder,
     allow_unverified: bool,
     turns: Turns<'_>,
+    mut latest: Option<&mut LatestCheck>,
 ) -> Result<Done, Failure> {
     let (alias, watch) = choose(session, question, details, notes, allow_unverified).await?;
     if watch.is_none() {
@@ -544,24 +612,60 @@ async fn reparent(
     }
     let steps = turns.steps;
     let watch = watch.as_ref();
+    let deadline = tokio::time::Instant::from_std(turns.until);
     session
         .call(
             Rpc::TabletExternallyReparented,
             async |client, index, api, budget| {
                 steps.push(Step::Checking);
+                // Orchestrator is asked while vtctld lists the shard, so the check adds no
+                // latency of its own; its answer is waited for at most half the attempt.
+                let pending = latest.as_deref().and_then(LatestCheck::start);
+                let until = latest::wait_until(budget, deadline);
+                let checked = async {
+                    match (pending, latest.as_deref_mut()) {
+                        (Some(pending), Some(check)) => Some(check.finish(pending, until).await),
+                        _ => None,
+                    }
+                };
                 // The check is part of the attempt: a listing that fails fails the attempt,
                 // retried (or not) as any failed call is; it never counts as "not superseded".
-                if let Some(watch) = watch {
-                    let tablets = match api {
-                        ApiKind::Vtctld => {
-                            client.get_tablets(index, watch.request(), budget).await?
-                        }
-                        ApiKind::Vtctl => client.list_tablets_legacy(index, budget).await?,
+                let listed = async {
+                    let Some(watch) = watch else {
+                        return Ok(None);
                     };
-                    if let Some(newer) = watch.newer(&tablets) {
-                        mark(steps, Step::Superseded);
-                        return Ok(Done::Superseded(newer));
+                    match api {
+                        ApiKind::Vtctld => client
+                            .get_tablets(index, watch.request(), budget)
+                            .await
+                            .map(Some),
+                        ApiKind::Vtctl => client.list_tablets_legacy(index, budget).await.map(Some),
                     }
+                };
+                let (checked, listed) = tokio::join!(checked, listed);
+                // Orchestrator's newer recovery stops the run even when vtctld's listing failed.
+                match checked {
+                    Some(Ok(Verdict::Newer(newer))) => {
+                        mark(steps, Step::Superseded);
+                        return Ok(Done::Outdated(newer));
+                    }
+                    Some(Ok(Verdict::Unknown(why))) => {
+                        let note = format!(
+                            "{why}: Orchestrator's recoveries cannot show whether a newer one \
+                             exists"
+                        );
+                        if !notes.contains(&note) {
+                            notes.push(note);
+                        }
+                    }
+                    Some(Err(note)) => notes.push(note),
+                    Some(Ok(Verdict::Latest)) | None => {}
+                }
+                if let (Some(watch), Some(tablets)) = (watch, listed?)
+                    && let Some(newer) = watch.newer(&tablets)
+                {
+                    mark(steps, Step::Superseded);
+                    return Ok(Done::Superseded(newer));
                 }
                 mark(steps, Step::Sent);
                 // The call is still sent with the attempt's whole budget (the legacy
