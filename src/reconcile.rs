@@ -136,6 +136,14 @@ impl fmt::Display for Verdict {
     }
 }
 
+/// A recovery that ended successfully with a successor, of a failure `reparent` acts on
+/// (`plan::decide`): one that made a new shard primary.
+pub fn is_master_recovery(recovery: &Recovery) -> bool {
+    recovery.ended()
+        && recovery.is_successful
+        && plan::decide(&recovery.event()) == Decision::Reparent
+}
+
 /// The recovery that decides the shard: the newest master recovery that ended with a
 /// successor, `--settle` ago or longer. Anything else is the verdict to report.
 pub fn settled(
@@ -152,7 +160,7 @@ pub fn settled(
     }
     let recovery = recoveries
         .iter()
-        .find(|r| r.ended() && r.is_successful && plan::decide(&r.event()) == Decision::Reparent)
+        .find(|r| is_master_recovery(r))
         .ok_or(Verdict::NoRecovery)?;
     let (ended, note) = recovery.ended_at().map_err(|reason| Verdict::Unreadable {
         uid: recovery.uid.clone(),

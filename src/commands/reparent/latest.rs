@@ -34,7 +34,6 @@ use tokio::time::Instant;
 use crate::cli::OrchestratorApiArgs;
 use crate::event::FailoverEvent;
 use crate::orchestrator::{OrchestratorApi, Recovery};
-use crate::plan::{self, Decision};
 use crate::settings::Problems;
 
 /// A newer master recovery of the cluster: the run is superseded.
@@ -57,16 +56,12 @@ pub(super) enum Verdict {
     Unknown(String),
 }
 
-/// A master recovery as `reconcile::settled` counts one: ended, successful, and one that
-/// `plan::decide` would reparent for.
-fn is_master_recovery(r: &Recovery) -> bool {
-    r.ended() && r.is_successful && plan::decide(&r.event()) == Decision::Reparent
-}
-
 /// Pure: the newest master recovery newer than `own_uid` in `recoveries` (newest first).
 pub(super) fn judge(recoveries: &[Recovery], own_uid: &str) -> Verdict {
     let newer = match recoveries.iter().position(|r| r.uid == own_uid) {
-        Some(own) => recoveries[..own].iter().find(|r| is_master_recovery(r)),
+        Some(own) => recoveries[..own]
+            .iter()
+            .find(|r| crate::reconcile::is_master_recovery(r)),
         None => {
             let own = Recovery {
                 uid: own_uid.to_owned(),
@@ -82,7 +77,7 @@ pub(super) fn judge(recoveries: &[Recovery], own_uid: &str) -> Verdict {
             recoveries
                 .iter()
                 .filter(|r| r.started_at().is_some_and(|start| start > own_start))
-                .find(|r| is_master_recovery(r))
+                .find(|r| crate::reconcile::is_master_recovery(r))
         }
     };
     newer.map_or(Verdict::Latest, |r| {
