@@ -243,7 +243,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--allow-type', '--allow-type', [CompletionResultType]::ParameterName, 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate')
             [CompletionResult]::new('--keyspace', '--keyspace', [CompletionResultType]::ParameterName, 'Only this keyspace''s shards')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Only this shard (with --keyspace)')
-            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How long after a recovery ended before it may be acted on, 1s to 1d: longer than the hook''s --deadline, so a hook still running is never raced')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How long after a recovery ended before it may be acted on, 1s to 1d. Orchestrator ends a recovery before it runs the hooks: keep this above the hook''s --deadline plus the time Orchestrator takes to start it')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Repeat the pass every DURATION (1s to 1d, varied by ±25 %) until SIGTERM or SIGINT')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be done; send nothing, write nothing')

@@ -234,7 +234,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand --allow-type 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate'
             cand --keyspace 'Only this keyspace''s shards'
             cand --shard 'Only this shard (with --keyspace)'
-            cand --settle 'How long after a recovery ended before it may be acted on, 1s to 1d: longer than the hook''s --deadline, so a hook still running is never raced'
+            cand --settle 'How long after a recovery ended before it may be acted on, 1s to 1d. Orchestrator ends a recovery before it runs the hooks: keep this above the hook''s --deadline plus the time Orchestrator takes to start it'
             cand --interval 'Repeat the pass every DURATION (1s to 1d, varied by ±25 %) until SIGTERM or SIGINT'
             cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
             cand --dry-run 'Say what would be done; send nothing, write nothing'

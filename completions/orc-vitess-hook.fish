@@ -267,7 +267,7 @@ RESTORE\t''
 DRAINED\t''"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l keyspace -d 'Only this keyspace\'s shards' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l shard -d 'Only this shard (with --keyspace)' -r
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l settle -d 'How long after a recovery ended before it may be acted on, 1s to 1d: longer than the hook\'s --deadline, so a hook still running is never raced' -r
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l settle -d 'How long after a recovery ended before it may be acted on, 1s to 1d. Orchestrator ends a recovery before it runs the hooks: keep this above the hook\'s --deadline plus the time Orchestrator takes to start it' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l interval -d 'Repeat the pass every DURATION (1s to 1d, varied by ±25 %) until SIGTERM or SIGINT' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l output -d 'Output format of every command: text for Orchestrator\'s log, json for scripts' -r -f -a "text\t'One line for a human or Orchestrator\'s log'
 json\t'One JSON object on stdout'"

@@ -691,9 +691,10 @@ fn converged(bench: &mut Bench) -> Result<()> {
                 "RecoveryEndTimestamp": end.format("%Y-%m-%d %H:%M:%S").to_string(),
             })],
         );
-        state
-            .masters
-            .insert("commerce.0".into(), ("db2.example.com".into(), 3306));
+        state.masters.insert(
+            "db2.example.com:3306".into(),
+            ("db2.example.com".into(), 3306),
+        );
         let orchestrator = fake_orchestrator::FakeOrchestrator::start(state);
         let port = free_port()?;
         let server = format!("127.0.0.1:{port}");

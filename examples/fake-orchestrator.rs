@@ -53,7 +53,9 @@ fn large_fleet(shards: u32) -> OrchestratorState {
             "RecoveryEndTimestamp": end.format("%Y-%m-%d %H:%M:%S").to_string(),
         });
         state.recoveries.insert(alias.clone(), vec![recovery]);
-        state.masters.insert(alias, (successor, 3306));
+        state
+            .masters
+            .insert(format!("{successor}:3306"), (successor, 3306));
     }
     state
 }

@@ -272,23 +272,31 @@ pub enum Command {
     /// Finish a failover whose hook was lost; never undo a newer one.
     #[command(
         long_about = "Level-triggered convergence: for every shard in vtctld's strict tablet list \
-            (--keyspace/--shard narrow it), compare Orchestrator's settled recovery of the shard's \
-            keyspace.shard cluster alias (its newest successful master recovery that ended at \
-            least --settle ago, from audit-recovery/alias/<alias>, whose successor is still \
-            Orchestrator's master of the cluster: master/<alias>) with Vitess's primary (the \
-            shard's newest-term PRIMARY). Only when they differ, Vitess's primary took office \
-            before that recovery ended, the successor passes exactly the rules reparent applies, \
-            and no reparent of the shard runs on this host (the shard's turn file beside the \
-            log), is TabletExternallyReparented sent, with reparent's retries and deadline, and \
-            a record written (hook=reconcile, the recovery UID, why). Every other disagreement \
-            (a recovery still running or settling, Orchestrator moved on, a refused successor, a \
-            newer reparent on the Vitess side) is reported on every pass and never acted on.\n\n\
-            Only the Orchestrator node that leads acts (leader-check answers 200 there); on the \
-            others a pass reports `standby`. Run one `reconcile --interval` beside each \
-            Orchestrator node. One pass by default; --interval repeats it (varied by ±25 %), \
+            (--keyspace/--shard narrow it; one matching nothing is an error), compare \
+            Orchestrator's settled recovery of the shard's keyspace.shard cluster alias (the \
+            newest master recovery in audit-recovery/alias/<alias>, up to 5 pages, when it \
+            succeeded, ended at least --settle ago, and its successor is still the master of its \
+            own cluster: master/<successor host:port>) with Vitess's primary (the shard's \
+            newest-term PRIMARY). Only when they differ, Vitess's primary provably took office \
+            before that recovery ended, the successor passes exactly the rules reparent applies \
+            (give reconcile the hook line's --allow-type), and the shard's turn file beside the \
+            log is free, is TabletExternallyReparented sent, through reparent's own attempts: \
+            before each one the shard is listed again and Orchestrator's recoveries read again, \
+            and a newer primary or recovery stops it. Records: received and final, with \
+            hook=reconcile, the recovery UID and why. Every other disagreement (a recovery \
+            running or settling, a newer master recovery that failed, Orchestrator moved on, a \
+            refused successor, a newer reparent on the Vitess side, a primary without a term) is \
+            reported on every pass and never acted on.\n\n\
+            Only the Orchestrator node that leads acts (leader-check answers 200 \"OK\" there, \
+            404 \"Not leader\" elsewhere: the pass reports `standby`; anything else is a \
+            failure). Run one `reconcile --interval` beside each Orchestrator node, with the \
+            hooks' --log-file. One pass by default; --interval repeats it (varied by ±25 %), \
             logging only changes, until SIGTERM or SIGINT. Exit status of a pass: 0 when every \
-            shard agrees or was converged, or its disagreement is one to leave alone; 65 when a \
-            successor is refused; otherwise the status of the failure, as discover's.",
+            shard agrees, was converged, or disagrees in a way reconcile leaves alone (the report \
+            counts them); 65 when a successor is refused; otherwise the failure's, as \
+            discover's: 69 or 70 for Orchestrator (a pass stops at the first Orchestrator that \
+            does not answer), 74 for a record or turn file that cannot be written (nothing is \
+            sent then).",
         after_help = concat!(
             "Examples:\n",
             "  # What would be done, without doing it:\n",
@@ -613,11 +621,17 @@ pub struct ReconcileArgs {
     pub keyspace: Option<OsString>,
 
     /// Only this shard (with --keyspace).
-    #[arg(long = setting::SHARD.long, value_name = "SHARD", help_heading = "Which shards")]
+    #[arg(
+        long = setting::SHARD.long,
+        value_name = "SHARD",
+        help_heading = "Which shards",
+        allow_hyphen_values = true
+    )]
     pub shard: Option<OsString>,
 
-    /// How long after a recovery ended before it may be acted on, 1s to 1d: longer than the
-    /// hook's --deadline, so a hook still running is never raced.
+    /// How long after a recovery ended before it may be acted on, 1s to 1d. Orchestrator ends a
+    /// recovery before it runs the hooks: keep this above the hook's --deadline plus the time
+    /// Orchestrator takes to start it.
     #[arg(
         long = setting::SETTLE.long,
         env = setting::SETTLE.variable,
@@ -652,7 +666,12 @@ pub struct DiscoverArgs {
     pub keyspace: Option<OsString>,
 
     /// Only this shard's tablets (with --keyspace).
-    #[arg(long = setting::SHARD.long, value_name = "SHARD", help_heading = "Which tablets")]
+    #[arg(
+        long = setting::SHARD.long,
+        value_name = "SHARD",
+        help_heading = "Which tablets",
+        allow_hyphen_values = true
+    )]
     pub shard: Option<OsString>,
 
     /// Only tablets of these cells; repeat or comma-separate.

@@ -18,7 +18,7 @@ use crate::tablet::{self, Promotable};
 
 /// A recovery that has ended, succeeded, promoted a successor, and was a master failover.
 #[derive(Debug, Clone)]
-pub struct Settled<'a> {
+pub struct SettledRecovery<'a> {
     pub recovery: &'a Recovery,
     /// When it ended, UTC.
     pub ended: DateTime<Utc>,
@@ -35,6 +35,11 @@ pub enum Verdict {
     NoRecovery,
     /// Orchestrator's newest recovery of the shard has not ended.
     RecoveryRunning { uid: String },
+    /// Orchestrator's newest master recovery of the shard did not promote anyone.
+    NewerRecoveryFailed { uid: String },
+    /// vtctld's primary of the shard has no primary term: whether it took office before the
+    /// recovery ended cannot be shown.
+    TermUnknown { uid: String, primary: String },
     /// The settled recovery ended less than `--settle` ago: its hook may still be running.
     Settling { uid: String, settles_at: String },
     /// Orchestrator's master now is not the recovery's successor: it has moved on.
@@ -69,6 +74,8 @@ impl Verdict {
             Self::InSync { .. } => "in-sync",
             Self::NoRecovery => "no-recovery",
             Self::RecoveryRunning { .. } => "recovery-running",
+            Self::NewerRecoveryFailed { .. } => "newer-recovery-failed",
+            Self::TermUnknown { .. } => "term-unknown",
             Self::Settling { .. } => "settling",
             Self::OrchestratorMovedOn { .. } => "orchestrator-moved-on",
             Self::SuccessorRefused { .. } => "successor-refused",
@@ -84,6 +91,8 @@ impl Verdict {
             Self::NoRecovery => None,
             Self::InSync { uid, .. }
             | Self::RecoveryRunning { uid }
+            | Self::NewerRecoveryFailed { uid }
+            | Self::TermUnknown { uid, .. }
             | Self::Settling { uid, .. }
             | Self::OrchestratorMovedOn { uid, .. }
             | Self::SuccessorRefused { uid, .. }
@@ -102,6 +111,15 @@ impl fmt::Display for Verdict {
             }
             Self::NoRecovery => f.write_str("Orchestrator lists no settled master recovery"),
             Self::RecoveryRunning { uid } => write!(f, "recovery {uid} has not ended"),
+            Self::NewerRecoveryFailed { uid } => write!(
+                f,
+                "Orchestrator's newest master recovery, {uid}, promoted no one: nothing to follow"
+            ),
+            Self::TermUnknown { uid, primary } => write!(
+                f,
+                "{primary} has no primary term: whether it took office before recovery {uid} \
+                 ended cannot be shown, so it is left alone"
+            ),
             Self::Settling { uid, settles_at } => write!(
                 f,
                 "recovery {uid} ended recently; its hook may still run (settles at {settles_at})"
@@ -136,6 +154,17 @@ impl fmt::Display for Verdict {
     }
 }
 
+/// A recovery of a failure `reparent` acts on (a dead master or co-master), whatever its
+/// outcome.
+pub fn is_master_failure(recovery: &Recovery) -> bool {
+    let mut event = recovery.event();
+    // Judged as if it had promoted someone: only the failure's kind counts here.
+    event.is_successful = Some(true);
+    event.successor_host = Some(String::from("successor"));
+    event.successor_port = Some(1);
+    plan::decide(&event) == Decision::Reparent
+}
+
 /// A recovery that ended successfully with a successor, of a failure `reparent` acts on
 /// (`plan::decide`): one that made a new shard primary.
 pub fn is_master_recovery(recovery: &Recovery) -> bool {
@@ -150,7 +179,7 @@ pub fn settled(
     recoveries: &[Recovery],
     now: DateTime<Utc>,
     settle: Duration,
-) -> Result<Settled<'_>, Verdict> {
+) -> Result<SettledRecovery<'_>, Verdict> {
     if let Some(newest) = recoveries.first()
         && !newest.ended()
     {
@@ -158,22 +187,35 @@ pub fn settled(
             uid: newest.uid.clone(),
         });
     }
+    // The newest recovery of a master failure decides, whatever its outcome: a newer one that
+    // failed leaves the cluster where no successful one before it says.
     let recovery = recoveries
         .iter()
-        .find(|r| is_master_recovery(r))
+        .find(|r| is_master_failure(r))
         .ok_or(Verdict::NoRecovery)?;
+    if !is_master_recovery(recovery) {
+        return Err(Verdict::NewerRecoveryFailed {
+            uid: recovery.uid.clone(),
+        });
+    }
     let (ended, note) = recovery.ended_at().map_err(|reason| Verdict::Unreadable {
         uid: recovery.uid.clone(),
         reason,
     })?;
-    let settles_at = ended + TimeDelta::from_std(settle).unwrap_or(TimeDelta::MAX);
+    let settles_at = TimeDelta::from_std(settle)
+        .ok()
+        .and_then(|settle| ended.checked_add_signed(settle))
+        .ok_or_else(|| Verdict::Unreadable {
+            uid: recovery.uid.clone(),
+            reason: format!("{ended} and the settle time pass the end of time"),
+        })?;
     if settles_at > now {
         return Err(Verdict::Settling {
             uid: recovery.uid.clone(),
             settles_at: settles_at.to_rfc3339(),
         });
     }
-    Ok(Settled {
+    Ok(SettledRecovery {
         recovery,
         ended,
         note,
@@ -185,7 +227,7 @@ pub fn settled(
 pub fn judge(
     shard: &Shard,
     tablets: &[Tablet],
-    settled: &Settled<'_>,
+    settled: &SettledRecovery<'_>,
     master: &InstanceKey,
     promotable: Promotable,
 ) -> Verdict {
@@ -237,15 +279,23 @@ pub fn judge(
     }
     // A primary that took office after the recovery ended came from a newer reparent: never
     // undone, whatever the rules would say of the recovery's successor.
-    if let Some(primary) = primary
-        && let Some(term) = term_start(primary)
-        && term >= settled.ended
-    {
-        return Verdict::VitessNewer {
-            uid,
-            primary: tablet::describe(primary),
-            term: term.to_rfc3339(),
-        };
+    if let Some(primary) = primary {
+        match term_start(primary) {
+            Some(term) if term >= settled.ended => {
+                return Verdict::VitessNewer {
+                    uid,
+                    primary: tablet::describe(primary),
+                    term: term.to_rfc3339(),
+                };
+            }
+            Some(_) => {}
+            None => {
+                return Verdict::TermUnknown {
+                    uid,
+                    primary: tablet::describe(primary),
+                };
+            }
+        }
     }
     let chosen = match resolution {
         Resolution::Chosen(chosen) => chosen,
@@ -349,7 +399,7 @@ mod tests {
         let mut unsuccessful = recovery("u", "DeadMaster", "db2", Some(-200));
         unsuccessful.is_successful = false;
         let good = recovery("g", "DeadMasterAndSomeReplicas", "db2", Some(-900));
-        let list = [intermediate.clone(), unsuccessful, good];
+        let list = [intermediate.clone(), good.clone()];
         let settled = settled(&list, at(0), SETTLE).unwrap();
         assert_eq!(settled.recovery.uid.split(':').nth(1), Some("g"));
         assert_eq!(settled.ended, at(-900));
@@ -358,7 +408,15 @@ mod tests {
             settled_kind(&[failed, intermediate.clone()], at(0)),
             "recovery-running"
         );
-        assert_eq!(settled_kind(&[intermediate], at(0)), "no-recovery");
+        assert_eq!(
+            settled_kind(std::slice::from_ref(&intermediate), at(0)),
+            "no-recovery"
+        );
+        // A newer master recovery that promoted no one: nothing to follow.
+        assert_eq!(
+            settled_kind(&[intermediate, unsuccessful, good], at(0)),
+            "newer-recovery-failed"
+        );
         assert_eq!(
             settled_kind(&[recovery("r", "DeadMaster", "db2", Some(-60))], at(0)),
             "settling"
@@ -410,6 +468,11 @@ mod tests {
             tablet(101, "db2", TabletType::Replica, None),
         ];
         assert_eq!(verdict(&newer, "db2").kind(), "vitess-newer");
+        let termless = [
+            tablet(100, "db1", TabletType::Primary, None),
+            tablet(101, "db2", TabletType::Replica, None),
+        ];
+        assert_eq!(verdict(&termless, "db2").kind(), "term-unknown");
         let lagging = [
             tablet(100, "db1", TabletType::Primary, Some(-86_400)),
             tablet(101, "db2", TabletType::Replica, None),

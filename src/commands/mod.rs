@@ -119,6 +119,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
             "orchestrator-config",
             "check",
             "discover",
+            "reconcile",
         ]
         .into_iter()
         .find(|name| a == *name)

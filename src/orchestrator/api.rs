@@ -161,11 +161,16 @@ impl OrchestratorApi {
     }
 
     /// Whether this node leads (`leader-check`: HTTP 200 on the raft leader or the active
-    /// node of a shared backend, 404 elsewhere). Only the leader runs recoveries.
+    /// node of a shared backend, 404 `"Not leader"` elsewhere; any other answer is an error).
+    /// Only the leader runs recoveries.
     pub fn is_leader(&self) -> Result<bool, ApiError> {
-        match self.get::<IgnoredAny>(&["leader-check"]) {
-            Ok(_) => Ok(true),
-            Err(ApiError::Http(404, _)) => Ok(false),
+        match self.get::<String>(&["leader-check"]) {
+            Ok(answer) if answer == "OK" => Ok(true),
+            Ok(other) => Err(ApiError::Malformed(format!(
+                "leader-check answered {other:?} with HTTP 200, not \"OK\""
+            ))),
+            // Only Orchestrator's own answer: a 404 of a wrong URL or a proxy is no standby.
+            Err(ApiError::Http(404, body)) if body.trim() == "\"Not leader\"" => Ok(false),
             Err(e) => Err(e),
         }
     }

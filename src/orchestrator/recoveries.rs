@@ -1,11 +1,12 @@
 //! Orchestrator's recovery audit (`audit-recovery/alias/<alias>`): what the tool reads of a
 //! recovery, the failover event it describes, and when it ended.
 //!
-//! Orchestrator writes `RecoveryEndTimestamp` as its backend's `NOW()` without a zone (SQLite:
-//! UTC; MySQL: the session's zone). The recovery UID starts with the recovery's start in Unix
-//! nanoseconds (`<nanoseconds>:<token>`), on Orchestrator's own clock, so the zone is read as the
-//! whole quarter hour nearest to the end's distance from that start: a promotion takes seconds
-//! to minutes, far less than the seven and a half minutes that would blur it.
+//! Orchestrator writes `RecoveryStartTimestamp` and `RecoveryEndTimestamp` as its backend's
+//! `NOW()` without a zone (SQLite: UTC; MySQL: the session's zone), and the recovery UID starts
+//! with the recovery's start in Unix nanoseconds (`<nanoseconds>:<token>`) on Orchestrator's own
+//! clock. The end is read as that start plus the recovery's length, the two timestamps'
+//! difference, which needs no zone. Only when the start timestamp is missing is the zone
+//! inferred, as the whole quarter hour nearest to the end's distance from the UID's start.
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use serde::Deserialize;
@@ -31,6 +32,9 @@ pub struct Recovery {
     pub successor_alias: String,
     #[serde(rename = "IsSuccessful")]
     pub is_successful: bool,
+    /// When the recovery began, in the backend's zone.
+    #[serde(rename = "RecoveryStartTimestamp")]
+    pub start: String,
     /// Empty while the recovery runs.
     #[serde(rename = "RecoveryEndTimestamp")]
     pub end: String,
@@ -97,25 +101,41 @@ impl Recovery {
         Some(DateTime::from_timestamp_nanos(nanos))
     }
 
-    /// When the recovery ended, in UTC; the note says how the zone was read when it was not
-    /// taken as UTC.
+    /// When the recovery ended, in UTC: the UID's start plus the recovery's length; the note
+    /// says how it was read when not so.
     pub fn ended_at(&self) -> Result<(DateTime<Utc>, Option<String>), String> {
-        let text = self.end.trim();
-        let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
-            .map_err(|e| {
-                format!("RecoveryEndTimestamp {text:?}: expected YYYY-MM-DD HH:MM:SS ({e})")
-            })?;
-        let as_utc = naive.and_utc();
+        let end = backend_time(&self.end, "RecoveryEndTimestamp")?;
         let Some(started) = self.started_at() else {
-            return Ok((
-                as_utc,
-                Some(format!(
-                    "recovery UID {:?} carries no start time: its end read as UTC",
-                    self.uid
-                )),
+            // Nothing anchors the backend's zone: the end could be hours off either way.
+            return Err(format!(
+                "recovery UID {:?} carries no start time (`<nanoseconds>:<token>`), so when \
+                 RecoveryEndTimestamp {:?} was cannot be told",
+                self.uid,
+                self.end.trim()
             ));
         };
+        if let Ok(start) = backend_time(&self.start, "RecoveryStartTimestamp") {
+            let length = end - start;
+            if length < TimeDelta::zero() {
+                return Err(format!(
+                    "RecoveryEndTimestamp {:?} is before RecoveryStartTimestamp {:?}",
+                    self.end.trim(),
+                    self.start.trim()
+                ));
+            }
+            return Ok((started + length, None));
+        }
+        self.ended_by_zone(end, started)
+    }
+
+    /// The end read in the zone (a whole quarter hour) that puts it nearest after `started`.
+    fn ended_by_zone(
+        &self,
+        end: NaiveDateTime,
+        started: DateTime<Utc>,
+    ) -> Result<(DateTime<Utc>, Option<String>), String> {
+        let text = self.end.trim();
+        let as_utc = end.and_utc();
         let quarter = 15 * 60;
         let distance = (as_utc - started).num_seconds();
         let quarters = (distance as f64 / f64::from(quarter)).round() as i64;
@@ -134,13 +154,21 @@ impl Recovery {
             as_utc - offset,
             Some(format!(
                 "RecoveryEndTimestamp {text:?} read at UTC{}{:02}:{:02} (Orchestrator's backend \
-                 zone, from the recovery UID's start)",
+                 zone, from the recovery UID's start; no RecoveryStartTimestamp)",
                 if minutes < 0 { '-' } else { '+' },
                 minutes.abs() / 60,
                 minutes.abs() % 60
             )),
         ))
     }
+}
+
+/// One of Orchestrator's backend timestamps, `YYYY-MM-DD HH:MM:SS[.fraction]`.
+fn backend_time(text: &str, field: &str) -> Result<NaiveDateTime, String> {
+    let text = text.trim();
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
+        .map_err(|e| format!("{field} {text:?}: expected YYYY-MM-DD HH:MM:SS ({e})"))
 }
 
 #[cfg(test)]
@@ -177,10 +205,25 @@ mod tests {
     }
 
     #[test]
-    fn without_a_start_the_end_is_utc_and_nonsense_is_refused() {
-        let (end, note) = recovery("token", "2026-12-07 16:00:07").ended_at().unwrap();
-        assert_eq!(end.to_rfc3339(), "2026-12-07T16:00:07+00:00");
-        assert!(note.unwrap().contains("carries no start time"));
+    fn with_both_timestamps_the_end_is_the_uids_start_plus_the_length() {
+        let mut long = recovery(&format!("{START}:abc"), "2026-12-07 18:20:00");
+        // A recovery of twenty minutes in UTC+01:00: no quarter-hour guess could tell.
+        long.start = "2026-12-07 18:00:00".to_owned();
+        let (end, note) = long.ended_at().unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-12-07T16:20:00+00:00");
+        assert_eq!(note, None);
+        long.start = "2026-12-07 18:30:00".to_owned();
+        assert!(
+            long.ended_at()
+                .unwrap_err()
+                .contains("before RecoveryStartTimestamp")
+        );
+    }
+
+    #[test]
+    fn without_a_start_nothing_is_read_and_nonsense_is_refused() {
+        let without = recovery("token", "2026-12-07 16:00:07").ended_at();
+        assert!(without.unwrap_err().contains("carries no start time"));
         assert!(recovery("token", "yesterday").ended_at().is_err());
         assert!(
             recovery(&format!("{START}:abc"), "2026-12-09 16:00:07")

@@ -429,7 +429,8 @@ proptest! {
 
     /// `reconcile` converges a shard only to its own REPLICA whose endpoint is the recovery's
     /// successor, only while Orchestrator's master is that successor, never over a primary that
-    /// took office after the recovery ended, never to the shard's primary itself; and the
+    /// took office after the recovery ended or one whose term is unknown, never to the shard's
+    /// primary itself; and the
     /// verdict does not depend on the listing's order.
     #[test]
     fn reconcile_never_undoes_a_newer_primary_nor_reaches_outside_the_shard(
@@ -509,9 +510,22 @@ proptest! {
                 && t.r#type == TabletType::Primary as i32
                 && tablet::primary_term(t).is_some_and(|(s, _)| s >= end)
         });
+        // The shard's live primary as vtctld knows it: its newest-term PRIMARY.
+        let live = fleet
+            .tablets
+            .iter()
+            .filter(|t| shard.contains(t) && t.r#type == TabletType::Primary as i32)
+            .map(tablet::primary_term)
+            .max();
         if let Verdict::Converge { tablet: alias, .. } = &verdict {
             prop_assert!(master_is_successor, "converged while Orchestrator moved on");
             prop_assert!(!newer_primary, "converged over a newer primary: {:?}", verdict);
+            // A live primary must be shown older than the recovery: one without a term is not.
+            prop_assert!(
+                live.is_none_or(|term| term.is_some_and(|(s, _)| s < end)),
+                "converged over a primary not shown older: {:?}",
+                verdict
+            );
             let chosen: Vec<&Tablet> = fleet
                 .tablets
                 .iter()

@@ -63,9 +63,10 @@ fn orchestrator(successor: &str, ago: Option<TimeDelta>) -> OrchestratorState {
         "commerce.0".into(),
         vec![recovery(UID_TOKEN, successor, ago)],
     );
+    // `master/` is asked of the successor's own cluster, named by its key.
     state
         .masters
-        .insert("commerce.0".into(), (successor.to_owned(), 3306));
+        .insert(format!("{successor}:3306"), (successor.to_owned(), 3306));
     state
 }
 
@@ -250,9 +251,10 @@ fn disagreements_that_are_not_ours_to_fix_are_reported_never_acted_on() {
     });
     // Orchestrator has moved on from the recovery's successor.
     let mut state = orchestrator("db2.example.com", ten_minutes());
-    state
-        .masters
-        .insert("commerce.0".into(), ("db9.example.com".into(), 3306));
+    state.masters.insert(
+        "db2.example.com:3306".into(),
+        ("db9.example.com".into(), 3306),
+    );
     let orc = FakeOrchestrator::start(state);
     let out = run(&mut reconcile(&fake, &orc, &log));
     out.assert_code(0);
@@ -453,4 +455,176 @@ fn with_an_interval_a_pass_after_vtctld_is_back_converges_and_a_signal_stops_it(
         .filter(|r| r["hook"] == "reconcile" && r["outcome"] == "ok")
         .count();
     assert_eq!(converged, 1);
+}
+
+#[test]
+fn a_newer_primary_between_the_pass_and_the_reparent_stops_it() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    // The pass lists the fleet; before the reparent's attempt lists the shard again, an
+    // operator made zone1-102 primary.
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        newer_primary_after: Some((1, crate::support::fake_vtctld::alias("zone1", 102))),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(shard(&report)["verdict"], "converge", "{report}");
+    assert_eq!(shard(&report)["action"], "changed", "{report}");
+    assert!(fake.reparented().is_empty());
+    let last = records(&log).pop().expect("records");
+    assert_eq!(last["outcome"], "superseded", "{last}");
+    assert_eq!(last["hook"], "reconcile");
+}
+
+#[test]
+fn a_run_that_settled_the_shard_after_the_listing_keeps_the_pass_from_acting() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let later = (Utc::now() + TimeDelta::minutes(1)).to_rfc3339();
+    std::fs::write(
+        dir.path().join("recovery.log.commerce.0.turn"),
+        json!({"shard": "commerce/0", "settled": [{"recovery_uid": "r-other",
+            "hook": "reparent", "outcome": "ok", "tablet": "zone1-0000000101", "at": later}]})
+        .to_string(),
+    )
+    .expect("turn file");
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(shard(&report)["action"], "changed", "{report}");
+    assert!(
+        shard(&report)["action_detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("reparent settled recovery r-other")),
+        "{report}"
+    );
+    assert!(fake.reparented().is_empty());
+}
+
+#[test]
+fn a_missing_log_directory_is_created_and_an_unusable_turn_file_stops_the_action() {
+    let dir = temp_dir();
+    let log = dir.path().join("new/dir/recovery.log");
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(shard(&out.json())["action"], "sent", "{out:?}");
+
+    let other = temp_dir();
+    let log = log_in(&other);
+    std::fs::create_dir(other.path().join("recovery.log.commerce.0.turn")).expect("dir");
+    fake.behaviour().tablets = fleet();
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(74);
+    let report = out.json();
+    assert_eq!(shard(&report)["action"], "failed", "{report}");
+    assert_eq!(fake.reparented().len(), 1);
+}
+
+#[test]
+fn shard_filters_take_vitess_names_and_one_matching_nothing_is_an_error() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour::default());
+    let mut state = OrchestratorState::default();
+    state.recoveries.insert("customer.-80".into(), Vec::new());
+    let orc = FakeOrchestrator::start(state);
+    let mut command = hook();
+    command
+        .args([
+            "reconcile",
+            "--server",
+            &fake.server(),
+            "--orc-api-url",
+            &orc.url,
+        ])
+        .args([
+            "--keyspace",
+            "customer",
+            "--shard",
+            "-80",
+            "--output",
+            "json",
+        ])
+        .arg("--log-file")
+        .arg(&log);
+    let out = run(&mut command);
+    out.assert_code(0);
+    assert_eq!(shard(&out.json())["shard"], "customer/-80", "{out:?}");
+    assert_eq!(shard(&out.json())["verdict"], "no-recovery", "{out:?}");
+
+    let mut command = hook();
+    command
+        .args([
+            "reconcile",
+            "--server",
+            &fake.server(),
+            "--orc-api-url",
+            &orc.url,
+        ])
+        .args(["--keyspace", "Commerce", "--output", "json"])
+        .arg("--log-file")
+        .arg(&log);
+    let out = run(&mut command);
+    out.assert_code(78);
+    assert!(
+        out.json()["failures"][0]
+            .as_str()
+            .is_some_and(|f| f.contains("--keyspace \"Commerce\"")),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn orchestrators_answers_are_read_as_they_mean_it() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    });
+    // The master spelt another way is the same host; a settled recovery behind a page of
+    // other recoveries is still found.
+    let mut state = orchestrator("db2.example.com", ten_minutes());
+    state.masters.insert(
+        "db2.example.com:3306".into(),
+        ("DB2.example.com.".into(), 3306),
+    );
+    let settled = state.recoveries["commerce.0"][0].clone();
+    let mut others: Vec<Value> = (0..crate::support::fake_orchestrator::AUDIT_PAGE_SIZE)
+        .map(|i| {
+            let mut other = settled.clone();
+            other["UID"] = json!(format!("0:other{i}"));
+            other["AnalysisEntry"]["Analysis"] = json!("DeadIntermediateMaster");
+            other
+        })
+        .collect();
+    others.push(settled);
+    state.recoveries.insert("commerce.0".into(), others);
+    let orc = FakeOrchestrator::start(state);
+    let out = run(&mut reconcile(&fake, &orc, &log));
+    out.assert_code(0);
+    assert_eq!(shard(&out.json())["action"], "sent", "{out:?}");
+
+    // A URL that is not Orchestrator's API is a failure, never a standby.
+    let out = run(hook()
+        .args(["reconcile", "--server", &fake.server(), "--output", "json"])
+        .args(["--orc-api-url", &format!("{}nothing/", orc.url)])
+        .arg("--log-file")
+        .arg(&log));
+    out.assert_code(70);
+    assert_eq!(out.json()["standby"], false, "{out:?}");
 }

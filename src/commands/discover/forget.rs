@@ -219,7 +219,7 @@ fn unreached_for(instance: &orchestrator::Instance, after: Duration) -> Result<(
     match (instance.is_last_check_valid, instance.seconds_since_last_seen) {
         (Some(true), _) => Err("Orchestrator's last check reached it".into()),
         (None, _) | (_, None) => Err(
-            "Orchestrator's answer has no IsLastCheckValid and SecondsSinceLastSeen to show it              unreached"
+            "Orchestrator's answer has no IsLastCheckValid and SecondsSinceLastSeen to show it unreached"
                 .into(),
         ),
         (Some(false), Some(seen)) if !seen.valid => {

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
+use super::super::interval::failure_key;
 use super::report::Pass;
 use crate::output;
 use crate::output::OutputFormat;
@@ -80,40 +81,5 @@ fn event(format: OutputFormat, what: &str, detail: &str) {
     match format {
         OutputFormat::Text => output::out(&format!("{what}: {detail}")),
         OutputFormat::Json => output::out(&json!({"event": what, "detail": detail}).to_string()),
-    }
-}
-
-/// A failure's message with its counts and timings (words that are only a number, like "7" in
-/// "7 attempts" or "14514" in "14514 ms") as `#`: the same failure from pass to pass. Numbers
-/// inside words (host names, ports, addresses) stay, so different instances stay different.
-fn failure_key(message: &str) -> String {
-    message
-        .split(' ')
-        .map(|word| {
-            let bare = word.trim_matches(|c: char| "(),;:".contains(c));
-            if !bare.is_empty() && bare.chars().all(|c| c.is_ascii_digit()) {
-                word.replace(bare, "#")
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn failure_keys_ignore_counts_not_instances() {
-        assert_eq!(
-            failure_key("vtctld: no vtctld answered (7 attempts within 14514 ms)"),
-            failure_key("vtctld: no vtctld answered (6 attempts within 9000 ms)")
-        );
-        assert_ne!(
-            failure_key("discover db1:3306: refused"),
-            failure_key("discover db2:3306: refused")
-        );
     }
 }

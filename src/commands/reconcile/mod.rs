@@ -10,6 +10,7 @@ mod pass;
 mod report;
 
 use std::ffi::OsStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::{ReconcileArgs, setting};
@@ -26,7 +27,7 @@ use crate::tablet::Promotable;
 /// Validated settings.
 struct Reconcile {
     settings: ConnectionSettings,
-    api: OrchestratorApi,
+    api: Arc<OrchestratorApi>,
     log: LogSettings,
     promotable: Promotable,
     keyspace: Option<String>,
@@ -122,7 +123,7 @@ fn validate(args: &ReconcileArgs, output: &OsStr) -> Result<Reconcile, Failure> 
     }
     Ok(Reconcile {
         settings,
-        api,
+        api: Arc::new(api),
         log,
         promotable,
         keyspace,

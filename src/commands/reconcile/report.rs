@@ -1,10 +1,11 @@
 //! What one pass found (`Pass`), its exit status, its report (text or JSON), and what
 //! `--interval` logs between passes: only what changed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
+use super::super::interval::failure_key;
 use super::act::Action;
 use crate::exit::{ExitStatus, FailureKind};
 use crate::output;
@@ -28,6 +29,13 @@ impl ShardReport {
     pub(super) fn failure_kind(&self) -> Option<FailureKind> {
         match (&self.verdict, &self.action) {
             (_, Action::Failed(kind, _)) => Some(*kind),
+            (
+                _,
+                Action::Sent {
+                    record_error: Some(_),
+                    ..
+                },
+            ) => Some(FailureKind::RecordMissing),
             (Verdict::SuccessorRefused { .. }, _) => Some(FailureKind::SuccessorRefused),
             (Verdict::Unreadable { .. }, _) => Some(FailureKind::OrchestratorRefused),
             _ => None,
@@ -38,7 +46,16 @@ impl ShardReport {
         let action = match &self.action {
             Action::None => String::new(),
             Action::WouldSend => " -> would send TabletExternallyReparented".to_owned(),
-            Action::Sent(how) => format!(" -> reparented: {how}"),
+            Action::Sent {
+                how,
+                record_error: None,
+            } => format!(" -> reparented: {how}"),
+            Action::Sent {
+                how,
+                record_error: Some(e),
+            } => {
+                format!(" -> reparented: {how} (but {e})")
+            }
             Action::Failed(_, why) => format!(" -> reparent failed: {why}"),
             Action::Busy(why) => format!(" -> left to the run holding its turn ({why})"),
             Action::Changed(why) => format!(" -> not acted on: {why}"),
@@ -60,9 +77,10 @@ impl ShardReport {
             "note": self.note,
             "action": self.action.kind(),
             "action_detail": match &self.action {
-                Action::Sent(s) | Action::Failed(_, s) | Action::Busy(s) | Action::Changed(s) => {
-                    Some(s.as_str())
-                }
+                Action::Sent { how: s, .. }
+                | Action::Failed(_, s)
+                | Action::Busy(s)
+                | Action::Changed(s) => Some(s.as_str()),
                 Action::None | Action::WouldSend => None,
             },
         })
@@ -110,17 +128,18 @@ impl Pass {
         let sent = self
             .shards
             .iter()
-            .filter(|s| matches!(s.action, Action::Sent(_)))
+            .filter(|s| matches!(s.action, Action::Sent { .. }))
             .count();
+        // Every failure of the pass: its own, and the shards'.
+        let failures = self.kinds.len();
         format!(
-            "reconcile{}: {} shard{}{}{}; {sent} reparented, {} failure{}",
+            "reconcile{}: {} shard{}{}{}; {sent} reparented, {failures} failure{}",
             if dry_run { " (dry run)" } else { "" },
             self.shards.len(),
             crate::output::plural(self.shards.len()),
             if counts.is_empty() { "" } else { ": " },
             counts.join(", "),
-            self.failures.len(),
-            crate::output::plural(self.failures.len()),
+            crate::output::plural(failures),
         )
     }
 
@@ -160,7 +179,8 @@ pub(super) struct Changes {
     standby: Option<bool>,
     /// Each shard's last verdict and action kinds.
     shards: BTreeMap<String, (&'static str, &'static str)>,
-    failures: Vec<String>,
+    /// The failures of the last pass, keyed without their counts and timings.
+    failures: BTreeSet<String>,
 }
 
 impl Changes {
@@ -178,21 +198,26 @@ impl Changes {
         for shard in &pass.shards {
             let key = shard.shard.to_string();
             let now = (shard.verdict.kind(), shard.action.kind());
-            let acted = matches!(shard.action, Action::Sent(_) | Action::Failed(..));
+            let acted = matches!(shard.action, Action::Sent { .. } | Action::Failed(..));
             if acted || self.shards.get(&key) != Some(&now) {
                 match format {
                     OutputFormat::Text => output::out(&shard.line()),
-                    OutputFormat::Json => output::out(&shard.json().to_string()),
+                    OutputFormat::Json => {
+                        let mut line = shard.json();
+                        line["event"] = json!("shard");
+                        output::out(&line.to_string());
+                    }
                 }
             }
             self.shards.insert(key, now);
         }
+        let failing: BTreeSet<String> = pass.failures.iter().map(|f| failure_key(f)).collect();
         for failure in &pass.failures {
-            if !self.failures.contains(failure) {
+            if !self.failures.contains(&failure_key(failure)) {
                 event(format, "failure", failure);
             }
         }
-        self.failures.clone_from(&pass.failures);
+        self.failures = failing;
     }
 }
 

@@ -17,7 +17,7 @@ use crate::vtctld::client::millis;
 use crate::vtctld::{Reparented, Session};
 
 /// What a run that went to vtctld did.
-pub(super) enum Done {
+pub(in crate::commands) enum Done {
     Reparented(Reparented),
     /// Before an attempt, the shard had a newer primary: nothing sent.
     Superseded(Newer),
@@ -164,7 +164,7 @@ fn settle(recorder: &mut Recorder, turn: &mut ShardTurn, conclusion: &Conclusion
     };
     if let Err(e) = turn::settle(turn, &uid, conclusion.outcome, tablet) {
         let warning = format!(
-            "the settlement was not written ({e}): a later run of recovery {uid} will not              know it was settled"
+            "the settlement was not written ({e}): a later run of recovery {uid} will not know it was settled"
         );
         crate::output::err(&format!("warning: {warning}"));
         recorder.note(warning);
@@ -188,7 +188,7 @@ fn superseded(mut details: Details, newer: &Newer) -> Conclusion {
         .clone()
         .unwrap_or_else(|| "the successor".to_owned());
     let message = format!(
-        "superseded, nothing sent to vtctld: {shard}'s primary is now {}{since}, made by a          newer failover since this run began; reparenting to {successor} would undo it",
+        "superseded, nothing sent to vtctld: {shard}'s primary is now {}{since}, made by a newer failover since this run began; reparenting to {successor} would undo it",
         newer.alias
     );
     Conclusion::success(Outcome::Superseded, message, details)

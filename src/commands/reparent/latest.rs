@@ -38,7 +38,7 @@ use crate::settings::Problems;
 
 /// A newer master recovery of the cluster: the run is superseded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct NewerRecovery {
+pub(in crate::commands) struct NewerRecovery {
     pub uid: String,
     /// The MySQL it promoted, `host:port`.
     pub successor: Option<String>,
@@ -48,7 +48,7 @@ pub(super) struct NewerRecovery {
 
 /// What Orchestrator's recoveries say of this run's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Verdict {
+pub(in crate::commands) enum Verdict {
     /// No master recovery newer than this run's.
     Latest,
     Newer(NewerRecovery),
@@ -92,7 +92,7 @@ pub(super) fn judge(recoveries: &[Recovery], own_uid: &str) -> Verdict {
 
 /// The check, as one run makes it.
 #[derive(Debug)]
-pub(super) struct LatestCheck {
+pub(in crate::commands) struct LatestCheck {
     api: Arc<OrchestratorApi>,
     /// `keyspace.shard`, as Orchestrator's alias.
     alias: String,
@@ -102,9 +102,9 @@ pub(super) struct LatestCheck {
 }
 
 impl LatestCheck {
-    pub fn new(api: OrchestratorApi, alias: String, uid: String) -> Self {
+    pub fn new(api: Arc<OrchestratorApi>, alias: String, uid: String) -> Self {
         Self {
-            api: Arc::new(api),
+            api,
             alias,
             uid,
             off: false,
@@ -169,7 +169,7 @@ impl LatestCheck {
 
 /// A check under way.
 #[derive(Debug)]
-pub(super) struct Pending {
+pub(in crate::commands) struct Pending {
     handle: tokio::task::JoinHandle<Result<Vec<Recovery>, crate::orchestrator::ApiError>>,
 }
 
@@ -222,13 +222,13 @@ pub(super) fn setup(
             );
         }
     };
-    Setup::On(LatestCheck::new(api, alias, uid))
+    Setup::On(LatestCheck::new(Arc::new(api), alias, uid))
 }
 
 /// How long an attempt waits for the check: never past the deadline, and at most half of the
 /// attempt's `budget`, so that a slow Orchestrator (up to `--orc-timeout`, ureq's own bound)
 /// always leaves the reparent call time of its own.
-pub(super) fn wait_until(budget: Duration, deadline: Instant) -> Instant {
+pub(in crate::commands) fn wait_until(budget: Duration, deadline: Instant) -> Instant {
     (Instant::now() + budget / 2).min(deadline)
 }
 

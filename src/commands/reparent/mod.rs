@@ -18,10 +18,10 @@ use crate::vtctld::Client;
 
 mod choose;
 mod dry_run;
-mod execute;
-mod latest;
-mod newer;
-mod send;
+pub(super) mod execute;
+pub(super) mod latest;
+pub(super) mod newer;
+pub(super) mod send;
 mod turn;
 
 use latest::{LatestCheck, Setup};

@@ -17,11 +17,11 @@ use crate::vtctld::{ApiKind, Rpc};
 
 /// A primary term's start, `(seconds, nanoseconds)`; `None` (a PRIMARY whose record has no
 /// term) orders before every term.
-pub(super) type Term = Option<(i64, i32)>;
+pub(in crate::commands) type Term = Option<(i64, i32)>;
 
 /// The shard's primary when the run began, as its own listing showed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Began {
+pub(in crate::commands) enum Began {
     /// The listing showed no PRIMARY in the shard.
     NoPrimary,
     /// The newest term of the shard's PRIMARY tablets.
@@ -30,7 +30,7 @@ pub(super) enum Began {
 
 /// What the check before each reparent attempt compares with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Watch {
+pub(in crate::commands) struct Watch {
     /// The successor's own shard: the one the reparent acts on.
     pub shard: Shard,
     pub successor: TabletAlias,
@@ -43,7 +43,7 @@ pub(super) struct Watch {
 
 /// A PRIMARY that a newer failover made: the run is superseded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Newer {
+pub(in crate::commands) struct Newer {
     pub alias: TabletAlias,
     pub term: Term,
 }
@@ -113,7 +113,7 @@ impl Watch {
 
 /// What one reparent attempt got to do, in the order of the attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Step {
+pub(in crate::commands) enum Step {
     /// Listing the shard before sending: the attempt ended there (the listing failed or timed
     /// out, or the run was stopped).
     Checking,
@@ -127,7 +127,7 @@ pub(super) enum Step {
 /// listing before it is recorded as the listing it was (`GetTablets`, or `ListTablets` on the
 /// legacy API), so the record never shows a reparent that was not sent. `steps` are the
 /// attempts' steps in order.
-pub(super) fn relabel(attempts: &mut [AttemptRecord], steps: &[Step]) {
+pub(in crate::commands) fn relabel(attempts: &mut [AttemptRecord], steps: &[Step]) {
     let reparents = attempts.iter_mut().filter(|a| a.rpc == REPARENT_RPC);
     for (attempt, step) in reparents.zip(steps) {
         if *step != Step::Sent {

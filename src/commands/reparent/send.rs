@@ -114,8 +114,9 @@ pub(super) async fn reparent(
         .await
 }
 
-/// One reparent attempt: the checks for a newer failover, then the call.
-struct Attempt<'a> {
+/// One reparent attempt: the checks for a newer failover, then the call. `reconcile` sends its
+/// reparents through it too.
+pub(in crate::commands) struct Attempt<'a> {
     alias: &'a TabletAlias,
     /// The successor's shard as the run's listing showed it; `None` when no listing held it.
     watch: Option<&'a Watch>,
@@ -126,12 +127,30 @@ struct Attempt<'a> {
     deadline: tokio::time::Instant,
 }
 
-impl Attempt<'_> {
+impl<'a> Attempt<'a> {
+    pub(in crate::commands) fn new(
+        alias: &'a TabletAlias,
+        watch: Option<&'a Watch>,
+        latest: Option<&'a mut LatestCheck>,
+        steps: &'a mut Vec<Step>,
+        notes: &'a mut Vec<String>,
+        deadline: tokio::time::Instant,
+    ) -> Self {
+        Self {
+            alias,
+            watch,
+            latest,
+            steps,
+            notes,
+            deadline,
+        }
+    }
+
     /// Orchestrator is asked while vtctld lists the shard, so the check adds no latency of its
     /// own; its answer is waited for at most half the attempt. The listing is part of the
     /// attempt: one that fails fails the attempt, retried (or not) as any failed call is; it
     /// never counts as "not superseded".
-    async fn run(
+    pub(in crate::commands) async fn run(
         &mut self,
         client: &mut Client,
         index: usize,

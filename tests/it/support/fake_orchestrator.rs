@@ -20,6 +20,9 @@ pub struct Seen {
     pub authorization: Option<String>,
 }
 
+/// Orchestrator's `AuditPageSize` default.
+pub const AUDIT_PAGE_SIZE: usize = 50;
+
 #[derive(Debug, Clone, Default)]
 pub struct OrchestratorState {
     /// Known instances, `(host, port)`; `discover` adds to them.
@@ -55,7 +58,8 @@ pub struct OrchestratorState {
     /// `audit-recovery/alias/<alias>`: each alias's recoveries, newest first, as api.go writes
     /// them (a plain JSON list).
     pub recoveries: std::collections::BTreeMap<String, Vec<Value>>,
-    /// `master/<cluster hint>`: each hint's master `(host, port)`; any other hint answers
+    /// `master/<cluster hint>`: each hint's (a cluster name, alias or instance) master
+    /// `(host, port)`; any other hint answers
     /// `ERROR` "No masters found", as api.go does.
     pub masters: std::collections::BTreeMap<String, (String, u16)>,
     /// `leader-check` answers 404 "Not leader" (a raft follower) instead of 200 "OK".
@@ -324,10 +328,17 @@ fn answer(
         }
         ["leader-check"] if state.follower => ("404 Not Found", "\"Not leader\"".to_owned()),
         ["leader-check"] => ("200 OK", "\"OK\"".to_owned()),
-        ["audit-recovery", "alias", alias] => (
-            "200 OK",
-            Value::Array(state.recoveries.get(*alias).cloned().unwrap_or_default()).to_string(),
-        ),
+        ["audit-recovery", "alias", alias] | ["audit-recovery", "alias", alias, _] => {
+            // Pages of AUDIT_PAGE_SIZE, as api.go pages them (`/<page>`, from 0).
+            let page: usize = parts.get(3).and_then(|p| p.parse().ok()).unwrap_or(0);
+            let all = state.recoveries.get(*alias).cloned().unwrap_or_default();
+            let page: Vec<Value> = all
+                .into_iter()
+                .skip(page * AUDIT_PAGE_SIZE)
+                .take(AUDIT_PAGE_SIZE)
+                .collect();
+            ("200 OK", Value::Array(page).to_string())
+        }
         ["master", hint] => match state.masters.get(*hint) {
             Some((host, port)) => (
                 "200 OK",
