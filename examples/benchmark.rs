@@ -714,9 +714,18 @@ fn converged(bench: &mut Bench) -> Result<()> {
             .stderr(Stdio::null());
         let mut child = command.spawn().context("spawn reconcile")?;
         std::thread::sleep(Duration::from_secs(1));
+        // The old primary's term began long before the recovery, as vtctld records it.
+        let mut tablets = fake_vtctld::demo_tablets();
+        tablets[0].primary_term_start_time = Some(orc_vitess_hook::proto::vttime::Time {
+            seconds: 1_767_225_600,
+            nanoseconds: 0,
+        });
         let fake = FakeVtctld::start_on(
             SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
-            Behaviour::default(),
+            Behaviour {
+                tablets,
+                ..Behaviour::default()
+            },
             None,
         );
         let up = Instant::now();

@@ -244,8 +244,8 @@ Exit status (the run's final record carries it; 64's record is best effort):
   65  invalid input, no successor promoted, or the successor refused as not the failed
       shard's own promotable tablet (nothing is sent to vtctld)
   69  no vtctld could be reached (or it speaks TLS and we do not, or the other way round:
-      stopped after two attempts)
-  70  vtctld refused the request
+      stopped after two attempts); check, discover, reconcile: or no Orchestrator
+  70  vtctld refused the request; check, discover, reconcile: or Orchestrator did
   74  done, but a recovery record could not be written (orchestrator-config: its output
       could not be written)
   75  the deadline passed while vtctld kept failing, or while another run for the shard

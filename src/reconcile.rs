@@ -277,25 +277,8 @@ pub fn judge(
             primary: chosen.alias.to_string(),
         };
     }
-    // A primary that took office after the recovery ended came from a newer reparent: never
-    // undone, whatever the rules would say of the recovery's successor.
-    if let Some(primary) = primary {
-        match term_start(primary) {
-            Some(term) if term >= settled.ended => {
-                return Verdict::VitessNewer {
-                    uid,
-                    primary: tablet::describe(primary),
-                    term: term.to_rfc3339(),
-                };
-            }
-            Some(_) => {}
-            None => {
-                return Verdict::TermUnknown {
-                    uid,
-                    primary: tablet::describe(primary),
-                };
-            }
-        }
+    if let Some(verdict) = primary.and_then(|p| not_older(p, settled.ended, &uid)) {
+        return verdict;
     }
     let chosen = match resolution {
         Resolution::Chosen(chosen) => chosen,
@@ -309,6 +292,24 @@ pub fn judge(
         tablet: chosen.alias,
         described: chosen.tablet,
         primary: primary.map(tablet::describe),
+    }
+}
+
+/// Why the shard's live primary is left alone, unless it provably took office before the
+/// recovery ended: one that came after came from a newer reparent, never undone whatever the
+/// rules would say of the recovery's successor; one without a term cannot be shown older.
+fn not_older(primary: &Tablet, ended: DateTime<Utc>, uid: &str) -> Option<Verdict> {
+    match term_start(primary) {
+        Some(term) if term >= ended => Some(Verdict::VitessNewer {
+            uid: uid.to_owned(),
+            primary: tablet::describe(primary),
+            term: term.to_rfc3339(),
+        }),
+        Some(_) => None,
+        None => Some(Verdict::TermUnknown {
+            uid: uid.to_owned(),
+            primary: tablet::describe(primary),
+        }),
     }
 }
 

@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::super::reparent::execute::Done;
 use super::super::reparent::latest::LatestCheck;
 use super::super::reparent::newer::{self, Watch};
-use super::super::reparent::send::Attempt;
+use super::super::reparent::send::{Attempt, Done};
 use super::Reconcile;
 use crate::alias::TabletAlias;
 use crate::exit::{Failure, FailureKind, Outcome};
@@ -105,7 +104,43 @@ pub(super) fn converge(
     let uid = settled.recovery.uid.clone();
     let latest = LatestCheck::new(Arc::clone(&reconcile.api), alias_of(shard), uid.clone());
     let result = send(reconcile, tablet, &watch, latest, &mut run);
-    let (outcome, action) = match result {
+    let (outcome, action) = match ended(result, &mut run, shard, tablet, &uid) {
+        Ok(ended) => ended,
+        Err(action) => return action,
+    };
+    // The turn file first: a later run must know, even should the record fail.
+    if outcome == Outcome::Ok {
+        let settlement = shard_turn::Settled {
+            recovery_uid: uid,
+            hook: "reconcile".to_owned(),
+            outcome: outcome.as_str().to_owned(),
+            tablet: Some(tablet.to_string()),
+            at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        };
+        if let Err(e) = turn.settle(settlement) {
+            run.notes.push(format!("{e:#}"));
+        }
+    }
+    run.write(outcome, Some(0));
+    match (action, run.write_errors.pop()) {
+        (Action::Sent { how, .. }, Some(error)) => Action::Sent {
+            how,
+            record_error: Some(error),
+        },
+        (action, _) => action,
+    }
+}
+
+/// What the reparent's end means: the final record's outcome and the pass's action, or (a
+/// failure, its record written) the action alone.
+fn ended(
+    result: Result<Done, Failure>,
+    run: &mut Run<'_>,
+    shard: &Shard,
+    tablet: &TabletAlias,
+    uid: &str,
+) -> Result<(Outcome, Action), Action> {
+    Ok(match result {
         Ok(Done::Reparented(reparented)) => {
             super::super::record_reparented(&mut run.details, &reparented);
             let how = format!("{tablet} is primary of {shard} via {}", reparented.server);
@@ -141,30 +176,9 @@ pub(super) fn converge(
             run.details.error = Some(failure.message.clone());
             let outcome = failure.kind.outcome();
             run.write(outcome, Some(failure.kind.status().code()));
-            return Action::Failed(failure.kind, failure.message);
+            return Err(Action::Failed(failure.kind, failure.message));
         }
-    };
-    // The turn file first: a later run must know, even should the record fail.
-    if outcome == Outcome::Ok {
-        let settlement = shard_turn::Settled {
-            recovery_uid: uid,
-            hook: "reconcile".to_owned(),
-            outcome: outcome.as_str().to_owned(),
-            tablet: Some(tablet.to_string()),
-            at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-        };
-        if let Err(e) = turn.settle(settlement) {
-            run.notes.push(format!("{e:#}"));
-        }
-    }
-    run.write(outcome, Some(0));
-    match (action, run.write_errors.pop()) {
-        (Action::Sent { how, .. }, Some(error)) => Action::Sent {
-            how,
-            record_error: Some(error),
-        },
-        (action, _) => action,
-    }
+    })
 }
 
 /// `keyspace.shard`, the alias `discover` gives the shard's cluster.

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::latest::{LatestCheck, NewerRecovery};
 use super::newer::{self, Newer};
-use super::{Job, recovery_uid, send, turn};
+use super::send::{self, Done};
+use super::{Job, recovery_uid, turn};
 use crate::budget::Budget;
 use crate::exit::{Failure, FailureKind};
 use crate::record::recorder::{Conclusion, Recorder};
@@ -15,17 +16,6 @@ use crate::record::{Details, Outcome, REPARENT_RPC};
 use crate::signals;
 use crate::vtctld::client::millis;
 use crate::vtctld::{Reparented, Session};
-
-/// What a run that went to vtctld did.
-pub(in crate::commands) enum Done {
-    Reparented(Reparented),
-    /// Before an attempt, the shard had a newer primary: nothing sent.
-    Superseded(Newer),
-    /// Before an attempt, Orchestrator listed a newer master recovery: nothing sent.
-    Outdated(NewerRecovery),
-    /// A run before this one settled the recovery: nothing sent.
-    Duplicate(Settled),
-}
 
 /// How the conversation with vtctld ended.
 enum Ended {

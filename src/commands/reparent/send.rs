@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use super::choose::choose;
-use super::execute::Done;
+use super::latest::NewerRecovery;
 use super::latest::{self, LatestCheck, Verdict};
+use super::newer::Newer;
 use super::newer::{Step, Watch};
 use super::recovery_uid;
 use super::turn::{self, Taken};
@@ -14,10 +15,22 @@ use crate::alias::TabletAlias;
 use crate::exit::{Failure, FailureKind};
 use crate::record::Details;
 use crate::record::recorder::Recorder;
+use crate::record::shard_turn::Settled;
 use crate::record::shard_turn::ShardTurn;
 use crate::signals;
 use crate::successor::Question;
-use crate::vtctld::{ApiKind, CallError, Client, Rpc, Session};
+use crate::vtctld::{ApiKind, CallError, Client, Reparented, Rpc, Session};
+
+/// What a run that went to vtctld did.
+pub(in crate::commands) enum Done {
+    Reparented(Reparented),
+    /// Before an attempt, the shard had a newer primary: nothing sent.
+    Superseded(Newer),
+    /// Before an attempt, Orchestrator listed a newer master recovery: nothing sent.
+    Outdated(NewerRecovery),
+    /// A run before this one settled the recovery: nothing sent.
+    Duplicate(Settled),
+}
 
 /// The shard's turn, as `reparent` takes and holds it.
 pub(super) struct Turns<'a> {
