@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::schema::{self, Kind};
 use crate::output::{breaks_lines, push_unicode_escape};
 
 /// Record formats of `--log-format`.
@@ -31,7 +32,7 @@ pub fn render(record: &Map<String, Value>, format: LogFormat) -> String {
         }
         LogFormat::Logfmt => {
             let pairs: Vec<String> = present
-                .map(|(key, value)| format!("{}={}", logfmt_text(key), logfmt_value(value)))
+                .map(|(key, value)| format!("{}={}", logfmt_text(key), logfmt_value(key, value)))
                 .collect();
             pairs.join(" ")
         }
@@ -61,10 +62,15 @@ fn escape_json_text(json: &str) -> String {
     out
 }
 
-fn logfmt_value(value: &Value) -> String {
+/// A value as logfmt spells it, so that `read` gets it back by the key's kind (`schema`).
+fn logfmt_value(key: &str, value: &Value) -> String {
     match value {
+        // Under a key of another kind, a string (a value that did not parse) is always quoted:
+        // a bare value there is the key's own kind.
+        Value::String(text) if schema::kind(key) != Kind::Text => quoted(text),
         Value::String(text) => logfmt_text(text),
-        // A list of plain items reads best comma-joined, as Orchestrator writes host lists.
+        // A list of plain items reads best comma-joined, as Orchestrator writes host lists; a
+        // joined text starting with `[` would read as a JSON array, so such a list is one.
         Value::Array(items) if !items.is_empty() && items.iter().all(joins_plainly) => {
             let joined: Vec<String> = items
                 .iter()
@@ -73,7 +79,12 @@ fn logfmt_value(value: &Value) -> String {
                     other => other.to_string(),
                 })
                 .collect();
-            logfmt_text(&joined.join(","))
+            let joined = joined.join(",");
+            if joined.starts_with('[') {
+                logfmt_text(&value.to_string())
+            } else {
+                logfmt_text(&joined)
+            }
         }
         Value::Array(_) | Value::Object(_) => logfmt_text(&value.to_string()),
         // Left out by `render`; spelled out in case a nested caller passes one.
@@ -97,11 +108,12 @@ fn logfmt_text(text: &str) -> String {
         && text
             .chars()
             .all(|c| !c.is_whitespace() && !breaks_lines(c) && !matches!(c, '"' | '=' | '\\'));
-    if plain {
-        text.to_owned()
-    } else {
-        escape_json_text(&Value::from(text).to_string())
-    }
+    if plain { text.to_owned() } else { quoted(text) }
+}
+
+/// `text` as a JSON string, with the record's escapes.
+fn quoted(text: &str) -> String {
+    escape_json_text(&Value::from(text).to_string())
 }
 
 #[cfg(test)]

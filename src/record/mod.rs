@@ -6,7 +6,9 @@ pub mod format;
 pub mod lock;
 pub mod log_file;
 pub mod log_path;
+pub mod read;
 pub mod recorder;
+pub mod schema;
 pub mod shard_turn;
 
 use std::collections::BTreeMap;
