@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Finish a failover whose hook was lost; never undo a newer one')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show the failovers the recovery log holds, newest last; --check for monitoring')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -253,6 +254,21 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'orc-vitess-hook;history' {
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'The recovery log to read')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records since WHEN: a duration ago (24h, 30m, 7d) or an RFC 3339 time')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only records until WHEN: a duration ago or an RFC 3339 time')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Only failovers of this shard: keyspace.shard, keyspace/shard, or an Orchestrator cluster')
+            [CompletionResult]::new('--outcome', '--outcome', [CompletionResultType]::ParameterName, 'Only failovers that ended with this outcome: ok, failed, rejected, superseded, duplicate')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'How many failovers to show, the newest, 1 to 100000')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 1 when a shard''s last settled failover did not end well, naming it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'orc-vitess-hook;help' {
             [CompletionResult]::new('reparent', 'reparent', [CompletionResultType]::ParameterValue, 'Record a failover and make its successor the shard primary in Vitess')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record an Orchestrator event in the recovery log, from any other hook; no network')
@@ -260,6 +276,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Finish a failover whose hook was lost; never undo a newer one')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show the failovers the recovery log holds, newest last; --check for monitoring')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -279,6 +296,9 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             break
         }
         'orc-vitess-hook;help;reconcile' {
+            break
+        }
+        'orc-vitess-hook;help;history' {
             break
         }
         'orc-vitess-hook;help;help' {

@@ -25,6 +25,9 @@ _orc__vitess__hook() {
             orc__vitess__hook,help)
                 cmd="orc__vitess__hook__subcmd__help"
                 ;;
+            orc__vitess__hook,history)
+                cmd="orc__vitess__hook__subcmd__history"
+                ;;
             orc__vitess__hook,orchestrator-config)
                 cmd="orc__vitess__hook__subcmd__orchestrator__subcmd__config"
                 ;;
@@ -46,6 +49,9 @@ _orc__vitess__hook() {
             orc__vitess__hook__subcmd__help,help)
                 cmd="orc__vitess__hook__subcmd__help__subcmd__help"
                 ;;
+            orc__vitess__hook__subcmd__help,history)
+                cmd="orc__vitess__hook__subcmd__help__subcmd__history"
+                ;;
             orc__vitess__hook__subcmd__help,orchestrator-config)
                 cmd="orc__vitess__hook__subcmd__help__subcmd__orchestrator__subcmd__config"
                 ;;
@@ -65,7 +71,7 @@ _orc__vitess__hook() {
 
     case "${cmd}" in
         orc__vitess__hook)
-            opts="-h -V --output --help --version reparent record orchestrator-config check discover reconcile help"
+            opts="-h -V --output --help --version reparent record orchestrator-config check discover reconcile history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,7 +301,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__vitess__hook__subcmd__help)
-            opts="reparent record orchestrator-config check discover reconcile help"
+            opts="reparent record orchestrator-config check discover reconcile history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,6 +343,20 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__vitess__hook__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orc__vitess__hook__subcmd__help__subcmd__history)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -399,6 +419,48 @@ _orc__vitess__hook() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orc__vitess__hook__subcmd__history)
+            opts="-h -V --log-file --since --until --cluster --outcome --last --check --output --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

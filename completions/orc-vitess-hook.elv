@@ -29,6 +29,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand check 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
             cand discover 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases'
             cand reconcile 'Finish a failover whose hook was lost; never undo a newer one'
+            cand history 'Show the failovers the recovery log holds, newest last; --check for monitoring'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;reparent'= {
@@ -243,6 +244,20 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'orc-vitess-hook;history'= {
+            cand --log-file 'The recovery log to read'
+            cand --since 'Only records since WHEN: a duration ago (24h, 30m, 7d) or an RFC 3339 time'
+            cand --until 'Only records until WHEN: a duration ago or an RFC 3339 time'
+            cand --cluster 'Only failovers of this shard: keyspace.shard, keyspace/shard, or an Orchestrator cluster'
+            cand --outcome 'Only failovers that ended with this outcome: ok, failed, rejected, superseded, duplicate'
+            cand --last 'How many failovers to show, the newest, 1 to 100000'
+            cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
+            cand --check 'Exit 1 when a shard''s last settled failover did not end well, naming it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'orc-vitess-hook;help'= {
             cand reparent 'Record a failover and make its successor the shard primary in Vitess'
             cand record 'Record an Orchestrator event in the recovery log, from any other hook; no network'
@@ -250,6 +265,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand check 'Preflight: settings, every vtctld (TLS, auth, APIs, round trip), a tablet, the log'
             cand discover 'Register vtctld''s tablets with Orchestrator: instances, promotion rules, cluster aliases'
             cand reconcile 'Finish a failover whose hook was lost; never undo a newer one'
+            cand history 'Show the failovers the recovery log holds, newest last; --check for monitoring'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orc-vitess-hook;help;reparent'= {
@@ -263,6 +279,8 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
         &'orc-vitess-hook;help;discover'= {
         }
         &'orc-vitess-hook;help;reconcile'= {
+        }
+        &'orc-vitess-hook;help;history'= {
         }
         &'orc-vitess-hook;help;help'= {
         }

@@ -510,8 +510,65 @@ fn large_fleet_cases(bench: &mut Bench) -> Result<()> {
         &reconcile,
         None,
     );
+    let big = big_log(&bench.log("history"))?;
+    let history = bench.measure(
+        runs,
+        0,
+        || {},
+        || {
+            let mut command = bench.hook();
+            command
+                .args(["history", "--log-file"])
+                .arg(&big)
+                .stdout(Stdio::null());
+            command
+        },
+    )?;
+    bench.row(
+        "`history` of a log of 1,000,000 records (330 MB, logfmt)",
+        &history,
+        None,
+    );
     bench.report.push('\n');
     Ok(())
+}
+
+/// A recovery log of a million logfmt records, 500,000 failovers of 2,000 shards, as `reparent`
+/// writes them (a `received` and a final record each).
+fn big_log(path: &Path) -> Result<PathBuf> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for i in 0..1_000_000u64 {
+        let (shard, uid) = (i % 2000, 1_796_659_200_000_000_000 + i / 2);
+        let ts = format!(
+            "2026-12-07T16:{:02}:{:02}.{:03}Z",
+            (i / 60_000) % 60,
+            (i / 1000) % 60,
+            i % 1000
+        );
+        let common = format!(
+            "pid={} recovery_uid={uid}:bccd466e8bd3 failure_type=DeadMaster is_master=true \
+             failed_host=db-{shard}-0.example.com failed_port=3306",
+            1000 + i % 30_000
+        );
+        if i % 2 == 0 {
+            writeln!(
+                out,
+                "ts={ts} outcome=received {common} failure_cluster_alias=fleet.s{shard} \
+                 successor_host=db-{shard}-1.example.com successor_port=3306 alias_source=lookup"
+            )?;
+        } else {
+            writeln!(
+                out,
+                "ts={ts} outcome=ok {common} successor_host=db-{shard}-1.example.com \
+                 successor_port=3306 alias=zone1-{:010} failed_shard=fleet/s{shard} \
+                 server=vtctld-a:15999 api=vtctld attempts=2 duration_ms=4 exit_status=0",
+                10_000 + shard * 5 + 1
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(path.to_owned())
 }
 
 /// 1,000 reparents at once, one per shard, against a fake that takes 5 ms per call and answers

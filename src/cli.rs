@@ -47,6 +47,11 @@ pub mod setting {
     pub const CONCURRENCY: Setting = Setting::new("concurrency", "ORC_VITESS_HOOK_CONCURRENCY");
     pub const INTERVAL: Setting = Setting::new("interval", "ORC_VITESS_HOOK_INTERVAL");
     pub const SETTLE: Setting = Setting::new("settle", "ORC_VITESS_HOOK_SETTLE");
+    pub const SINCE: Setting = Setting::flag_only("since");
+    pub const UNTIL: Setting = Setting::flag_only("until");
+    pub const CLUSTER: Setting = Setting::flag_only("cluster");
+    pub const OUTCOME: Setting = Setting::flag_only("outcome");
+    pub const LAST: Setting = Setting::flag_only("last");
     pub const CANDIDATE_EXPIRY: Setting = Setting::flag_only("candidate-expiry");
     pub const FORGET_AFTER: Setting = Setting::new("forget-after", "ORC_VITESS_HOOK_FORGET_AFTER");
     pub const FORGET_MAX_SHRINK: Setting =
@@ -310,6 +315,30 @@ pub enum Command {
         )
     )]
     Reconcile(Box<ReconcileArgs>),
+
+    /// Show the failovers the recovery log holds, newest last; --check for monitoring.
+    #[command(
+        long_about = "Reads the recovery log (both formats, mixed) and groups its records into \
+            failovers by recovery UID (a run without one stands alone): one line each, newest \
+            last, with the time, the shard, the failed primary and the tablet made primary, the \
+            outcome (the last reparent or reconcile run's: a failover a later reconcile finished \
+            shows ok), the exit status, duration, attempts and vtctld server. --output json gives \
+            every field. Lines that are no record (torn, foreign) are counted and reported, never \
+            fatal.\n\n\
+            --check, for monitoring: exits 1 when the last failover of any shard (within --since) \
+            that a reparent or reconcile run settled did not end ok, superseded, duplicate or \
+            skipped, naming them; 0 otherwise.",
+        after_help = concat!(
+            "Examples:\n",
+            "  # The last day's failovers:\n",
+            "  orc-vitess-hook history --log-file /var/log/orc-vitess-hook/recovery.log --since 24h\n",
+            "  # For a monitoring check:\n",
+            "  orc-vitess-hook history --since 7d --check\n",
+            "\n",
+            exit_status_help!()
+        )
+    )]
+    History(Box<HistoryArgs>),
 }
 
 /// The Orchestrator hook lists `record` is meant for (`reparent` serves
@@ -600,6 +629,43 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub orchestrator: OrchestratorApiArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The recovery log to read.
+    #[arg(
+        long = setting::LOG_FILE.long,
+        env = setting::LOG_FILE.variable,
+        value_name = "FILE",
+        default_value = DEFAULT_LOG_FILE,
+        value_parser = any_path()
+    )]
+    pub log_file: PathBuf,
+
+    /// Only records since WHEN: a duration ago (24h, 30m, 7d) or an RFC 3339 time.
+    #[arg(long = setting::SINCE.long, value_name = "WHEN")]
+    pub since: Option<OsString>,
+
+    /// Only records until WHEN: a duration ago or an RFC 3339 time.
+    #[arg(long = setting::UNTIL.long, value_name = "WHEN")]
+    pub until: Option<OsString>,
+
+    /// Only failovers of this shard: keyspace.shard, keyspace/shard, or an Orchestrator cluster.
+    #[arg(long = setting::CLUSTER.long, value_name = "CLUSTER", allow_hyphen_values = true)]
+    pub cluster: Option<OsString>,
+
+    /// Only failovers that ended with this outcome: ok, failed, rejected, superseded, duplicate.
+    #[arg(long = setting::OUTCOME.long, value_name = "OUTCOME")]
+    pub outcome: Option<OsString>,
+
+    /// How many failovers to show, the newest, 1 to 100000.
+    #[arg(long = setting::LAST.long, value_name = "N", default_value = "20")]
+    pub last: OsString,
+
+    /// Exit 1 when a shard's last settled failover did not end well, naming it.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,8 @@ pub enum ExitStatus {
     Interrupted(i32),
     /// A bug (a panic), or the runtime could not start; an `internal-error` record is written.
     Internal,
+    /// `history --check`: a shard's last settled failover did not end well.
+    CheckFailed,
 }
 
 impl ExitStatus {
@@ -92,6 +94,7 @@ impl ExitStatus {
             // Signal numbers are small; clamp so a bogus value cannot wrap around to 0.
             Self::Interrupted(signal) => u8::try_from(128 + signal.clamp(1, 127)).unwrap_or(255),
             Self::Internal => 134,
+            Self::CheckFailed => 1,
         }
     }
 
@@ -240,6 +243,7 @@ macro_rules! exit_status_help {
 Exit status (the run's final record carries it; 64's record is best effort):
   0   done: reparented, already primary, skipped for safety, superseded by a newer
       failover or a duplicate of a recovery already settled (nothing sent), or a valid dry run
+  1   history --check: a shard's last failover did not end well
   64  usage error on the command line (a best-effort `rejected` record is written)
   65  invalid input, no successor promoted, or the successor refused as not the failed
       shard's own promotable tablet (nothing is sent to vtctld)
@@ -281,6 +285,7 @@ mod tests {
             ExitStatus::PermissionDenied,
             ExitStatus::Config,
             ExitStatus::Internal,
+            ExitStatus::CheckFailed,
         ];
         for status in all {
             let line = format!("\n  {:<3} ", status.code());

@@ -16,6 +16,7 @@ pub mod connection;
 pub mod endpoint;
 pub mod event;
 pub mod exit;
+pub mod history;
 pub mod in_place;
 pub mod orchestrator;
 pub mod output;

@@ -2,6 +2,7 @@
 
 mod check;
 mod discover;
+mod history;
 mod interval;
 mod orchestrator_config;
 mod reconcile;
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check(args) => check::run(*args, &cli.output),
         Command::Discover(args) => discover::run(*args, &cli.output),
         Command::Reconcile(args) => reconcile::run(*args, &cli.output),
+        Command::History(args) => history::run(*args, &cli.output),
     }
 }
 
@@ -120,6 +122,7 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
             "check",
             "discover",
             "reconcile",
+            "history",
         ]
         .into_iter()
         .find(|name| a == *name)

@@ -2,79 +2,146 @@
 //! line by the kinds of `schema`. A line that is neither (torn, foreign) is named as such, never
 //! fatal to whoever reads a log. Pure.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::schema::{self, Kind};
 
 /// The fields of one record line; `Err` says why the line is no record.
 pub fn parse_line(line: &str) -> Result<Map<String, Value>, String> {
+    Ok(match lazy_line(line)? {
+        Line::Json(map) => map,
+        Line::Logfmt(pairs) => pairs
+            .into_iter()
+            .map(|(key, value)| {
+                let typed = typed(&key, value);
+                (key.into_owned(), typed)
+            })
+            .collect(),
+    })
+}
+
+/// One record line, read only as far as needed: a logfmt line's values are typed when asked for
+/// ([`Line::get`]), so that a reader wanting a few fields of a million lines pays for those.
+#[derive(Debug)]
+pub enum Line<'a> {
+    Json(Map<String, Value>),
+    Logfmt(Vec<(Cow<'a, str>, Token<'a>)>),
+}
+
+impl Line<'_> {
+    /// The value of `key`, typed by the schema.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        match self {
+            Self::Json(map) => map.get(key).cloned(),
+            Self::Logfmt(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(k, value)| typed(k, value.clone())),
+        }
+    }
+
+    /// The text of `key`, when it is text (as the schema's text fields always are).
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self {
+            Self::Json(map) => map.get(key)?.as_str(),
+            Self::Logfmt(pairs) => {
+                let (_, value) = pairs.iter().find(|(k, _)| k == key)?;
+                Some(&value.text)
+            }
+        }
+    }
+
+    /// The number under `key`, when it is one.
+    pub fn number(&self, key: &str) -> Option<u64> {
+        match self {
+            Self::Json(map) => map.get(key)?.as_u64(),
+            Self::Logfmt(pairs) => {
+                let (_, value) = pairs.iter().find(|(k, _)| k == key)?;
+                (!value.quoted).then(|| value.text.parse().ok()).flatten()
+            }
+        }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        match self {
+            Self::Json(map) => map.contains_key(key),
+            Self::Logfmt(pairs) => pairs.iter().any(|(k, _)| k == key),
+        }
+    }
+}
+
+/// One record line, its logfmt values untyped; `Err` says why the line is no record.
+pub fn lazy_line(line: &str) -> Result<Line<'_>, String> {
     let line = line.trim_end_matches(['\n', '\r']);
-    let fields = if line.trim_start().starts_with('{') {
+    let parsed = if line.trim_start().starts_with('{') {
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(map)) => map,
+            Ok(Value::Object(map)) => Line::Json(map),
             Ok(_) => return Err("a JSON value that is not an object".to_owned()),
             Err(e) => return Err(format!("not JSON ({e})")),
         }
     } else {
-        logfmt(line)?
+        Line::Logfmt(logfmt(line)?)
     };
-    if !fields.get("outcome").is_some_and(Value::is_string) {
+    if !matches!(parsed.get("outcome"), Some(Value::String(_))) {
         return Err("no outcome: not a record of this tool".to_owned());
     }
-    Ok(fields)
+    Ok(parsed)
 }
 
 /// `key=value` pairs separated by spaces; a value is bare, or a JSON string.
-fn logfmt(line: &str) -> Result<Map<String, Value>, String> {
-    let mut fields = Map::new();
+fn logfmt(line: &str) -> Result<Vec<(Cow<'_, str>, Token<'_>)>, String> {
+    let mut pairs = Vec::with_capacity(24);
     let mut rest = line.trim_start_matches(' ');
     while !rest.is_empty() {
         let (key, after) = token(rest, true)?;
         let Some(after) = after.strip_prefix('=') else {
-            return Err(format!("{key:?} has no `=`"));
+            return Err(format!("{:?} has no `=`", key.text));
         };
         let (value, after) = token(after, false)?;
-        fields.insert(key.text.clone(), typed(&key.text, value));
         rest = match after.strip_prefix(' ') {
             Some(after) => after.trim_start_matches(' '),
             None if after.is_empty() => after,
             None => return Err(format!("{:?} runs into what follows it", key.text)),
         };
+        pairs.push((key.text, value));
     }
-    Ok(fields)
+    Ok(pairs)
 }
 
-/// One key or value as written.
-#[derive(Debug)]
-struct Token {
-    text: String,
+/// One key or value as written: its text (unquoted), and whether it was quoted.
+#[derive(Debug, Clone)]
+pub struct Token<'a> {
+    text: Cow<'a, str>,
     quoted: bool,
 }
 
 /// The token at the start of `text` and what follows it: a JSON string, or bare characters up
 /// to a space (or, for a key, an `=`).
-fn token(text: &str, key: bool) -> Result<(Token, &str), String> {
+fn token(text: &str, key: bool) -> Result<(Token<'_>, &str), String> {
     if text.starts_with('"') {
         let end = string_end(text).ok_or_else(|| "an unterminated quoted value".to_owned())?;
         let unquoted: String = serde_json::from_str(&text[..end])
             .map_err(|e| format!("a quoted value that is no JSON string ({e})"))?;
         return Ok((
             Token {
-                text: unquoted,
+                text: Cow::Owned(unquoted),
                 quoted: true,
             },
             &text[end..],
         ));
     }
     let end = text
-        .find(|c: char| c == ' ' || (key && c == '='))
+        .bytes()
+        .position(|b| b == b' ' || (key && b == b'='))
         .unwrap_or(text.len());
     if key && end == 0 {
         return Err("an empty key".to_owned());
     }
     Ok((
         Token {
-            text: text[..end].to_owned(),
+            text: Cow::Borrowed(&text[..end]),
             quoted: false,
         },
         &text[end..],
@@ -98,22 +165,18 @@ fn string_end(text: &str) -> Option<usize> {
 /// A logfmt value read by its key's kind. A quoted value under a key that is not text is text
 /// (a value that did not parse, kept as given), except for lists, whose joined text may need
 /// quotes.
-fn typed(key: &str, value: Token) -> Value {
+fn typed(key: &str, value: Token<'_>) -> Value {
+    let text = value.text.into_owned();
     match (schema::kind(key), value.quoted) {
-        (Kind::TextList, _) => text_list(value.text),
-        (Kind::Objects, _) => {
-            serde_json::from_str(&value.text).unwrap_or(Value::String(value.text))
-        }
-        (Kind::Text, _) | (Kind::Bool | Kind::Integer, true) => Value::String(value.text),
-        (Kind::Bool, false) => match value.text.as_str() {
+        (Kind::TextList, _) => text_list(text),
+        (Kind::Objects, _) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        (Kind::Text, _) | (Kind::Bool | Kind::Integer, true) => Value::String(text),
+        (Kind::Bool, false) => match text.as_str() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
-            _ => Value::String(value.text),
+            _ => Value::String(text),
         },
-        (Kind::Integer, false) => value
-            .text
-            .parse::<u64>()
-            .map_or(Value::String(value.text), Value::from),
+        (Kind::Integer, false) => text.parse::<u64>().map_or(Value::String(text), Value::from),
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
-use crate::support::hook::{ENDING_SIGNALS, log_in, records, run, send_signal, temp_dir};
+use crate::support::hook::{ENDING_SIGNALS, hook, log_in, records, run, send_signal, temp_dir};
 use crate::support::orchestrator::Recovery;
 use crate::support::scenario::failover;
 use serde_json::Value;
@@ -247,4 +247,75 @@ fn a_file_size_limit_is_a_write_error_not_a_dead_hook() {
         100 * 1024,
         "rolled back"
     );
+}
+
+/// `history` over a log that real runs wrote: a failed reparent, a `record` hook of the same
+/// recovery, a refused one, and a torn line.
+#[test]
+fn history_groups_real_runs_into_failovers_and_check_names_the_unwell() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour::default());
+    failover()
+        .failed("db1.example.com", 3306)
+        .successor("db2.example.com", 3306)
+        .recovery_uid("r-ok")
+        .server(&fake)
+        .log(&log)
+        .run()
+        .assert_code(0);
+    failover()
+        .failed("db4.example.com", 3306)
+        .successor("db6.example.com", 3306)
+        .recovery_uid("r-refused")
+        .server(&fake)
+        .log(&log)
+        .run()
+        .assert_code(65);
+    let mut torn = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .expect("open log");
+    std::io::Write::write_all(&mut torn, b"{\"ts\":\"2026-12-07T1").expect("torn line");
+    drop(torn);
+
+    let out = run(hook().args(["history", "--log-file"]).arg(&log));
+    out.assert_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{out:?}");
+    assert!(
+        lines[0].contains(
+            "commerce/0 db1.example.com:3306 -> zone1-0000000101 (db2.example.com:3306) ok exit=0"
+        ),
+        "{out:?}"
+    );
+    assert!(lines[1].contains("rejected exit=65"), "{out:?}");
+    assert!(
+        lines[2].contains("2 failovers shown; 4 records read"),
+        "{out:?}"
+    );
+    assert!(lines[2].contains("1 line is no record"), "{out:?}");
+
+    let out = run(hook()
+        .args(["history", "--check", "--output", "json", "--log-file"])
+        .arg(&log));
+    out.assert_code(1);
+    let report = out.json();
+    assert_eq!(
+        report["check"]["unwell"][0]["recovery_uid"], "r-refused",
+        "{report}"
+    );
+    assert_eq!(report["not_records"], 1);
+
+    let out = run(hook()
+        .args([
+            "history",
+            "--check",
+            "--cluster",
+            "commerce.0",
+            "--log-file",
+        ])
+        .arg(&log));
+    out.assert_code(0);
+    assert!(out.stdout.contains("1 failover shown"), "{out:?}");
 }

@@ -1,0 +1,227 @@
+//! `history`: the recovery log's failovers, newest last (`crate::history`), as a table or JSON,
+//! and `--check` for monitoring. The log is read as a stream, a line at a time.
+
+use std::ffi::OsStr;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::cli::{HistoryArgs, setting};
+use crate::config::log::output_format;
+use crate::exit::{ExitStatus, FailureKind};
+use crate::history::{Failover, Filter, History};
+use crate::output::{self, OutputFormat};
+use crate::record::read::lazy_line;
+use crate::settings::{Problems, Setting};
+
+/// The longest line read whole; a longer one is no record (a record is a few kilobytes).
+const MAX_LINE: usize = 1024 * 1024;
+
+pub fn run(args: HistoryArgs, output: &OsStr) -> ExitStatus {
+    let mut problems = Problems::default();
+    let format = output_format(output, &mut problems);
+    let now = Utc::now();
+    let since = args
+        .since
+        .as_deref()
+        .and_then(|raw| when(setting::SINCE, raw, now, &mut problems));
+    let until = args
+        .until
+        .as_deref()
+        .and_then(|raw| when(setting::UNTIL, raw, now, &mut problems));
+    let text = |setting: Setting, raw: &Option<std::ffi::OsString>, problems: &mut Problems| {
+        raw.as_deref()
+            .and_then(|raw| problems.text(setting, raw).map(str::to_owned))
+    };
+    let cluster = text(setting::CLUSTER, &args.cluster, &mut problems);
+    let outcome = text(setting::OUTCOME, &args.outcome, &mut problems);
+    let last = problems.text(setting::LAST, &args.last).and_then(|t| {
+        t.parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+    });
+    if last.is_none() {
+        problems.push(
+            setting::LAST,
+            &args.last,
+            "expected a number from 1 to 100000",
+        );
+    }
+    if let Some(message) = problems.into_message() {
+        output::err(&format!("error: configuration: {message}"));
+        return FailureKind::Config.status();
+    }
+    let filter = Filter {
+        since,
+        until,
+        cluster,
+        outcome,
+    };
+    let mut history = History::new(filter, last.unwrap_or(20));
+    if let Err(e) = read(&args, &mut history) {
+        output::err(&format!("error: {e}"));
+        return FailureKind::RecordMissing.status();
+    }
+    report(&history, format, args.check)
+}
+
+/// WHEN: a duration ago (`24h`) or an RFC 3339 time.
+fn when(
+    setting: Setting,
+    raw: &OsStr,
+    now: DateTime<Utc>,
+    problems: &mut Problems,
+) -> Option<DateTime<Utc>> {
+    let text = problems.text(setting, raw)?.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    let ago = humantime::parse_duration(text)
+        .ok()
+        .filter(|d| *d <= Duration::from_secs(100 * 365 * 86_400))
+        .and_then(|d| chrono::TimeDelta::from_std(d).ok());
+    match ago {
+        Some(ago) => now.checked_sub_signed(ago),
+        None => {
+            problems.push(
+                setting,
+                raw,
+                "expected a duration ago (24h, 30m, 7d) or an RFC 3339 time",
+            );
+            None
+        }
+    }
+}
+
+/// Every line of the log into `history`.
+fn read(args: &HistoryArgs, history: &mut History) -> std::io::Result<()> {
+    let path = &args.log_file;
+    let named = |e: std::io::Error| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot read recovery log {}: {e}", path.display()),
+        )
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, File::open(path).map_err(named)?);
+    let mut line = Vec::with_capacity(4096);
+    loop {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(named)?;
+        if read == 0 {
+            return Ok(());
+        }
+        if line.len() > MAX_LINE && !line.ends_with(b"\n") {
+            // The rest of an overlong line, skipped.
+            let mut skipped = Vec::new();
+            reader.read_until(b'\n', &mut skipped).map_err(named)?;
+            history.line(Err(format!("a line longer than {MAX_LINE} bytes")));
+            continue;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        history.line(lazy_line(&String::from_utf8_lossy(&line)));
+    }
+}
+
+/// The table (or JSON), and `--check`'s verdict.
+fn report(history: &History, format: OutputFormat, check: bool) -> ExitStatus {
+    let failovers = history.failovers();
+    let unwell = if check { history.unwell() } else { Vec::new() };
+    let status = if unwell.is_empty() {
+        ExitStatus::Done
+    } else {
+        ExitStatus::CheckFailed
+    };
+    match format {
+        OutputFormat::Json => output::out(
+            &json!({
+                "failovers": failovers,
+                "records": history.records,
+                "not_records": history.not_records,
+                "first_not_record": history.first_not_record,
+                "outcomes": history.outcomes,
+                "check": check.then(|| json!({
+                    "ok": unwell.is_empty(),
+                    "unwell": unwell,
+                })),
+                "exit_status": status.code(),
+            })
+            .to_string(),
+        ),
+        OutputFormat::Text => {
+            for failover in &failovers {
+                output::out(&line(failover));
+            }
+            output::out(&summary(history, failovers.len()));
+            for failover in &unwell {
+                output::out(&format!(
+                    "check: {} last failed over at {} and ended {}",
+                    failover.shard.as_deref().unwrap_or("an unknown shard"),
+                    failover.first,
+                    failover.outcome
+                ));
+            }
+        }
+    }
+    status
+}
+
+/// `2026-12-07T16:00:00.000Z commerce/0 db1:3306 -> zone1-0000000101 (db2:3306) ok exit=0 …`
+fn line(f: &Failover) -> String {
+    let or = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    let number = |v: Option<u64>, unit: &str| v.map_or_else(String::new, |n| format!(" {n}{unit}"));
+    format!(
+        "{} {} {} -> {} ({}) {} exit={}{}{} {} uid={}",
+        f.first,
+        or(&f.shard),
+        or(&f.failed),
+        or(&f.tablet),
+        or(&f.successor),
+        f.outcome,
+        f.exit_status
+            .map_or_else(|| "-".to_owned(), |e| e.to_string()),
+        number(f.duration_ms, "ms"),
+        number(f.attempts, " attempts"),
+        or(&f.server),
+        or(&f.recovery_uid),
+    )
+}
+
+fn summary(history: &History, shown: usize) -> String {
+    let outcomes: Vec<String> = history
+        .outcomes
+        .iter()
+        .map(|(outcome, n)| format!("{n} {outcome}"))
+        .collect();
+    let mut text = format!(
+        "history: {shown} failover{} shown; {} record{} read ({})",
+        output::plural(shown),
+        history.records,
+        output::plural(history.records),
+        if outcomes.is_empty() {
+            "no final records".to_owned()
+        } else {
+            format!("final records: {}", outcomes.join(", "))
+        }
+    );
+    if history.not_records > 0 {
+        text.push_str(&format!(
+            "; {} line{} no record (first: {})",
+            history.not_records,
+            if history.not_records == 1 {
+                " is"
+            } else {
+                "s are"
+            },
+            history.first_not_record.as_deref().unwrap_or("")
+        ));
+    }
+    text
+}
