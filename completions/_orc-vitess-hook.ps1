@@ -263,6 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'How many failovers to show, the newest, 1 to 100000')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 1 when a shard''s last settled failover did not end well, naming it')
+            [CompletionResult]::new('--rotated', '--rotated', [CompletionResultType]::ParameterName, 'Read the log''s rotated siblings too, oldest first: FILE.1, FILE.2.gz, FILE-20261207(.gz)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

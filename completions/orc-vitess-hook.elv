@@ -253,6 +253,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand --last 'How many failovers to show, the newest, 1 to 100000'
             cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
             cand --check 'Exit 1 when a shard''s last settled failover did not end well, naming it'
+            cand --rotated 'Read the log''s rotated siblings too, oldest first: FILE.1, FILE.2.gz, FILE-20261207(.gz)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -666,6 +666,10 @@ pub struct HistoryArgs {
     /// Exit 1 when a shard's last settled failover did not end well, naming it.
     #[arg(long)]
     pub check: bool,
+
+    /// Read the log's rotated siblings too, oldest first: FILE.1, FILE.2.gz, FILE-20261207(.gz).
+    #[arg(long)]
+    pub rotated: bool,
 }
 
 #[derive(Debug, Args)]

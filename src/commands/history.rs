@@ -4,6 +4,7 @@
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -96,30 +97,88 @@ fn when(
     }
 }
 
-/// Every line of the log into `history`.
+/// Every line of the log into `history`: with `--rotated`, its rotated siblings first, oldest
+/// first.
 fn read(args: &HistoryArgs, history: &mut History) -> std::io::Result<()> {
-    let path = &args.log_file;
-    let named = |e: std::io::Error| {
-        std::io::Error::new(
-            e.kind(),
-            format!("cannot read recovery log {}: {e}", path.display()),
-        )
+    let live = &args.log_file;
+    let mut files = if args.rotated {
+        rotated(live)?
+    } else {
+        Vec::new()
     };
-    let mut reader = BufReader::with_capacity(256 * 1024, File::open(path).map_err(named)?);
+    files.push(live.clone());
+    for path in &files {
+        let named = |e: std::io::Error| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot read recovery log {}: {e}", path.display()),
+            )
+        };
+        let file = File::open(path).map_err(named)?;
+        let compressed = path.extension().is_some_and(|e| e == "gz");
+        let reader: Box<dyn BufRead> = if compressed {
+            Box::new(BufReader::with_capacity(
+                256 * 1024,
+                flate2::read::MultiGzDecoder::new(file),
+            ))
+        } else {
+            Box::new(BufReader::with_capacity(256 * 1024, file))
+        };
+        read_lines(reader, history).map_err(named)?;
+    }
+    Ok(())
+}
+
+/// The rotated siblings of `live` in its directory, oldest first (by modification time):
+/// `recovery.log.1`, `recovery.log.2.gz` (logrotate's numbers), `recovery.log-20261207[.gz]`
+/// (its `dateext`). Nothing else there is read (the shard turn files among them).
+fn rotated(live: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let Some(name) = live.file_name().and_then(|n| n.to_str()) else {
+        return Ok(Vec::new());
+    };
+    let dir = match live.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let file_name = entry.file_name();
+        let Some(other) = file_name.to_str() else {
+            continue;
+        };
+        let Some(suffix) = other.strip_prefix(name) else {
+            continue;
+        };
+        let suffix = suffix.strip_suffix(".gz").unwrap_or(suffix);
+        let numbered = suffix
+            .strip_prefix('.')
+            .or_else(|| suffix.strip_prefix('-'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let meta = entry.metadata()?;
+        if numbered && meta.is_file() {
+            found.push((meta.modified()?, entry.path()));
+        }
+    }
+    found.sort();
+    Ok(found.into_iter().map(|(_, path)| path).collect())
+}
+
+/// Every line of one file into `history`; a line longer than [`MAX_LINE`] is no record.
+fn read_lines(mut reader: impl BufRead, history: &mut History) -> std::io::Result<()> {
     let mut line = Vec::with_capacity(4096);
     loop {
         line.clear();
         let read = (&mut reader)
             .take(MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .map_err(named)?;
+            .read_until(b'\n', &mut line)?;
         if read == 0 {
             return Ok(());
         }
         if line.len() > MAX_LINE && !line.ends_with(b"\n") {
             // The rest of an overlong line, skipped.
             let mut skipped = Vec::new();
-            reader.read_until(b'\n', &mut skipped).map_err(named)?;
+            reader.read_until(b'\n', &mut skipped)?;
             history.line(Err(format!("a line longer than {MAX_LINE} bytes")));
             continue;
         }

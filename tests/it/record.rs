@@ -319,3 +319,53 @@ fn history_groups_real_runs_into_failovers_and_check_names_the_unwell() {
     out.assert_code(0);
     assert!(out.stdout.contains("1 failover shown"), "{out:?}");
 }
+
+/// `history --rotated` reads logrotate's siblings too, compressed or not, oldest first, and
+/// nothing else beside the log (the shard turn files are no log).
+#[test]
+fn history_reads_rotated_logs_oldest_first() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let line = |uid: &str, outcome: &str| {
+        format!(
+            "ts=2026-12-0{}T10:00:00.000Z outcome={outcome} pid=1 recovery_uid={uid} \
+             failed_shard=commerce/0 exit_status=0\n",
+            &uid[1..]
+        )
+    };
+    let older = dir.path().join("recovery.log.2.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&older).expect("create"),
+        flate2::Compression::default(),
+    );
+    std::io::Write::write_all(&mut gz, line("r1", "failed").as_bytes()).expect("write");
+    gz.finish().expect("finish");
+    std::fs::write(dir.path().join("recovery.log.1"), line("r2", "ok")).expect("write");
+    std::fs::write(&log, line("r3", "ok")).expect("write");
+    std::fs::write(dir.path().join("recovery.log.commerce.0.turn"), "{}").expect("write");
+    let age = |path: &std::path::Path, seconds: u64| {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("open");
+        file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(seconds))
+            .expect("mtime");
+    };
+    age(&older, 200);
+    age(&dir.path().join("recovery.log.1"), 100);
+
+    let out = run(hook()
+        .args(["history", "--rotated", "--log-file"])
+        .arg(&log));
+    out.assert_code(0);
+    let uids: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.rsplit("uid=").next().filter(|_| l.contains("uid=")))
+        .collect();
+    assert_eq!(uids, ["r1", "r2", "r3"], "{out:?}");
+    assert!(out.stdout.contains("3 records read"), "{out:?}");
+
+    let out = run(hook().args(["history", "--log-file"]).arg(&log));
+    assert!(out.stdout.contains("1 record read"), "{out:?}");
+}
