@@ -264,6 +264,7 @@ Register-ArgumentCompleter -Native -CommandName 'orc-vitess-hook' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of every command: text for Orchestrator''s log, json for scripts')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 1 when a shard''s last settled failover did not end well, naming it')
             [CompletionResult]::new('--rotated', '--rotated', [CompletionResultType]::ParameterName, 'Read the log''s rotated siblings too, oldest first: FILE.1, FILE.2.gz, FILE-20261207(.gz)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'After the table, show each failover again as its records are appended, until SIGTERM or SIGINT; a rotated log is followed into the new file')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

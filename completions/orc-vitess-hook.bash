@@ -427,7 +427,7 @@ _orc__vitess__hook() {
             return 0
             ;;
         orc__vitess__hook__subcmd__history)
-            opts="-h -V --log-file --since --until --cluster --outcome --last --check --rotated --output --help --version"
+            opts="-h -V --log-file --since --until --cluster --outcome --last --check --rotated --follow --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -254,6 +254,7 @@ set edit:completion:arg-completer[orc-vitess-hook] = {|@words|
             cand --output 'Output format of every command: text for Orchestrator''s log, json for scripts'
             cand --check 'Exit 1 when a shard''s last settled failover did not end well, naming it'
             cand --rotated 'Read the log''s rotated siblings too, oldest first: FILE.1, FILE.2.gz, FILE-20261207(.gz)'
+            cand --follow 'After the table, show each failover again as its records are appended, until SIGTERM or SIGINT; a rotated log is followed into the new file'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -285,6 +285,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand history"
 json\t'One JSON object on stdout'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand history" -l check -d 'Exit 1 when a shard\'s last settled failover did not end well, naming it'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand history" -l rotated -d 'Read the log\'s rotated siblings too, oldest first: FILE.1, FILE.2.gz, FILE-20261207(.gz)'
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand history" -l follow -d 'After the table, show each failover again as its records are appended, until SIGTERM or SIGINT; a rotated log is followed into the new file'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand history" -s V -l version -d 'Print version'
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand help; and not __fish_seen_subcommand_from reparent record orchestrator-config check discover reconcile history help" -f -a "reparent" -d 'Record a failover and make its successor the shard primary in Vitess'

@@ -670,6 +670,11 @@ pub struct HistoryArgs {
     /// Read the log's rotated siblings too, oldest first: FILE.1, FILE.2.gz, FILE-20261207(.gz).
     #[arg(long)]
     pub rotated: bool,
+
+    /// After the table, show each failover again as its records are appended, until SIGTERM or
+    /// SIGINT; a rotated log is followed into the new file.
+    #[arg(long)]
+    pub follow: bool,
 }
 
 #[derive(Debug, Args)]

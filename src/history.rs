@@ -160,6 +160,8 @@ pub struct History {
     order: VecDeque<u64>,
     by_uid: HashMap<String, u64>,
     next: u64,
+    /// The failover the last record went to.
+    touched: Option<u64>,
     pub records: usize,
     /// Lines that were no record (torn, foreign), with the first one's reason.
     pub not_records: usize,
@@ -177,6 +179,7 @@ impl History {
             order: VecDeque::new(),
             by_uid: HashMap::new(),
             next: 0,
+            touched: None,
             records: 0,
             not_records: 0,
             first_not_record: None,
@@ -195,7 +198,15 @@ impl History {
         }
     }
 
+    /// The failover the last record read joined (or began), when the filters keep it: what
+    /// `--follow` prints as records come.
+    pub fn latest(&self) -> Option<&Failover> {
+        let id = self.touched?;
+        self.held.get(&id).filter(|f| self.filter.keeps(f))
+    }
+
     fn record(&mut self, fields: &Line<'_>) {
+        self.touched = None;
         if !self.filter.in_time(fields) {
             return;
         }
@@ -216,6 +227,7 @@ impl History {
             .and_then(|id| self.held.get_mut(id));
         if let Some(failover) = found {
             failover.take(fields);
+            self.touched = uid.and_then(|u| self.by_uid.get(u)).copied();
             return;
         }
         let uid = uid.map(str::to_owned);
@@ -231,6 +243,7 @@ impl History {
         }
         self.held.insert(id, failover);
         self.order.push_back(id);
+        self.touched = Some(id);
         // Hold a little more than asked, so a late record of a recent failover still finds it.
         while self.order.len() > self.keep + 1000 {
             if let Some(old) = self.order.pop_front().and_then(|id| self.held.remove(&id))

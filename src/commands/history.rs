@@ -61,12 +61,97 @@ pub fn run(args: HistoryArgs, output: &OsStr) -> ExitStatus {
         cluster,
         outcome,
     };
+    if args.follow && args.check {
+        output::err("error: configuration: --follow and --check: a check ends, a follow does not");
+        return FailureKind::Config.status();
+    }
     let mut history = History::new(filter, last.unwrap_or(20));
     if let Err(e) = read(&args, &mut history) {
         output::err(&format!("error: {e}"));
         return FailureKind::RecordMissing.status();
     }
-    report(&history, format, args.check)
+    let status = report(&history, format, args.check);
+    if !args.follow {
+        return status;
+    }
+    match follow(&args.log_file, &mut history, format) {
+        Ok(signal) => ExitStatus::Interrupted(signal),
+        Err(e) => {
+            output::err(&format!("error: {e}"));
+            FailureKind::RecordMissing.status()
+        }
+    }
+}
+
+/// `--follow`: records as they are appended, a failover's line each time one of its records
+/// comes, until a signal; the log rotated away (renamed, or cut shorter) is read to its end,
+/// then the new file from its start.
+fn follow(path: &Path, history: &mut History, format: OutputFormat) -> std::io::Result<i32> {
+    use std::os::unix::fs::MetadataExt;
+    let named = |e: std::io::Error| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot follow recovery log {}: {e}", path.display()),
+        )
+    };
+    let mut file = File::open(path).map_err(named)?;
+    let mut position = file.metadata().map_err(named)?.len();
+    let mut partial: Vec<u8> = Vec::new();
+    loop {
+        if let Some((number, _)) = crate::signals::caught() {
+            return Ok(number);
+        }
+        let grew = read_from(&mut file, &mut position, &mut partial).map_err(named)?;
+        for line in grew {
+            history.line(lazy_line(&String::from_utf8_lossy(&line)));
+            if let Some(failover) = history.latest() {
+                match format {
+                    OutputFormat::Text => output::out(&self::line(failover)),
+                    OutputFormat::Json => output::out(&json!(failover).to_string()),
+                }
+            }
+        }
+        // Rotated: another file at the path, or this one cut shorter.
+        let open = file.metadata().map_err(named)?;
+        let rotated = match std::fs::metadata(path) {
+            Ok(now) => now.ino() != open.ino() || now.dev() != open.dev() || now.len() < position,
+            Err(_) => false,
+        };
+        if rotated {
+            read_from(&mut file, &mut position, &mut partial).map_err(named)?;
+            file = File::open(path).map_err(named)?;
+            position = 0;
+            partial.clear();
+            continue;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The whole lines appended to `file` since `position`; a line not yet ended waits in
+/// `partial`.
+fn read_from(
+    file: &mut File,
+    position: &mut u64,
+    partial: &mut Vec<u8>,
+) -> std::io::Result<Vec<Vec<u8>>> {
+    use std::io::{Seek, SeekFrom};
+    file.seek(SeekFrom::Start(*position))?;
+    let mut grown = Vec::new();
+    let read = file.take(MAX_LINE as u64 * 16).read_to_end(&mut grown)?;
+    *position += read as u64;
+    partial.extend_from_slice(&grown);
+    let mut lines = Vec::new();
+    while let Some(end) = partial.iter().position(|&b| b == b'\n') {
+        let line: Vec<u8> = partial.drain(..=end).collect();
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            lines.push(line);
+        }
+    }
+    if partial.len() > MAX_LINE {
+        partial.clear();
+    }
+    Ok(lines)
 }
 
 /// WHEN: a duration ago (`24h`) or an RFC 3339 time.

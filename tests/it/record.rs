@@ -369,3 +369,61 @@ fn history_reads_rotated_logs_oldest_first() {
     let out = run(hook().args(["history", "--log-file"]).arg(&log));
     assert!(out.stdout.contains("1 record read"), "{out:?}");
 }
+
+/// `history --follow`: a failover's line as each of its records is appended, across a rotation
+/// (the log renamed and a new one begun), until a signal.
+#[test]
+fn history_follows_new_records_across_a_rotation() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let record = |uid: &str| {
+        format!(
+            "ts=2026-12-07T10:00:00.000Z outcome=ok pid=1 recovery_uid={uid} \
+             failed_shard=commerce/0 exit_status=0\n"
+        )
+    };
+    std::fs::write(&log, record("r1")).expect("write");
+    let mut child = hook()
+        .args(["history", "--follow", "--log-file"])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn history --follow");
+    let (sender, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let wait_for = |wanted: &str| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Ok(line) = lines.recv_timeout(Duration::from_millis(100))
+                && line.ends_with(wanted)
+            {
+                return;
+            }
+        }
+        panic!("no line ending {wanted:?}");
+    };
+    wait_for("uid=r1");
+    let mut appended = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .expect("open");
+    appended.write_all(record("r2").as_bytes()).expect("append");
+    drop(appended);
+    wait_for("uid=r2");
+    std::fs::rename(&log, dir.path().join("recovery.log.1")).expect("rotate");
+    std::fs::write(&log, record("r3")).expect("new log");
+    wait_for("uid=r3");
+    send_signal(&child, "TERM");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(143));
+}
