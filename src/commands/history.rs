@@ -66,15 +66,18 @@ pub fn run(args: HistoryArgs, output: &OsStr) -> ExitStatus {
         return FailureKind::Config.status();
     }
     let mut history = History::new(filter, last.unwrap_or(20));
-    if let Err(e) = read(&args, &mut history) {
-        output::err(&format!("error: {e}"));
-        return FailureKind::RecordMissing.status();
-    }
+    let read_to = match read(&args, &mut history) {
+        Ok(read_to) => read_to,
+        Err(e) => {
+            output::err(&format!("error: {e}"));
+            return FailureKind::RecordMissing.status();
+        }
+    };
     let status = report(&history, format, args.check);
     if !args.follow {
         return status;
     }
-    match follow(&args.log_file, &mut history, format) {
+    match follow(&args.log_file, read_to, &mut history, format) {
         Ok(signal) => ExitStatus::Interrupted(signal),
         Err(e) => {
             output::err(&format!("error: {e}"));
@@ -86,7 +89,12 @@ pub fn run(args: HistoryArgs, output: &OsStr) -> ExitStatus {
 /// `--follow`: records as they are appended, a failover's line each time one of its records
 /// comes, until a signal; the log rotated away (renamed, or cut shorter) is read to its end,
 /// then the new file from its start.
-fn follow(path: &Path, history: &mut History, format: OutputFormat) -> std::io::Result<i32> {
+fn follow(
+    path: &Path,
+    read_to: u64,
+    history: &mut History,
+    format: OutputFormat,
+) -> std::io::Result<i32> {
     use std::os::unix::fs::MetadataExt;
     let named = |e: std::io::Error| {
         std::io::Error::new(
@@ -95,7 +103,11 @@ fn follow(path: &Path, history: &mut History, format: OutputFormat) -> std::io::
         )
     };
     let mut file = File::open(path).map_err(named)?;
-    let mut position = file.metadata().map_err(named)?.len();
+    // Where the first read ended; a log shorter now was rotated meanwhile: read it whole.
+    let mut position = read_to;
+    if file.metadata().map_err(named)?.len() < position {
+        position = 0;
+    }
     let mut partial: Vec<u8> = Vec::new();
     loop {
         if let Some((number, _)) = crate::signals::caught() {
@@ -183,8 +195,8 @@ fn when(
 }
 
 /// Every line of the log into `history`: with `--rotated`, its rotated siblings first, oldest
-/// first.
-fn read(args: &HistoryArgs, history: &mut History) -> std::io::Result<()> {
+/// first. The answer is how far the log itself was read, where `--follow` goes on.
+fn read(args: &HistoryArgs, history: &mut History) -> std::io::Result<u64> {
     let live = &args.log_file;
     let mut files = if args.rotated {
         rotated(live)?
@@ -192,6 +204,7 @@ fn read(args: &HistoryArgs, history: &mut History) -> std::io::Result<()> {
         Vec::new()
     };
     files.push(live.clone());
+    let mut read_to = 0;
     for path in &files {
         let named = |e: std::io::Error| {
             std::io::Error::new(
@@ -209,9 +222,9 @@ fn read(args: &HistoryArgs, history: &mut History) -> std::io::Result<()> {
         } else {
             Box::new(BufReader::with_capacity(256 * 1024, file))
         };
-        read_lines(reader, history).map_err(named)?;
+        read_to = read_lines(reader, history).map_err(named)?;
     }
-    Ok(())
+    Ok(read_to)
 }
 
 /// The rotated siblings of `live` in its directory, oldest first (by modification time):
@@ -249,21 +262,30 @@ fn rotated(live: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(found.into_iter().map(|(_, path)| path).collect())
 }
 
-/// Every line of one file into `history`; a line longer than [`MAX_LINE`] is no record.
-fn read_lines(mut reader: impl BufRead, history: &mut History) -> std::io::Result<()> {
+/// Every whole line of one file into `history`; a line longer than [`MAX_LINE`] is no record.
+/// The answer is the bytes read up to the last whole line (a line still being written is left
+/// for `--follow`).
+fn read_lines(mut reader: impl BufRead, history: &mut History) -> std::io::Result<u64> {
     let mut line = Vec::with_capacity(4096);
+    let mut whole = 0u64;
     loop {
         line.clear();
         let read = (&mut reader)
             .take(MAX_LINE as u64 + 1)
             .read_until(b'\n', &mut line)?;
         if read == 0 {
-            return Ok(());
+            return Ok(whole);
         }
+        if !line.ends_with(b"\n") && line.len() <= MAX_LINE {
+            // The end of the file, in the middle of a line: torn, or still being written.
+            history.line(lazy_line(&String::from_utf8_lossy(&line)));
+            return Ok(whole);
+        }
+        whole += read as u64;
         if line.len() > MAX_LINE && !line.ends_with(b"\n") {
             // The rest of an overlong line, skipped.
             let mut skipped = Vec::new();
-            reader.read_until(b'\n', &mut skipped)?;
+            whole += reader.read_until(b'\n', &mut skipped)? as u64;
             history.line(Err(format!("a line longer than {MAX_LINE} bytes")));
             continue;
         }
