@@ -88,10 +88,10 @@ impl Failover {
             self.exit_status = number("exit_status").or(self.exit_status);
             self.duration_ms = number("duration_ms").or(self.duration_ms);
             self.attempts = number("attempts").or(self.attempts);
-            fill(&mut self.server, owned("server"));
+            fill(&mut self.server, text("server"));
             fill(
                 &mut self.tablet,
-                owned("new_primary").or_else(|| owned("alias")),
+                text("new_primary").or_else(|| text("alias")),
             );
         }
     }
@@ -103,10 +103,12 @@ impl Failover {
     }
 }
 
-/// Keeps `new` when there is one.
-fn fill(slot: &mut Option<String>, new: Option<String>) {
-    if new.is_some() {
-        *slot = new;
+/// Keeps `new` when there is one (allocating only when it differs).
+fn fill(slot: &mut Option<String>, new: Option<&str>) {
+    if let Some(new) = new
+        && slot.as_deref() != Some(new)
+    {
+        *slot = Some(new.to_owned());
     }
 }
 
@@ -162,6 +164,10 @@ pub struct History {
     next: u64,
     /// The failover the last record went to.
     touched: Option<u64>,
+    /// Each shard's last settled failover, by number.
+    last_settled: BTreeMap<String, u64>,
+    /// Failovers no longer held for the table that are still their shard's last settled one.
+    retained: HashMap<u64, Failover>,
     pub records: usize,
     /// Lines that were no record (torn, foreign), with the first one's reason.
     pub not_records: usize,
@@ -180,6 +186,8 @@ impl History {
             by_uid: HashMap::new(),
             next: 0,
             touched: None,
+            last_settled: BTreeMap::new(),
+            retained: HashMap::new(),
             records: 0,
             not_records: 0,
             first_not_record: None,
@@ -228,6 +236,7 @@ impl History {
         if let Some(failover) = found {
             failover.take(fields);
             self.touched = uid.and_then(|u| self.by_uid.get(u)).copied();
+            self.remember_settled();
             return;
         }
         let uid = uid.map(str::to_owned);
@@ -244,13 +253,27 @@ impl History {
         self.held.insert(id, failover);
         self.order.push_back(id);
         self.touched = Some(id);
+        self.remember_settled();
         // Hold a little more than asked, so a late record of a recent failover still finds it.
         while self.order.len() > self.keep + 1000 {
-            if let Some(old) = self.order.pop_front().and_then(|id| self.held.remove(&id))
-                && let Some(uid) = old.recovery_uid
-            {
-                self.by_uid.remove(&uid);
+            let Some(id) = self.order.pop_front() else {
+                break;
+            };
+            let Some(old) = self.held.remove(&id) else {
+                continue;
+            };
+            if let Some(uid) = &old.recovery_uid {
+                self.by_uid.remove(uid);
             }
+            if self.is_last_settled(id, &old) {
+                self.retained.insert(id, old);
+            }
+        }
+        // A retained failover whose shard has a newer last one is no longer needed.
+        if self.retained.len() > self.last_settled.len() {
+            let last: std::collections::HashSet<u64> =
+                self.last_settled.values().copied().collect();
+            self.retained.retain(|id, _| last.contains(id));
         }
     }
 
@@ -266,17 +289,49 @@ impl History {
         kept.into_iter().skip(skip).collect()
     }
 
-    /// `--check`: the shards whose last failover (of those held) a `reparent` or `reconcile`
-    /// run settled, and did not end well.
-    pub fn unwell(&self) -> Vec<&Failover> {
-        let mut last: BTreeMap<String, &Failover> = BTreeMap::new();
-        for failover in self.held() {
-            if failover.settled && self.filter.keeps(failover) {
-                let shard = failover.shard.clone().unwrap_or_default();
-                last.insert(shard, failover);
+    /// Notes the failover the last record went to as its shard's last settled one, when a
+    /// `reparent` or `reconcile` run settled it: `--check` judges every shard of the log, however
+    /// few failovers are held for the table (one evicted from those is retained while it is its
+    /// shard's last).
+    fn remember_settled(&mut self) {
+        let Some(id) = self.touched else {
+            return;
+        };
+        let Some(failover) = self.held.get(&id).filter(|f| f.settled) else {
+            return;
+        };
+        let shard = failover.shard.as_deref().unwrap_or_default();
+        match self.last_settled.get_mut(shard) {
+            Some(last) if *last > id => {}
+            Some(last) => *last = id,
+            None => {
+                self.last_settled.insert(shard.to_owned(), id);
             }
         }
-        last.into_values().filter(|f| !f.well()).collect()
+    }
+
+    /// Whether `failover` (number `id`) is its shard's last settled one.
+    fn is_last_settled(&self, id: u64, failover: &Failover) -> bool {
+        let shard = failover.shard.as_deref().unwrap_or_default();
+        self.last_settled.get(shard) == Some(&id)
+    }
+
+    /// `--check`: the shards (of `--cluster`, when given) whose last failover a `reparent` or
+    /// `reconcile` run settled did not end well.
+    pub fn unwell(&self) -> Vec<&Failover> {
+        let mut ids: Vec<u64> = self.last_settled.values().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.iter()
+            .filter_map(|id| self.held.get(id).or_else(|| self.retained.get(id)))
+            .filter(|f| {
+                self.filter
+                    .cluster
+                    .as_deref()
+                    .is_none_or(|c| f.of_cluster(c))
+            })
+            .filter(|f| !f.well())
+            .collect()
     }
 }
 
@@ -379,5 +434,28 @@ mod tests {
         assert_eq!(uids, ["r4997", "r4998", "r4999"]);
         assert!(h.order.len() <= 1003);
         assert_eq!(h.outcomes.get("ok"), Some(&5000));
+    }
+
+    #[test]
+    fn check_judges_every_shard_however_few_failovers_are_held() {
+        let mut h = History::new(Filter::default(), 1);
+        h.line(Ok(fields(
+            json!({"ts": "2026-12-07T09:00:00Z", "outcome": "failed",
+            "recovery_uid": "old", "failed_shard": "customer/-80", "exit_status": 75}),
+        )));
+        for i in 0..3000 {
+            h.line(Ok(fields(
+                json!({"ts": "2026-12-07T10:00:00Z", "outcome": "ok",
+                "recovery_uid": format!("r{i}"), "failed_shard": "commerce/0",
+                "exit_status": 0}),
+            )));
+        }
+        let unwell: Vec<&str> = h
+            .unwell()
+            .iter()
+            .filter_map(|f| f.recovery_uid.as_deref())
+            .collect();
+        assert_eq!(unwell, ["old"]);
+        assert_eq!(h.failovers().len(), 1);
     }
 }

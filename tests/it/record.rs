@@ -387,15 +387,25 @@ fn history_follows_new_records_across_a_rotation() {
         )
     };
     std::fs::write(&log, record("r1")).expect("write");
-    let mut child = hook()
-        .args(["history", "--follow", "--log-file"])
-        .arg(&log)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn history --follow");
+    /// Kills the follower should the test fail before it stops it.
+    struct Follower(std::process::Child);
+    impl Drop for Follower {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Follower(
+        hook()
+            .args(["history", "--follow", "--log-file"])
+            .arg(&log)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn history --follow"),
+    );
     let (sender, lines) = std::sync::mpsc::channel();
-    let stdout = child.stdout.take().expect("stdout");
+    let stdout = child.0.stdout.take().expect("stdout");
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let _ = sender.send(line);
@@ -423,7 +433,7 @@ fn history_follows_new_records_across_a_rotation() {
     std::fs::rename(&log, dir.path().join("recovery.log.1")).expect("rotate");
     std::fs::write(&log, record("r3")).expect("new log");
     wait_for("uid=r3");
-    send_signal(&child, "TERM");
-    let status = child.wait().expect("wait");
+    send_signal(&child.0, "TERM");
+    let status = child.0.wait().expect("wait");
     assert_eq!(status.code(), Some(143));
 }
