@@ -32,6 +32,14 @@ fn fleet() -> Vec<Tablet> {
     ]
 }
 
+/// A fake vtctld holding [`fleet`]: the failover stranded on the Vitess side.
+fn stranded() -> FakeVtctld {
+    FakeVtctld::start(Behaviour {
+        tablets: fleet(),
+        ..Behaviour::default()
+    })
+}
+
 /// A recovery of commerce.0 as api.go answers it: db1 failed, `successor` promoted, ended
 /// `ago` (never, when `None`), with the UID's start five seconds before the end.
 fn recovery(uid: &str, successor: &str, ago: Option<TimeDelta>) -> Value {
@@ -117,10 +125,7 @@ fn a_failover_whose_hook_was_lost_is_finished_by_one_pass() {
         .run();
     assert_ne!(lost.code, 0, "{lost:?}");
 
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
     let out = run(&mut reconcile(&fake, &orc, &log));
     out.assert_code(0);
@@ -157,10 +162,7 @@ fn a_failover_whose_hook_was_lost_is_finished_by_one_pass() {
 fn a_dry_run_says_what_it_would_send_and_sends_and_writes_nothing() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
     let out = run(reconcile(&fake, &orc, &log).arg("--dry-run"));
     out.assert_code(0);
@@ -174,10 +176,7 @@ fn a_dry_run_says_what_it_would_send_and_sends_and_writes_nothing() {
 fn a_recent_or_running_recovery_is_left_to_its_hook() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     let orc = FakeOrchestrator::start(orchestrator("db2.example.com", Some(TimeDelta::seconds(5))));
     let out = run(&mut reconcile(&fake, &orc, &log));
     out.assert_code(0);
@@ -226,10 +225,7 @@ fn an_operators_newer_reparent_is_reported_and_left_alone() {
 fn a_follower_node_reports_standby_and_asks_nothing_else() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     let mut state = orchestrator("db2.example.com", ten_minutes());
     state.follower = true;
     let orc = FakeOrchestrator::start(state);
@@ -245,10 +241,7 @@ fn a_follower_node_reports_standby_and_asks_nothing_else() {
 fn disagreements_that_are_not_ours_to_fix_are_reported_never_acted_on() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     // Orchestrator has moved on from the recovery's successor.
     let mut state = orchestrator("db2.example.com", ten_minutes());
     state.masters.insert(
@@ -284,10 +277,7 @@ fn disagreements_that_are_not_ours_to_fix_are_reported_never_acted_on() {
 fn a_shard_whose_turn_is_held_is_left_to_the_run_holding_it() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
     let turn = dir.path().join("recovery.log.commerce.0.turn");
     let held = std::fs::File::create(&turn).expect("turn file");
@@ -484,10 +474,7 @@ fn a_newer_primary_between_the_pass_and_the_reparent_stops_it() {
 fn a_run_that_settled_the_shard_after_the_listing_keeps_the_pass_from_acting() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
     let later = (Utc::now() + TimeDelta::minutes(1)).to_rfc3339();
     std::fs::write(
@@ -514,10 +501,7 @@ fn a_run_that_settled_the_shard_after_the_listing_keeps_the_pass_from_acting() {
 fn a_missing_log_directory_is_created_and_an_unusable_turn_file_stops_the_action() {
     let dir = temp_dir();
     let log = dir.path().join("new/dir/recovery.log");
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
     let out = run(&mut reconcile(&fake, &orc, &log));
     out.assert_code(0);
@@ -592,10 +576,7 @@ fn shard_filters_take_vitess_names_and_one_matching_nothing_is_an_error() {
 fn orchestrators_answers_are_read_as_they_mean_it() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: fleet(),
-        ..Behaviour::default()
-    });
+    let fake = stranded();
     // The master spelt another way is the same host; a settled recovery behind a page of
     // other recoveries is still found.
     let mut state = orchestrator("db2.example.com", ten_minutes());
