@@ -25,6 +25,10 @@ pub mod setting {
     pub const LOG_FILE: Setting = Setting::new("log-file", "ORC_VITESS_HOOK_LOG_FILE");
     pub const LOG_FORMAT: Setting = Setting::new("log-format", "ORC_VITESS_HOOK_LOG_FORMAT");
     pub const FSYNC: Setting = Setting::new("fsync", "ORC_VITESS_HOOK_FSYNC");
+    pub const METRICS_TEXTFILE: Setting =
+        Setting::new("metrics-textfile", "ORC_VITESS_HOOK_METRICS_TEXTFILE");
+    pub const METRICS_LISTEN: Setting =
+        Setting::new("metrics-listen", "ORC_VITESS_HOOK_METRICS_LISTEN");
     pub const SERVER: Setting = Setting::new("server", "ORC_VITESS_HOOK_SERVER");
     pub const API: Setting = Setting::new("api", "ORC_VITESS_HOOK_API");
     pub const DEADLINE: Setting = Setting::new("deadline", "ORC_VITESS_HOOK_DEADLINE");
@@ -723,6 +727,9 @@ pub struct ReconcileArgs {
     )]
     pub interval: Option<OsString>,
 
+    #[command(flatten)]
+    pub metrics: MetricsListenArgs,
+
     /// Say what would be done; send nothing, write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -780,6 +787,9 @@ pub struct DiscoverArgs {
     /// Repeat every DURATION (varied by ±25 %) until SIGTERM/SIGINT, logging only changes.
     #[arg(long = setting::INTERVAL.long, env = setting::INTERVAL.variable, value_name = "DURATION")]
     pub interval: Option<OsString>,
+
+    #[command(flatten)]
+    pub metrics: MetricsListenArgs,
 
     /// Orchestrator's CandidateInstanceExpireMinutes, as a duration: a longer interval lets
     /// promotion rules expire, and is warned about.
@@ -968,6 +978,32 @@ pub struct LogArgs {
         value_parser = BOOLEAN
     )]
     pub fsync: Option<OsString>,
+
+    /// After each final record, update this node_exporter textfile (*.prom): the last run's
+    /// time, exit status and outcome per hook and shard, and runs by outcome. Written whole and
+    /// renamed into place, under the log's lock.
+    #[arg(
+        long = setting::METRICS_TEXTFILE.long,
+        env = setting::METRICS_TEXTFILE.variable,
+        value_name = "FILE",
+        value_parser = any_path()
+    )]
+    pub metrics_textfile: Option<PathBuf>,
+}
+
+/// `--metrics-listen`: shared by the daemons (`discover` and `reconcile` with `--interval`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Metrics")]
+pub struct MetricsListenArgs {
+    /// With --interval: serve Prometheus metrics on http://ADDRESS/metrics and liveness on
+    /// /healthz (failing when the last pass ended more than three intervals ago). ADDRESS is
+    /// HOST:PORT, or :PORT for every interface.
+    #[arg(
+        long = setting::METRICS_LISTEN.long,
+        env = setting::METRICS_LISTEN.variable,
+        value_name = "ADDRESS"
+    )]
+    pub metrics_listen: Option<OsString>,
 }
 
 /// How to reach vtctld: shared by every command that talks to it.

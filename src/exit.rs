@@ -145,6 +145,26 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
+    /// The kind's name in metrics' `kind` label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Usage => "usage",
+            Self::InvalidInput => "invalid-input",
+            Self::NoSuccessor => "no-successor",
+            Self::SuccessorRefused => "successor-refused",
+            Self::Config => "config",
+            Self::Unreachable => "unreachable",
+            Self::VtctldRefused => "vtctld-refused",
+            Self::OrchestratorRefused => "orchestrator-refused",
+            Self::DeadlinePassed => "deadline-passed",
+            Self::NotAccepted => "not-accepted",
+            Self::RecordMissing => "record-missing",
+            Self::OutputFailed => "output-failed",
+            Self::Interrupted(_) => "interrupted",
+            Self::Internal => "internal",
+        }
+    }
+
     /// The record's outcome for this failure: `rejected` when nothing was sent because the
     /// input, a setting or the successor was refused; `failed` when something else went wrong.
     pub fn outcome(self) -> Outcome {

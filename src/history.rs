@@ -48,7 +48,6 @@ impl Failover {
     /// Takes in one more record of this failover.
     fn take(&mut self, fields: &Line<'_>) {
         let text = |key: &str| fields.text(key);
-        let owned = |key: &str| fields.text(key).map(str::to_owned);
         let number = |key: &str| fields.number(key);
         let ts = text("ts").unwrap_or_default();
         if self.records == 0 {
@@ -66,13 +65,11 @@ impl Failover {
                 None => h.to_owned(),
             })
         };
-        // The shard: a run's own finding beats the cluster alias, which beats the cluster.
-        if let Some(shard) = text("failed_shard") {
-            if self.shard.as_deref() != Some(shard) {
-                self.shard = Some(shard.to_owned());
+        if text("failed_shard").is_some() || self.shard.is_none() {
+            let shard = crate::record::read::shard_of(text);
+            if self.shard.as_deref() != shard.as_deref() {
+                self.shard = shard.map(std::borrow::Cow::into_owned);
             }
-        } else if self.shard.is_none() {
-            self.shard = owned("failure_cluster_alias").or_else(|| owned("failure_cluster"));
         }
         if self.failed.is_none() {
             self.failed = endpoint("failed_host", "failed_port");

@@ -1,4 +1,5 @@
-//! Replacing a file's content atomically (`orchestrator-config --merge FILE --in-place`), so that
+//! Replacing a file's content atomically (`orchestrator-config --merge FILE --in-place`, and
+//! `--metrics-textfile` with [`write_whole`]), so that
 //! no reader, crash or full disk ever sees the file empty or half written, and a shell redirect
 //! onto the file being read is never needed.
 //!
@@ -83,6 +84,35 @@ pub fn replace(path: &Path, content: &[u8]) -> Result<Replaced> {
         .and_then(|d| d.sync_all())
         .with_context(|| format!("cannot fsync directory {}", dir.display()))?;
     Ok(Replaced { file, backup })
+}
+
+/// Writes `content` to `path` whole, creating or replacing it: into a temporary file beside it,
+/// synced and given `mode`, then renamed over `path`, so a reader sees the old content or the
+/// new, never part of either. No backup is kept (for a file the tool itself owns, like
+/// `--metrics-textfile`); on any failure no temporary file remains.
+pub fn write_whole(path: &Path, content: &[u8], mode: u32) -> Result<()> {
+    let Some(name) = path.file_name() else {
+        bail!("{}: names no file", path.display());
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = Temporary::create(dir, name)?;
+    let shown = temp.path.display().to_string();
+    temp.file
+        .write_all(content)
+        .with_context(|| format!("cannot write {shown}"))?;
+    temp.file
+        .set_permissions(fs::Permissions::from_mode(mode))
+        .with_context(|| format!("cannot set the mode of {shown}"))?;
+    temp.file
+        .sync_all()
+        .with_context(|| format!("cannot fsync {shown}"))?;
+    fs::rename(&temp.path, path)
+        .with_context(|| format!("cannot rename {shown} over {}", path.display()))?;
+    temp.renamed();
+    Ok(())
 }
 
 /// The old file's owner and group on the new one, where this user may set them: root may, others

@@ -18,6 +18,7 @@ pub mod event;
 pub mod exit;
 pub mod history;
 pub mod in_place;
+pub mod metrics;
 pub mod orchestrator;
 pub mod output;
 pub mod plan;

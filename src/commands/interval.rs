@@ -2,15 +2,45 @@
 //! processes started together drift apart), until a signal. Shared by `discover` and
 //! `reconcile`.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::exit::ExitStatus;
-use crate::signals;
+use crate::exit::{ExitStatus, Failure, FailureKind};
+use crate::metrics::daemon::{Daemon, DaemonMetrics, PassResult};
+use crate::{output, signals};
 
-/// Runs `pass` until a signal; the status is the signal's.
-pub(super) fn repeat(interval: Duration, mut pass: impl FnMut()) -> ExitStatus {
+/// How a pass ended, for the metrics: its result and its failures' kinds.
+pub(super) type Ended = (PassResult, Vec<FailureKind>);
+
+/// The metrics of `daemon` passing every `interval`, served on `listen` when given (bound now,
+/// so a port in use fails the start).
+pub(super) fn serve_metrics(
+    daemon: Daemon,
+    interval: Duration,
+    listen: Option<SocketAddr>,
+) -> Result<Arc<DaemonMetrics>, Failure> {
+    let metrics = Arc::new(DaemonMetrics::new(daemon, interval));
+    if let Some(listen) = listen {
+        let bound = crate::metrics::serve::serve(listen, metrics.clone())
+            .map_err(|e| Failure::new(FailureKind::Config, format!("{e:#}")))?;
+        output::err(&format!(
+            "serving metrics on http://{bound}/metrics and liveness on http://{bound}/healthz"
+        ));
+    }
+    Ok(metrics)
+}
+
+/// Runs `pass` until a signal, counting each in `metrics`; the status is the signal's.
+pub(super) fn repeat(
+    interval: Duration,
+    metrics: &DaemonMetrics,
+    mut pass: impl FnMut() -> Ended,
+) -> ExitStatus {
     loop {
-        pass();
+        let started = Instant::now();
+        let (result, failures) = pass();
+        metrics.pass(started.elapsed(), result, &failures);
         if let Some((number, _)) = signals::caught() {
             return ExitStatus::Interrupted(number);
         }

@@ -40,6 +40,7 @@ impl LogSettings {
             path,
             format,
             fsync: problems.boolean(setting::FSYNC, args.fsync.as_deref()),
+            metrics_textfile: metrics_textfile(args, problems),
         }
     }
 }
@@ -53,4 +54,19 @@ pub fn output_format(raw: &OsStr, problems: &mut Problems) -> OutputFormat {
             &[("text", OutputFormat::Text), ("json", OutputFormat::Json)],
         )
         .unwrap_or(OutputFormat::Text)
+}
+
+/// `--metrics-textfile`: a file path; node_exporter's textfile collector reads only `*.prom`.
+fn metrics_textfile(args: &LogArgs, problems: &mut Problems) -> Option<PathBuf> {
+    let path = args.metrics_textfile.as_ref()?;
+    let name = path.file_name().and_then(|n| n.to_str());
+    if !name.is_some_and(|n| n.len() > ".prom".len() && n.ends_with(".prom")) {
+        problems.push(
+            setting::METRICS_TEXTFILE,
+            path.as_os_str(),
+            "expected a file named *.prom (node_exporter's textfile collector reads only those)",
+        );
+        return None;
+    }
+    Some(path.clone())
 }

@@ -9,6 +9,7 @@
 pub mod connection;
 pub mod event;
 pub mod log;
+pub mod metrics;
 pub mod orchestrator;
 pub mod promotable;
 

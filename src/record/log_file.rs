@@ -118,6 +118,17 @@ impl RecoveryLog {
     /// not end in a newline (another writer cut its line), the same write starts with one, so
     /// the record is a line of its own and the torn line stays as it was.
     pub fn append(&mut self, line: &str, lock_until: Instant) -> Result<()> {
+        self.append_then(line, lock_until, || ())
+    }
+
+    /// [`append`](Self::append), then `then` while the lock is still held, when the record was
+    /// written: what must follow the record without another run's record between them.
+    pub fn append_then(
+        &mut self,
+        line: &str,
+        lock_until: Instant,
+        then: impl FnOnce(),
+    ) -> Result<()> {
         let mut bytes = if line.chars().any(breaks_lines) {
             one_line(line).into_bytes()
         } else {
@@ -126,6 +137,9 @@ impl RecoveryLog {
         bytes.push(b'\n');
         self.lock_until(lock_until)?;
         let written = self.write_whole(&bytes);
+        if written.is_ok() {
+            then();
+        }
         // Closing the file would release the lock too; unlocking now shortens others' wait.
         let _ = self.file.unlock();
         written

@@ -192,6 +192,22 @@ fn text_list(text: String) -> Value {
     )
 }
 
+/// A record's shard: the run's own finding (`failed_shard`, `keyspace/shard`) beats the cluster
+/// alias (`keyspace.shard`, spelt as a shard when it names one), which beats the cluster.
+/// `text` reads one of the record's text fields.
+pub fn shard_of<'a>(text: impl Fn(&str) -> Option<&'a str>) -> Option<Cow<'a, str>> {
+    if let Some(shard) = text("failed_shard") {
+        return Some(Cow::Borrowed(shard));
+    }
+    match text("failure_cluster_alias") {
+        Some(alias) => Some(match crate::shard::Shard::from_cluster_alias(alias) {
+            Some(shard) => Cow::Owned(shard.to_string()),
+            None => Cow::Borrowed(alias),
+        }),
+        None => text("failure_cluster").map(Cow::Borrowed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -17,6 +17,7 @@ use super::log_file::RecoveryLog;
 use super::{Details, Outcome, Record};
 use crate::event::{FailoverEvent, ReadEvent};
 use crate::exit::{ExitStatus, FailureKind};
+use crate::metrics::textfile::Pending;
 use crate::output;
 use crate::output::OutputFormat;
 
@@ -26,6 +27,8 @@ pub struct LogSettings {
     pub path: PathBuf,
     pub format: LogFormat,
     pub fsync: bool,
+    /// `--metrics-textfile`: node_exporter's textfile, updated after each final record.
+    pub metrics_textfile: Option<PathBuf>,
 }
 
 /// How a run ended: its outcome, the failure if any, the one-line message, the record's details.
@@ -328,12 +331,24 @@ impl Recorder {
     }
 
     fn append(&mut self, line: &str, lock_until: Instant) -> Result<(), String> {
+        self.append_then(line, lock_until, || ())
+    }
+
+    /// Appends `line`, then runs `then` under the log's lock when it was written.
+    fn append_then(
+        &mut self,
+        line: &str,
+        lock_until: Instant,
+        then: impl FnOnce(),
+    ) -> Result<(), String> {
         let log = &self.log;
         let file = self.file.get_or_insert_with(|| {
             RecoveryLog::open(&log.path, log.fsync).map_err(|e| format!("{e:#}"))
         });
         match file {
-            Ok(file) => file.append(line, lock_until).map_err(|e| format!("{e:#}")),
+            Ok(file) => file
+                .append_then(line, lock_until, then)
+                .map_err(|e| format!("{e:#}")),
             Err(e) => Err(e.clone()),
         }
     }
@@ -359,7 +374,8 @@ impl Recorder {
         let (mut status, map) = self.settle(&conclusion, false);
         let line = format::render(&map, self.log.format);
         let signals_before = crate::signals::count();
-        if let Err(e) = self.append(&line, lock_until) {
+        let mut textfile = Pending::new(self.log.metrics_textfile.clone());
+        if let Err(e) = self.append_then(&line, lock_until, || textfile.write(&map)) {
             match crate::signals::caught() {
                 // The wait for the lock ended on a signal: the run is interrupted, and its
                 // `interrupted` record waits its turn, a second at most.
@@ -372,7 +388,7 @@ impl Recorder {
                     status = interrupted;
                     let line = format::render(&map, self.log.format);
                     let until = crate::budget::after(Instant::now(), INTERRUPTED_RECORD_WAIT);
-                    if let Err(e) = self.append(&line, until) {
+                    if let Err(e) = self.append_then(&line, until, || textfile.write(&map)) {
                         output::err(&format!("error: recovery record not written: {e}"));
                         self.write_errors.push(e);
                     }
@@ -385,6 +401,9 @@ impl Recorder {
             }
         }
         let map = self.settle(&conclusion, !self.write_errors.is_empty()).1;
+        if let Some(warning) = textfile.finish(&map) {
+            output::err(&warning);
+        }
         // Errors go to stderr in both formats, so Orchestrator's log shows them either way.
         let failed = conclusion.failure.is_some();
         if failed {

@@ -10,7 +10,7 @@ use orc_vitess_hook::proto::topodata::TabletType;
 use serde_json::Value;
 
 /// Orchestrator's view: commerce's instances in db1's cluster, customer's in db4's.
-fn orchestrator() -> OrchestratorState {
+pub(crate) fn orchestrator() -> OrchestratorState {
     let mut state = OrchestratorState::default();
     for host in ["db1.example.com", "db2.example.com", "db3.example.com"] {
         state
@@ -25,7 +25,7 @@ fn orchestrator() -> OrchestratorState {
     state
 }
 
-fn discover(fake: &FakeVtctld, url: &str) -> Command {
+pub(crate) fn discover(fake: &FakeVtctld, url: &str) -> Command {
     let mut command = hook();
     command.args(["discover", "--server", &fake.server(), "--orc-api-url", url]);
     command

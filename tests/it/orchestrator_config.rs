@@ -178,6 +178,7 @@ fn the_generated_line_reparents_as_orchestrator_runs_it() {
     // A log path with a space and a quote: the line must survive bash.
     let log_dir = dir.path().join("it's logs");
     let log = log_dir.join("recovery.log");
+    let textfile = log_dir.join("hooks.prom");
     let document = config(&[
         "--server",
         &fake.server(),
@@ -188,6 +189,8 @@ fn the_generated_line_reparents_as_orchestrator_runs_it() {
         "--all-hooks",
         "--log-file",
         log.to_str().unwrap(),
+        "--metrics-textfile",
+        textfile.to_str().unwrap(),
     ]);
     let recovery = Recovery::dead_master("db2.example.com", 3306, "");
     for key in [
@@ -205,6 +208,23 @@ fn the_generated_line_reparents_as_orchestrator_runs_it() {
         .map(|r| r["outcome"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(outcomes, ["recorded", "received", "ok", "recorded"]);
+    // Every hook line carries --metrics-textfile: each run is counted there.
+    let metrics = crate::support::promlint::check(&std::fs::read_to_string(&textfile).unwrap());
+    for (hook, outcome) in [
+        ("PreFailover", "recorded"),
+        ("reparent", "ok"),
+        ("PostFailover", "recorded"),
+    ] {
+        assert_eq!(
+            crate::support::promlint::value(
+                &metrics,
+                "orc_vitess_hook_runs_total",
+                &[("hook", hook), ("outcome", outcome)]
+            ),
+            Some(1.0),
+            "{hook}: {metrics:#}"
+        );
+    }
 }
 
 /// A MariaDB server of its own on a Unix socket in a temp directory; stopped when dropped.

@@ -19,7 +19,7 @@ const UID_TOKEN: &str = "bccd466e8bd3";
 
 /// commerce/0 as the failover left it in Vitess: db1 (zone1-100) still PRIMARY since 2026-01-01,
 /// db2 (zone1-101) a REPLICA Orchestrator promoted, db3 (zone1-102) RDONLY.
-fn fleet() -> Vec<Tablet> {
+pub(crate) fn fleet() -> Vec<Tablet> {
     let mut primary = tablet(100, "db1.example.com", 3306, TabletType::Primary);
     primary.primary_term_start_time = Some(Time {
         seconds: 1_767_225_600,
@@ -65,7 +65,7 @@ fn recovery(uid: &str, successor: &str, ago: Option<TimeDelta>) -> Value {
 }
 
 /// Orchestrator after failing commerce/0 over to `successor` `ago`.
-fn orchestrator(successor: &str, ago: Option<TimeDelta>) -> OrchestratorState {
+pub(crate) fn orchestrator(successor: &str, ago: Option<TimeDelta>) -> OrchestratorState {
     let mut state = OrchestratorState::default();
     state.recoveries.insert(
         "commerce.0".into(),
@@ -78,7 +78,7 @@ fn orchestrator(successor: &str, ago: Option<TimeDelta>) -> OrchestratorState {
     state
 }
 
-fn reconcile(fake: &FakeVtctld, orc: &FakeOrchestrator, log: &Path) -> Command {
+pub(crate) fn reconcile(fake: &FakeVtctld, orc: &FakeOrchestrator, log: &Path) -> Command {
     let mut command = hook();
     command
         .args([
@@ -106,7 +106,7 @@ fn shard(out: &Value) -> &Value {
     &out["shards"][0]
 }
 
-fn ten_minutes() -> Option<TimeDelta> {
+pub(crate) fn ten_minutes() -> Option<TimeDelta> {
     Some(TimeDelta::minutes(10))
 }
 

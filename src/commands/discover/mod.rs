@@ -13,13 +13,16 @@ mod watch;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::{DiscoverArgs, setting};
 use crate::config::log::output_format;
+use crate::config::metrics::metrics_listen;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
+use crate::metrics::daemon::{Daemon, DaemonMetrics, Discovered, PassResult};
 use crate::orchestrator::OrchestratorApi;
 use crate::output;
 use crate::output::OutputFormat;
@@ -48,6 +51,8 @@ struct Discover {
     rules: BTreeMap<i32, &'static str>,
     concurrency: usize,
     interval: Option<Duration>,
+    /// `--metrics-listen`, with `--interval`.
+    listen: Option<SocketAddr>,
     forget_missing: bool,
     /// How long to wait before forgetting, and how much the listing may shrink.
     forget: forget::Limits,
@@ -69,7 +74,15 @@ pub fn run(args: DiscoverArgs, output: &OsStr) -> ExitStatus {
             pass.report(discover.format, discover.dry_run);
             pass.status()
         }
-        Some(interval) => discover.repeat(interval),
+        Some(interval) => {
+            match super::interval::serve_metrics(Daemon::Discover, interval, discover.listen) {
+                Ok(metrics) => discover.repeat(interval, &metrics),
+                Err(failure) => {
+                    output::err(&format!("error: {}", failure.message));
+                    failure.kind.status()
+                }
+            }
+        }
     }
 }
 
@@ -107,6 +120,7 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
         Duration::from_secs(60),
         Duration::from_secs(30 * 86_400),
     );
+    let listen = metrics_listen(&args.metrics, interval, &mut problems);
     let forget_max_shrink = forget_max_shrink(args, &mut problems);
     let filter = tablet_filter(args, &mut problems);
     let settings = match (settings, problems.into_message()) {
@@ -130,6 +144,7 @@ fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
         rules,
         concurrency: concurrency.unwrap_or(8),
         interval,
+        listen,
         forget_missing: args.forget_missing,
         forget: forget::Limits {
             after: forget_after.unwrap_or(Duration::from_secs(600)),
@@ -349,14 +364,26 @@ impl Discover {
     }
 
     /// Passes until a signal, each after the interval varied by ±25 %, logging only changes.
-    fn repeat(&self, interval: Duration) -> ExitStatus {
+    fn repeat(&self, interval: Duration, metrics: &DaemonMetrics) -> ExitStatus {
         let mut changes = watch::Changes::default();
         // How many tablets the last whole listing held, for --forget-max-shrink.
         let mut listed: Option<usize> = None;
-        super::interval::repeat(interval, || {
+        super::interval::repeat(interval, metrics, || {
             let pass = self.pass(listed);
             listed = pass.listed.or(listed);
             changes.log(&pass, self.format);
+            metrics.discovered(Discovered {
+                registered: pass.registered.len(),
+                forgotten: pass.forgotten.len(),
+                aliases: pass.aliases.len(),
+                listed: pass.listed,
+            });
+            let result = if pass.kinds.is_empty() {
+                PassResult::Ok
+            } else {
+                PassResult::Failed
+            };
+            (result, pass.kinds)
         })
     }
 }

@@ -140,6 +140,9 @@ pub(super) fn common_flags(
     if log.log_format != OsStr::new("logfmt") {
         flag(&mut l, "log-format", log.log_format.clone());
     }
+    if let Some(path) = &log.metrics_textfile {
+        flag(&mut l, "metrics-textfile", absolute(path).into_os_string());
+    }
     if let Some(value) = &log.fsync {
         // A flag whose value is optional takes it only as `--fsync=VALUE`.
         let mut joined = OsString::from("--fsync=");

@@ -15,6 +15,7 @@ use super::super::reparent::send::{Attempt, Done};
 use super::Reconcile;
 use crate::alias::TabletAlias;
 use crate::exit::{Failure, FailureKind, Outcome};
+use crate::metrics::textfile::Pending;
 use crate::orchestrator::OrchestratorApi;
 use crate::proto::topodata::Tablet;
 use crate::reconcile::SettledRecovery;
@@ -273,13 +274,17 @@ impl<'r> Run<'r> {
         let mut record = Record::new(outcome, &self.event, &invalid, &self.details, &self.notes);
         record.hook = Some("reconcile");
         record.exit_status = exit_status;
-        let line = render(&record.to_map(), self.reconcile.log.format);
+        let map = record.to_map();
+        let line = render(&map, self.reconcile.log.format);
         let settings = &self.reconcile.log;
         let until = Instant::now() + self.reconcile.settings.deadline;
+        // A final record's run goes into --metrics-textfile, under the log's lock.
+        let mut textfile = Pending::new(settings.metrics_textfile.clone());
+        let then = || textfile.write(&map);
         let appended = match &mut self.log {
-            Some(log) => log.append(&line, until),
+            Some(log) => log.append_then(&line, until, then),
             None => RecoveryLog::open(&settings.path, settings.fsync).and_then(|mut log| {
-                let appended = log.append(&line, until);
+                let appended = log.append_then(&line, until, then);
                 self.log = Some(log);
                 appended
             }),
@@ -287,6 +292,9 @@ impl<'r> Run<'r> {
         if let Err(e) = appended {
             self.write_errors
                 .push(format!("{} record not written: {e:#}", outcome.as_str()));
+        }
+        if let Some(warning) = textfile.finish(&map) {
+            crate::output::err(&warning);
         }
     }
 }

@@ -10,13 +10,16 @@ mod pass;
 mod report;
 
 use std::ffi::OsStr;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::{ReconcileArgs, setting};
 use crate::config::log::output_format;
+use crate::config::metrics::metrics_listen;
 use crate::connection::ConnectionSettings;
 use crate::exit::{ExitStatus, Failure, FailureKind};
+use crate::metrics::daemon::Daemon;
 use crate::orchestrator::OrchestratorApi;
 use crate::output;
 use crate::output::OutputFormat;
@@ -34,6 +37,8 @@ struct Reconcile {
     shard: Option<String>,
     settle: Duration,
     interval: Option<Duration>,
+    /// `--metrics-listen`, with `--interval`.
+    listen: Option<SocketAddr>,
     dry_run: bool,
     format: OutputFormat,
 }
@@ -53,9 +58,21 @@ pub fn run(args: ReconcileArgs, output: &OsStr) -> ExitStatus {
             pass.status()
         }
         Some(interval) => {
+            let metrics =
+                match super::interval::serve_metrics(Daemon::Reconcile, interval, reconcile.listen)
+                {
+                    Ok(metrics) => metrics,
+                    Err(failure) => {
+                        output::err(&format!("error: {}", failure.message));
+                        return failure.kind.status();
+                    }
+                };
             let mut changes = report::Changes::default();
-            super::interval::repeat(interval, || {
-                changes.log(&reconcile.pass(), reconcile.format);
+            super::interval::repeat(interval, &metrics, || {
+                let pass = reconcile.pass();
+                changes.log(&pass, reconcile.format);
+                metrics.reconciled(&pass.metrics());
+                (pass.result(), pass.kinds)
             })
         }
     }
@@ -89,6 +106,7 @@ fn validate(args: &ReconcileArgs, output: &OsStr) -> Result<Reconcile, Failure> 
             Duration::from_secs(86_400),
         )
     });
+    let listen = metrics_listen(&args.metrics, interval, &mut problems);
     let keyspace = args
         .keyspace
         .as_deref()
@@ -130,6 +148,7 @@ fn validate(args: &ReconcileArgs, output: &OsStr) -> Result<Reconcile, Failure> 
         shard,
         settle,
         interval,
+        listen,
         dry_run: args.dry_run,
         format,
     })

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::super::interval::failure_key;
 use super::act::Action;
 use crate::exit::{ExitStatus, FailureKind};
+use crate::metrics::daemon::{PassResult, Reconciled};
 use crate::output;
 use crate::output::OutputFormat;
 use crate::reconcile::Verdict;
@@ -105,6 +106,35 @@ impl Pass {
 
     pub(super) fn status(&self) -> ExitStatus {
         crate::exit::fold(&self.kinds)
+    }
+
+    /// How the pass ended, for the metrics.
+    pub(super) fn result(&self) -> PassResult {
+        match (self.standby, self.kinds.is_empty()) {
+            (_, false) => PassResult::Failed,
+            (true, true) => PassResult::Standby,
+            (false, true) => PassResult::Ok,
+        }
+    }
+
+    /// What the pass found and did, for the metrics.
+    pub(super) fn metrics(&self) -> Reconciled {
+        let sent = |failed: bool| {
+            self.shards
+                .iter()
+                .filter(|s| match &s.action {
+                    Action::Sent { .. } => !failed,
+                    Action::Failed(..) => failed,
+                    _ => false,
+                })
+                .count()
+        };
+        Reconciled {
+            standby: self.standby,
+            verdicts: self.counts(),
+            reparents_ok: sent(false),
+            reparents_failed: sent(true),
+        }
     }
 
     fn counts(&self) -> BTreeMap<&'static str, usize> {

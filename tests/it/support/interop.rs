@@ -18,40 +18,11 @@ use orc_vitess_hook::proto::vtctlservice::vtctld_client::VtctldClient;
 use serde_json::{Value, json};
 use tonic::{Request, Status};
 
-/// Where the interop program is built: Cargo's directory for integration tests' files.
-fn binary_path() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("vtctld-interop")
-}
-
 /// Builds the interop program once per test binary (Go caches the build); a missing Go
 /// toolchain fails every interop test with what to install, a failed build with its output.
 pub fn binary() -> &'static Path {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let module = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
-        let output = binary_path();
-        let built = Command::new("go")
-            .args(["build", "-buildvcs=false", "-o"])
-            .arg(&output)
-            .arg(".")
-            .current_dir(&module)
-            .output()
-            .map_err(|e| {
-                format!(
-                    "the interop tests run Vitess's own vtctld, built with Go 1.26.8 or newer \
-                     (`go` on PATH; Debian: golang, or https://go.dev/dl): cannot run go: {e}"
-                )
-            })?;
-        if built.status.success() {
-            Ok(output)
-        } else {
-            Err(format!(
-                "go build in {} failed:\n{}",
-                module.display(),
-                String::from_utf8_lossy(&built.stderr)
-            ))
-        }
-    });
+    let built = BUILT.get_or_init(|| super::go::build("tests/interop", "vtctld-interop"));
     match built {
         Ok(path) => path,
         Err(why) => panic!("{why}"),

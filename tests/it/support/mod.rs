@@ -5,8 +5,10 @@
 
 pub mod fake_orchestrator;
 pub mod fake_vtctld;
+pub mod go;
 pub mod hook;
 pub mod interop;
 pub mod orchestrator;
+pub mod promlint;
 pub mod scenario;
 pub mod tls;

@@ -1,0 +1,430 @@
+//! `--metrics-textfile`: what one-shot runs (`reparent`, `record`, `reconcile`'s reparents) tell
+//! node_exporter's textfile collector. After a run's final record, the file is read, the run is
+//! added, and the whole file is written again to a temporary file beside it and renamed over it,
+//! so the collector never reads half a file; while the record's log lock is held, so two runs
+//! never lose each other's counts.
+//!
+//! The file holds, per hook and shard, the last run's time, exit status and outcome; and per
+//! hook, the runs by outcome since the file was created. It is read back by the strict parser
+//! below, which accepts only what this module writes: a file at that path that something else
+//! wrote is left alone and reported.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+
+use anyhow::{Context, Result};
+use chrono::DateTime;
+use prometheus_client::encoding::prometheus_text;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use serde_json::{Map, Value};
+
+const PREFIX: &str = "orc_vitess_hook";
+const LAST_TIME: &str = "last_run_timestamp_seconds";
+const LAST_STATUS: &str = "last_run_exit_status";
+const LAST_OUTCOME: &str = "last_run_outcome";
+const RUNS: &str = "runs_total";
+
+/// One run, as the file counts it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub hook: String,
+    pub shard: String,
+    pub outcome: String,
+    pub exit_status: u8,
+    /// When it ended (Unix time).
+    pub time: f64,
+}
+
+impl Run {
+    /// The run a final record states; `None` for a record without an exit status (a first
+    /// record, `received`).
+    pub fn of_record(record: &Map<String, Value>) -> Option<Self> {
+        let text = |key: &str| record.get(key).and_then(Value::as_str);
+        let exit_status = record.get("exit_status")?.as_u64()?;
+        let time = text("ts")
+            .and_then(|ts| DateTime::parse_from_rfc3339(ts).ok())
+            .map_or(0.0, |t| t.timestamp_millis() as f64 / 1000.0);
+        Some(Self {
+            hook: text("hook").unwrap_or("reparent").to_owned(),
+            shard: crate::record::read::shard_of(text)
+                .unwrap_or_default()
+                .into_owned(),
+            outcome: text("outcome").unwrap_or_default().to_owned(),
+            exit_status: u8::try_from(exit_status).unwrap_or(u8::MAX),
+            time,
+        })
+    }
+}
+
+/// The last run of one hook for one shard.
+#[derive(Debug, Clone, PartialEq)]
+struct Last {
+    time: f64,
+    exit_status: u8,
+    outcome: String,
+}
+
+/// Everything the file says.
+#[derive(Debug, Default, PartialEq)]
+pub struct State {
+    /// By (hook, shard).
+    last: BTreeMap<(String, String), Last>,
+    /// Runs by (hook, outcome).
+    totals: BTreeMap<(String, String), u64>,
+}
+
+impl State {
+    pub fn add(&mut self, run: &Run) {
+        self.last.insert(
+            (run.hook.clone(), run.shard.clone()),
+            Last {
+                time: run.time,
+                exit_status: run.exit_status,
+                outcome: run.outcome.clone(),
+            },
+        );
+        *self
+            .totals
+            .entry((run.hook.clone(), run.outcome.clone()))
+            .or_insert(0) += 1;
+    }
+
+    /// The file's text, in Prometheus's text format (what the textfile collector reads).
+    pub fn encode(&self) -> String {
+        let labels = |pairs: &[(&str, &str)]| -> Labels {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let mut registry = Registry::with_prefix(PREFIX);
+        let time = Family::<Labels, Gauge<f64, AtomicU64>>::default();
+        let status = Family::<Labels, Gauge>::default();
+        let outcome = Family::<Labels, Gauge>::default();
+        let runs = Family::<Labels, Counter>::default();
+        for ((hook, shard), last) in &self.last {
+            let key = labels(&[("hook", hook), ("shard", shard)]);
+            time.get_or_create(&key).set(last.time);
+            status.get_or_create(&key).set(i64::from(last.exit_status));
+            let with_outcome =
+                labels(&[("hook", hook), ("shard", shard), ("outcome", &last.outcome)]);
+            outcome.get_or_create(&with_outcome).set(1);
+        }
+        for ((hook, outcome), count) in &self.totals {
+            runs.get_or_create(&labels(&[("hook", hook), ("outcome", outcome)]))
+                .inc_by(*count);
+        }
+        registry.register(
+            LAST_TIME,
+            "When the hook's last run for the shard ended (Unix time)",
+            time,
+        );
+        registry.register(
+            LAST_STATUS,
+            "The exit status of the hook's last run for the shard",
+            status,
+        );
+        registry.register(
+            LAST_OUTCOME,
+            "The outcome of the hook's last run for the shard (always 1, the outcome is the label)",
+            outcome,
+        );
+        registry.register(
+            RUNS.trim_end_matches("_total"),
+            "Runs of the hook, by outcome, since the file was created",
+            runs,
+        );
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_text::encode(&mut text, &registry);
+        text
+    }
+
+    /// Reads a file this module wrote. Anything else is an error naming the line.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut state = Self::default();
+        let mut outcomes: BTreeMap<(String, String), String> = BTreeMap::new();
+        let mut times: BTreeMap<(String, String), f64> = BTreeMap::new();
+        let mut statuses: BTreeMap<(String, String), u8> = BTreeMap::new();
+        for (number, line) in text.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = |why: &str| format!("line {}: {why}", number + 1);
+            let sample = Sample::parse(line).map_err(|why| at(&why))?;
+            let series = sample
+                .name
+                .strip_prefix(PREFIX)
+                .and_then(|n| n.strip_prefix('_'));
+            let known = [LAST_TIME, LAST_STATUS, LAST_OUTCOME, RUNS];
+            if !series.is_some_and(|series| known.contains(&series)) {
+                return Err(at(&format!(
+                    "`{}` is not a series this tool writes",
+                    sample.name
+                )));
+            }
+            let hook = sample.label("hook").map_err(|e| at(&e))?;
+            let key = (hook, sample.label("shard").unwrap_or_default());
+            let value = sample.value;
+            match series {
+                Some(LAST_TIME) => {
+                    times.insert(key, value);
+                }
+                Some(LAST_STATUS) if (0.0..=255.0).contains(&value) && value.fract() == 0.0 => {
+                    statuses.insert(key, value as u8);
+                }
+                Some(LAST_OUTCOME) => {
+                    outcomes.insert(key, sample.label("outcome").map_err(|e| at(&e))?);
+                }
+                Some(RUNS) if value >= 0.0 && value.fract() == 0.0 => {
+                    let outcome = sample.label("outcome").map_err(|e| at(&e))?;
+                    state.totals.insert((key.0, outcome), value as u64);
+                }
+                _ => return Err(at(&format!("`{line}`: a value out of range"))),
+            }
+        }
+        for (key, outcome) in outcomes {
+            let (Some(time), Some(exit_status)) = (times.get(&key), statuses.get(&key)) else {
+                return Err(format!(
+                    "hook {} shard {:?} has an outcome but no time or exit status",
+                    key.0, key.1
+                ));
+            };
+            let last = Last {
+                time: *time,
+                exit_status: *exit_status,
+                outcome,
+            };
+            state.last.insert(key, last);
+        }
+        Ok(state)
+    }
+}
+
+/// A sample's labels, in order.
+type Labels = Vec<(String, String)>;
+
+/// One sample line: `name{label="value",...} value`.
+#[derive(Debug)]
+struct Sample {
+    name: String,
+    labels: Labels,
+    value: f64,
+}
+
+impl Sample {
+    fn parse(line: &str) -> Result<Self, String> {
+        let name_end = line
+            .find(['{', ' '])
+            .ok_or("no value")?;
+        let name = line[..name_end].to_owned();
+        let mut rest = &line[name_end..];
+        let mut labels = Vec::new();
+        if let Some(inside) = rest.strip_prefix('{') {
+            let (parsed, after) = parse_labels(inside)?;
+            labels = parsed;
+            rest = after;
+        }
+        let value = rest.trim();
+        let value = value
+            .parse::<f64>()
+            .map_err(|_| format!("value {value:?} is not a number"))?;
+        Ok(Self {
+            name,
+            labels,
+            value,
+        })
+    }
+
+    fn label(&self, name: &str) -> Result<String, String> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| format!("`{}` has no `{name}` label", self.name))
+    }
+}
+
+/// `key="value",...}` → the labels and what follows the `}`. Values are unescaped (`\\`, `\"`,
+/// `\n`), as Prometheus's text format escapes them.
+fn parse_labels(mut text: &str) -> Result<(Labels, &str), String> {
+    let mut labels = Vec::new();
+    loop {
+        text = text.trim_start_matches(',');
+        if let Some(after) = text.strip_prefix('}') {
+            return Ok((labels, after));
+        }
+        let (key, after) = text.split_once("=\"").ok_or("a label without `=\"`")?;
+        let mut value = String::new();
+        let mut chars = after.char_indices();
+        let end = loop {
+            match chars.next() {
+                None => return Err("a label value without its closing quote".into()),
+                Some((i, '"')) => break i,
+                Some((_, '\\')) => match chars.next() {
+                    Some((_, 'n')) => value.push('\n'),
+                    Some((_, c @ ('\\' | '"'))) => value.push(c),
+                    _ => return Err("a label value with an unknown escape".into()),
+                },
+                Some((_, c)) => value.push(c),
+            }
+        };
+        labels.push((key.to_owned(), value));
+        text = &after[end + 1..];
+    }
+}
+
+/// Adds `run` to the file at `path`, written whole to a temporary file beside it and renamed
+/// over it. A file that is not this tool's is left alone, and the error says so.
+pub fn add_run(path: &Path, run: &Run) -> Result<()> {
+    let mut state = match fs::read_to_string(path) {
+        Ok(text) => State::parse(&text).map_err(|why| {
+            anyhow::anyhow!(
+                "{}: not a file orc-vitess-hook wrote ({why}); left as it was",
+                path.display()
+            )
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::default(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    state.add(run);
+    // Readable by node_exporter, which usually runs as a user of its own.
+    crate::in_place::write_whole(path, state.encode().as_bytes(), 0o644)
+}
+
+/// The file's update for one final record: made while the record's log lock is held (see
+/// [`crate::record::log_file::RecoveryLog::append_then`]), or after it, without the lock, when
+/// the record could not be appended: a missing record is what monitoring most needs to see.
+#[derive(Debug)]
+pub struct Pending {
+    path: Option<PathBuf>,
+    written: Option<Result<()>>,
+}
+
+impl Pending {
+    /// The update of `path`, when `--metrics-textfile` is set.
+    pub fn new(path: Option<PathBuf>) -> Self {
+        Self {
+            path,
+            written: None,
+        }
+    }
+
+    /// Adds the run `record` states (a final record: one with an exit status) to the file now.
+    pub fn write(&mut self, record: &Map<String, Value>) {
+        if let (Some(path), Some(run)) = (&self.path, Run::of_record(record)) {
+            self.written = Some(add_run(path, &run));
+        }
+    }
+
+    /// Adds the run `record` states if that was not done under the lock; returns the warning
+    /// to print when the file could not be updated.
+    pub fn finish(mut self, record: &Map<String, Value>) -> Option<String> {
+        if self.written.is_none() {
+            self.write(record);
+        }
+        let error = self.written?.err()?;
+        Some(format!(
+            "warning: --metrics-textfile not updated: {error:#}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(hook: &str, shard: &str, outcome: &str, exit_status: u8, time: f64) -> Run {
+        Run {
+            hook: hook.into(),
+            shard: shard.into(),
+            outcome: outcome.into(),
+            exit_status,
+            time,
+        }
+    }
+
+    #[test]
+    fn a_run_is_read_from_its_final_record_only() {
+        let record = |json: serde_json::Value| json.as_object().cloned().unwrap();
+        let first =
+            record(serde_json::json!({"ts": "2026-12-07T16:00:00Z", "outcome": "received"}));
+        assert_eq!(Run::of_record(&first), None);
+        let last = record(serde_json::json!({
+            "ts": "2026-12-07T16:00:01.250Z", "outcome": "ok", "exit_status": 0,
+            "failure_cluster_alias": "commerce.-80",
+        }));
+        assert_eq!(
+            Run::of_record(&last),
+            Some(run("reparent", "commerce/-80", "ok", 0, 1_796_659_201.25))
+        );
+    }
+
+    #[test]
+    fn the_last_run_replaces_its_shards_outcome_and_the_totals_add_up() {
+        let mut state = State::default();
+        state.add(&run("reparent", "commerce/0", "failed", 69, 10.0));
+        state.add(&run("reparent", "commerce/0", "ok", 0, 20.5));
+        state.add(&run("PreFailover", "commerce/0", "recorded", 0, 9.0));
+        let text = state.encode();
+        let read = State::parse(&text).unwrap();
+        assert_eq!(read, state);
+        assert_eq!(read.totals[&("reparent".into(), "failed".into())], 1);
+        assert_eq!(
+            read.last[&("reparent".into(), "commerce/0".into())].outcome,
+            "ok"
+        );
+    }
+
+    #[test]
+    fn a_file_this_tool_did_not_write_is_named_not_read() {
+        for (text, says) in [
+            (
+                "node_load1 0.5\n",
+                "`node_load1` is not a series this tool writes",
+            ),
+            (
+                "orc_vitess_hook_runs_total{hook=\"r\"} 1\n",
+                "no `outcome` label",
+            ),
+            (
+                "orc_vitess_hook_runs_total{hook=\"r\",outcome=\"ok\"} x\n",
+                "not a number",
+            ),
+            ("orc_vitess_hook_runs_total{hook=\"r\n", "closing quote"),
+            (
+                "orc_vitess_hook_last_run_exit_status{hook=\"r\",shard=\"s\"} 300\n",
+                "out of range",
+            ),
+        ] {
+            let error = State::parse(text).unwrap_err();
+            assert!(error.contains(says), "{text:?}: {error}");
+            assert!(error.starts_with("line 1: "), "{error}");
+        }
+    }
+
+    proptest! {
+        /// Whatever the hook, shard and outcome names (quotes, backslashes, newlines, any
+        /// Unicode), what is written reads back the same.
+        #[test]
+        fn every_state_reads_back_as_written(
+            runs in proptest::collection::vec(
+                (any::<String>(), any::<String>(), "[a-z-]{1,12}", any::<u8>(), 0u32..2_000_000_000),
+                0..12,
+            )
+        ) {
+            let mut state = State::default();
+            for (hook, shard, outcome, status, time) in &runs {
+                state.add(&run(hook, shard, outcome, *status, f64::from(*time) / 4.0));
+            }
+            let text = state.encode();
+            prop_assert_eq!(State::parse(&text), Ok(state));
+        }
+    }
+}
