@@ -10,6 +10,7 @@ pub mod read;
 pub mod recorder;
 pub mod schema;
 pub mod shard_turn;
+pub mod textfile;
 
 use std::collections::BTreeMap;
 

@@ -17,7 +17,7 @@ use super::log_file::RecoveryLog;
 use super::{Details, Outcome, Record};
 use crate::event::{FailoverEvent, ReadEvent};
 use crate::exit::{ExitStatus, FailureKind};
-use crate::metrics::textfile::Pending;
+use crate::record::textfile::Pending;
 use crate::output;
 use crate::output::OutputFormat;
 

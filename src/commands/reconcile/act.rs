@@ -15,7 +15,7 @@ use super::super::reparent::send::{Attempt, Done};
 use super::Reconcile;
 use crate::alias::TabletAlias;
 use crate::exit::{Failure, FailureKind, Outcome};
-use crate::metrics::textfile::Pending;
+use crate::record::textfile::Pending;
 use crate::orchestrator::OrchestratorApi;
 use crate::proto::topodata::Tablet;
 use crate::reconcile::SettledRecovery;
