@@ -17,9 +17,9 @@ use super::log_file::RecoveryLog;
 use super::{Details, Outcome, Record};
 use crate::event::{FailoverEvent, ReadEvent};
 use crate::exit::{ExitStatus, FailureKind};
-use crate::record::textfile::Pending;
 use crate::output;
 use crate::output::OutputFormat;
+use crate::record::textfile::Pending;
 
 /// Where and how records are written.
 #[derive(Debug, Clone)]

@@ -219,9 +219,7 @@ struct Sample {
 
 impl Sample {
     fn parse(line: &str) -> Result<Self, String> {
-        let name_end = line
-            .find(['{', ' '])
-            .ok_or("no value")?;
+        let name_end = line.find(['{', ' ']).ok_or("no value")?;
         let name = line[..name_end].to_owned();
         let mut rest = &line[name_end..];
         let mut labels = Vec::new();
@@ -295,6 +293,41 @@ pub fn add_run(path: &Path, run: &Run) -> Result<()> {
     state.add(run);
     // Readable by node_exporter, which usually runs as a user of its own.
     crate::in_place::write_whole(path, state.encode().as_bytes(), 0o644)
+}
+
+/// `check`: whether the file can be updated: none yet, or one this tool wrote, in a directory
+/// where a file can be created (a probe file is created and removed).
+pub fn check(path: &Path) -> Result<String> {
+    let said = match fs::read_to_string(path) {
+        Ok(text) => {
+            let state = State::parse(&text).map_err(|why| {
+                anyhow::anyhow!(
+                    "{}: not a file orc-vitess-hook wrote ({why}); runs would leave it alone",
+                    path.display()
+                )
+            })?;
+            format!(
+                "can be updated ({} runs counted so far)",
+                state.totals.values().sum::<u64>()
+            )
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "can be created (a probe file was)".to_owned()
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let probe = dir.join(format!(".orc-vitess-hook-check.{}.tmp", std::process::id()));
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    let _ = fs::remove_file(&probe);
+    Ok(said)
 }
 
 /// The file's update for one final record: made while the record's log lock is held (see

@@ -537,3 +537,53 @@ fn a_tls_mismatch_is_named() {
         "{out:?}"
     );
 }
+
+#[test]
+fn the_metrics_textfile_is_checked_as_the_runs_would_use_it() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let textfile = dir.path().join("hooks.prom");
+    let checked = |textfile: &Path| {
+        run(check(&log, &[&fake.server()])
+            .arg("--metrics-textfile")
+            .arg(textfile))
+    };
+    let out = checked(&textfile);
+    out.assert_code(0);
+    let line = |out: &Run| {
+        lines(out)
+            .into_iter()
+            .find(|l| l.contains("metrics textfile"))
+            .unwrap_or_else(|| panic!("no textfile check: {out:?}"))
+    };
+    let said = line(&out);
+    assert!(
+        said.starts_with("ok ") && said.ends_with("hooks.prom  can be created (a probe file was)"),
+        "{out:?}"
+    );
+    assert!(!textfile.exists());
+    // After a run, the file is ours and says how many runs it counted.
+    failover()
+        .record("PreFailover")
+        .log(&log)
+        .arg("--metrics-textfile")
+        .arg(&textfile)
+        .run()
+        .assert_code(0);
+    let out = checked(&textfile);
+    out.assert_code(0);
+    assert!(
+        line(&out).ends_with("can be updated (1 runs counted so far)"),
+        "{out:?}"
+    );
+    // Someone else's file at that path: the runs would leave it alone, so check fails (78).
+    let foreign = dir.path().join("node.prom");
+    std::fs::write(&foreign, "node_load1 0.5\n").unwrap();
+    let out = checked(&foreign);
+    out.assert_code(78);
+    assert!(
+        line(&out).starts_with("FAIL") && line(&out).contains("not a file orc-vitess-hook wrote"),
+        "{out:?}"
+    );
+}

@@ -127,6 +127,13 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
             format!("{e:#}"),
         ),
     });
+    if let Some(textfile) = &log.metrics_textfile {
+        let name = format!("metrics textfile {}", textfile.display());
+        checks.push(match crate::record::textfile::check(textfile) {
+            Ok(said) => Check::pass(name, said),
+            Err(e) => Check::fail(name, FailureKind::Config, format!("{e:#}")),
+        });
+    }
     report(&checks, format)
 }
 
