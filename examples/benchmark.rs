@@ -351,10 +351,24 @@ fn per_process_cases(bench: &mut Bench) -> Result<()> {
         Some(&grpc_floor),
     );
     let log = bench.log("reparent");
-    let cases: [(&str, &[&str], i32); 4] = [
+    let textfile = bench.dir.path().join("hooks.prom");
+    let textfile = textfile.to_str().context("a UTF-8 temporary path")?;
+    let cases: [(&str, &[&str], i32); 5] = [
         (
             "`reparent`, typed API, alias given (verified)",
             &["--successor-alias", "zone1-101", "--api", "vtctld"],
+            0,
+        ),
+        (
+            "`reparent`, typed API, alias given, `--metrics-textfile`",
+            &[
+                "--successor-alias",
+                "zone1-101",
+                "--api",
+                "vtctld",
+                "--metrics-textfile",
+                textfile,
+            ],
             0,
         ),
         (

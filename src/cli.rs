@@ -981,7 +981,7 @@ pub struct LogArgs {
 
     /// After each final record, update this node_exporter textfile (*.prom): the last run's
     /// time, exit status and outcome per hook and shard, and runs by outcome. Written whole and
-    /// renamed into place, under the log's lock.
+    /// renamed into place, under the log's lock (runs sharing the file must share the log).
     #[arg(
         long = setting::METRICS_TEXTFILE.long,
         env = setting::METRICS_TEXTFILE.variable,
@@ -996,8 +996,8 @@ pub struct LogArgs {
 #[command(next_help_heading = "Metrics")]
 pub struct MetricsListenArgs {
     /// With --interval: serve Prometheus metrics on http://ADDRESS/metrics and liveness on
-    /// /healthz (failing when the last pass ended more than three intervals ago). ADDRESS is
-    /// HOST:PORT, or :PORT for every interface.
+    /// /healthz (failing once the daemon has not moved for three intervals, or twice the longest
+    /// step). ADDRESS is HOST:PORT, [IPv6]:PORT, or :PORT for every IPv4 interface.
     #[arg(
         long = setting::METRICS_LISTEN.long,
         env = setting::METRICS_LISTEN.variable,

@@ -88,16 +88,14 @@ pub fn replace(path: &Path, content: &[u8]) -> Result<Replaced> {
 
 /// Writes `content` to `path` whole, creating or replacing it: into a temporary file beside it,
 /// synced and given `mode`, then renamed over `path`, so a reader sees the old content or the
-/// new, never part of either. No backup is kept (for a file the tool itself owns, like
+/// new, never part of either (`sync`: the content is on disk before the rename, so a crash
+/// leaves one of the two as well). No backup is kept (for a file the tool itself owns, like
 /// `--metrics-textfile`); on any failure no temporary file remains.
-pub fn write_whole(path: &Path, content: &[u8], mode: u32) -> Result<()> {
+pub fn write_whole(path: &Path, content: &[u8], mode: u32, sync: bool) -> Result<()> {
     let Some(name) = path.file_name() else {
         bail!("{}: names no file", path.display());
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(path);
     let mut temp = Temporary::create(dir, name)?;
     let shown = temp.path.display().to_string();
     temp.file
@@ -106,13 +104,23 @@ pub fn write_whole(path: &Path, content: &[u8], mode: u32) -> Result<()> {
     temp.file
         .set_permissions(fs::Permissions::from_mode(mode))
         .with_context(|| format!("cannot set the mode of {shown}"))?;
-    temp.file
-        .sync_all()
-        .with_context(|| format!("cannot fsync {shown}"))?;
+    if sync {
+        temp.file
+            .sync_all()
+            .with_context(|| format!("cannot fsync {shown}"))?;
+    }
     fs::rename(&temp.path, path)
         .with_context(|| format!("cannot rename {shown} over {}", path.display()))?;
     temp.renamed();
     Ok(())
+}
+
+/// The directory `path` is in: its parent, or `.` for a bare name.
+pub fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
 }
 
 /// The old file's owner and group on the new one, where this user may set them: root may, others

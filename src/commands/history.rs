@@ -234,10 +234,7 @@ fn rotated(live: &Path) -> std::io::Result<Vec<PathBuf>> {
     let Some(name) = live.file_name().and_then(|n| n.to_str()) else {
         return Ok(Vec::new());
     };
-    let dir = match live.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = crate::in_place::directory_of(live);
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;

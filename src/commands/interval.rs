@@ -15,15 +15,21 @@ pub(super) type Ended = (PassResult, Vec<FailureKind>);
 
 /// The metrics of `daemon` passing every `interval`, served on `listen` when given (bound now,
 /// so a port in use fails the start).
+/// `step` is the longest one step of a pass may take (for `/healthz`). The error is the exit
+/// status, its message printed.
 pub(super) fn serve_metrics(
     daemon: Daemon,
     interval: Duration,
+    step: Duration,
     listen: Option<SocketAddr>,
-) -> Result<Arc<DaemonMetrics>, Failure> {
-    let metrics = Arc::new(DaemonMetrics::new(daemon, interval));
+) -> Result<Arc<DaemonMetrics>, ExitStatus> {
+    let metrics = Arc::new(DaemonMetrics::new(daemon, interval, step));
     if let Some(listen) = listen {
-        let bound = crate::metrics::serve::serve(listen, metrics.clone())
-            .map_err(|e| Failure::new(FailureKind::Config, format!("{e:#}")))?;
+        let bound = crate::metrics::serve::serve(listen, metrics.clone()).map_err(|e| {
+            let failure = Failure::new(FailureKind::Config, format!("{e:#}"));
+            output::err(&format!("error: {}", failure.message));
+            failure.kind.status()
+        })?;
         output::err(&format!(
             "serving metrics on http://{bound}/metrics and liveness on http://{bound}/healthz"
         ));
@@ -39,6 +45,7 @@ pub(super) fn repeat(
 ) -> ExitStatus {
     loop {
         let started = Instant::now();
+        crate::metrics::daemon::progress();
         let (result, failures) = pass();
         metrics.pass(started.elapsed(), result, &failures);
         if let Some((number, _)) = signals::caught() {

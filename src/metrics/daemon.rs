@@ -17,6 +17,18 @@ use prometheus_client::registry::Registry;
 
 use crate::exit::FailureKind;
 
+/// When the daemon last moved: a pass started or ended, or a step within one finished (a shard
+/// judged, an instance registered). One daemon runs per process, so this is the process's; any
+/// module marks it with [`progress`] without holding the metrics.
+static PROGRESS: Mutex<Option<Instant>> = Mutex::new(None);
+
+/// Marks that the daemon moved now (see [`DaemonMetrics::health`]).
+pub fn progress() {
+    if let Ok(mut last) = PROGRESS.lock() {
+        *last = Some(Instant::now());
+    }
+}
+
 /// A metric's labels.
 type Labels = Vec<(String, String)>;
 
@@ -108,9 +120,9 @@ struct ReconcileFamilies {
 #[derive(Debug)]
 pub struct DaemonMetrics {
     registry: Registry,
-    interval: Duration,
+    /// How long the daemon may go without moving before `/healthz` fails.
+    stale_after: Duration,
     started: Instant,
-    last_pass: Mutex<Option<Instant>>,
     passes: Family<Labels, Counter>,
     pass_seconds: Histogram,
     failures: Family<Labels, Counter>,
@@ -131,8 +143,9 @@ fn unix_now() -> f64 {
 }
 
 impl DaemonMetrics {
-    /// The registry of `daemon`, which passes every `interval`.
-    pub fn new(daemon: Daemon, interval: Duration) -> Self {
+    /// The registry of `daemon`, which passes every `interval`; `step` is the longest one step
+    /// of a pass may take (a call's deadline or timeout).
+    pub fn new(daemon: Daemon, interval: Duration, step: Duration) -> Self {
         let mut registry = Registry::with_prefix_and_labels(
             "orc_vitess_hook",
             [("command".into(), daemon.as_str().into())].into_iter(),
@@ -172,9 +185,8 @@ impl DaemonMetrics {
         let reconcile = (daemon == Daemon::Reconcile).then(|| reconcile_families(&mut registry));
         Self {
             registry,
-            interval,
+            stale_after: (interval * 3).max(step * 2),
             started: Instant::now(),
-            last_pass: Mutex::new(None),
             passes,
             pass_seconds,
             failures,
@@ -205,9 +217,7 @@ impl DaemonMetrics {
         if result != PassResult::Failed {
             self.last_success_time.set(now);
         }
-        if let Ok(mut last) = self.last_pass.lock() {
-            *last = Some(Instant::now());
-        }
+        progress();
     }
 
     /// What a `discover` pass did; nothing for another daemon.
@@ -239,13 +249,10 @@ impl DaemonMetrics {
             .reparents
             .get_or_create(&label("result", "failed"))
             .inc_by(reconciled.reparents_failed as u64);
-        if reconciled.standby {
-            // A standby looked at nothing: the last leader's counts would be stale.
-            return;
-        }
         let Ok(mut seen) = families.seen.lock() else {
             return;
         };
+        // A standby looked at nothing: every verdict reads 0, not what it saw while it led.
         seen.extend(reconciled.verdicts.keys().copied());
         for verdict in seen.iter() {
             let count = reconciled.verdicts.get(verdict).copied().unwrap_or(0);
@@ -256,22 +263,30 @@ impl DaemonMetrics {
         }
     }
 
-    /// `/healthz`: whether the last pass ended within three intervals (the process's start
-    /// stands in before the first), and a line saying so.
+    /// `/healthz` now: see [`health_at`](Self::health_at).
     pub fn health(&self) -> (bool, String) {
-        let last = self.last_pass.lock().ok().and_then(|last| *last);
-        let age = last.unwrap_or(self.started).elapsed();
-        let limit = self.interval * 3;
+        let last = PROGRESS.lock().ok().and_then(|last| *last);
+        self.health_at(last, Instant::now())
+    }
+
+    /// `/healthz` at `now`, the daemon having last moved at `last` (a pass started or ended, a
+    /// step of one finished; the process's start stands in before that): healthy unless it has
+    /// not moved for three intervals, or twice the longest step when that is longer (one
+    /// reparent may wait out its deadline twice: for the shard's turn, then for vtctld). A pass
+    /// that failed is a pass: only a loop that stopped moving fails.
+    pub fn health_at(&self, last: Option<Instant>, now: Instant) -> (bool, String) {
+        let moved = last.unwrap_or(self.started).max(self.started);
+        let age = now.saturating_duration_since(moved);
         let since = match last {
-            Some(_) => "the last pass ended",
-            None => "started, no pass ended yet,",
+            Some(_) => "last moved",
+            None => "started, not moved yet,",
         };
         let text = format!(
-            "{since} {} ago (the limit is three intervals, {})",
+            "{since} {} ago (the limit is {}: three intervals, or twice the longest step)",
             humantime::format_duration(Duration::from_secs(age.as_secs())),
-            humantime::format_duration(limit)
+            humantime::format_duration(self.stale_after)
         );
-        (age <= limit, text)
+        (age <= self.stale_after, text)
     }
 }
 
@@ -283,8 +298,8 @@ fn discover_families(registry: &mut Registry) -> DiscoverFamilies {
         listed: Gauge::default(),
     };
     registry.register(
-        "instances_registered",
-        "MySQL instances registered with Orchestrator (every pass registers each again)",
+        "instance_registrations",
+        "Registrations of MySQL instances with Orchestrator (every pass registers each again)",
         families.registered.clone(),
     );
     registry.register(
@@ -293,7 +308,7 @@ fn discover_families(registry: &mut Registry) -> DiscoverFamilies {
         families.forgotten.clone(),
     );
     registry.register(
-        "cluster_aliases_set",
+        "cluster_alias_sets",
         "Cluster aliases set in Orchestrator (every pass sets each again)",
         families.aliases.clone(),
     );
@@ -335,35 +350,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn health_fails_three_intervals_after_the_last_pass_or_the_start() {
-        let metrics = DaemonMetrics::new(Daemon::Discover, Duration::from_millis(20));
-        assert!(metrics.health().0, "{}", metrics.health().1);
-        std::thread::sleep(Duration::from_millis(80));
-        let (healthy, text) = metrics.health();
+    fn health_fails_once_the_daemon_has_not_moved_for_its_limit() {
+        let interval = Duration::from_secs(10);
+        let metrics = DaemonMetrics::new(Daemon::Discover, interval, Duration::from_secs(1));
+        let start = metrics.started;
+        let (healthy, text) = metrics.health_at(None, start + Duration::from_secs(30));
         assert!(
-            !healthy && text.starts_with("started, no pass ended yet"),
+            healthy && text.starts_with("started, not moved yet, 30s ago"),
             "{text}"
         );
-        metrics.pass(
-            Duration::from_millis(1),
-            PassResult::Failed,
-            &[FailureKind::Unreachable],
-        );
-        let (healthy, text) = metrics.health();
-        assert!(healthy && text.starts_with("the last pass ended"), "{text}");
+        let (healthy, text) = metrics.health_at(None, start + Duration::from_secs(31));
+        assert!(!healthy && text.contains("the limit is 30s"), "{text}");
+        let moved = start + Duration::from_secs(25);
+        let (healthy, text) = metrics.health_at(Some(moved), start + Duration::from_secs(50));
+        assert!(healthy && text.starts_with("last moved 25s ago"), "{text}");
+        // A step that may take long (a 60 s deadline) extends the limit to two of them.
+        let slow = DaemonMetrics::new(Daemon::Reconcile, interval, Duration::from_secs(60));
+        let (healthy, _) = slow.health_at(None, slow.started + Duration::from_secs(119));
+        assert!(healthy);
+        let (healthy, _) = slow.health_at(None, slow.started + Duration::from_secs(121));
+        assert!(!healthy);
     }
 
     #[test]
     fn reconcile_verdicts_no_shard_has_any_more_read_zero() {
-        let metrics = DaemonMetrics::new(Daemon::Reconcile, Duration::from_secs(1));
+        let metrics = DaemonMetrics::new(
+            Daemon::Reconcile,
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+        );
         let pass = |verdicts: &[(&'static str, usize)]| Reconciled {
             verdicts: verdicts.iter().copied().collect(),
             ..Reconciled::default()
         };
+        let encoded = || {
+            let mut text = String::new();
+            prometheus_client::encoding::text::encode(&mut text, metrics.registry()).unwrap();
+            text
+        };
         metrics.reconciled(&pass(&[("converge", 1), ("in-sync", 3)]));
         metrics.reconciled(&pass(&[("in-sync", 4)]));
-        let mut text = String::new();
-        prometheus_client::encoding::text::encode(&mut text, metrics.registry()).unwrap();
+        let text = encoded();
         assert!(
             text.contains(
                 "orc_vitess_hook_reconcile_shards{command=\"reconcile\",verdict=\"converge\"} 0"
@@ -371,6 +398,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("verdict=\"in-sync\"} 4"), "{text}");
-        assert!(!text.contains("instances_registered"), "{text}");
+        assert!(!text.contains("instance_registrations"), "{text}");
+        // Leadership lost: the follower saw nothing, so nothing is counted.
+        metrics.reconciled(&Reconciled {
+            standby: true,
+            ..Reconciled::default()
+        });
+        let text = encoded();
+        assert!(text.contains("verdict=\"in-sync\"} 0"), "{text}");
+        assert!(
+            text.contains("orc_vitess_hook_reconcile_standby{command=\"reconcile\"} 1"),
+            "{text}"
+        );
     }
 }

@@ -25,6 +25,10 @@ const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=
 /// A client that has not sent its request's headers by then is dropped.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Connections served at once; more are closed at once, so a flood of idle connections can
+/// neither take the file descriptors the passes need nor keep a scraper out for long.
+const MAX_CONNECTIONS: usize = 32;
+
 /// Binds `address` now (so a port in use fails the start, not a later scrape) and serves
 /// `metrics` on a background thread for the rest of the process. Returns the bound address.
 pub fn serve(address: SocketAddr, metrics: Arc<DaemonMetrics>) -> Result<SocketAddr> {
@@ -56,14 +60,20 @@ async fn accept(listener: TcpListener, metrics: Arc<DaemonMetrics>) {
             return;
         }
     };
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             // Out of file descriptors, say: wait a little rather than spin.
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
         let metrics = metrics.clone();
         tokio::spawn(async move {
+            let _slot = slot;
             let service = service_fn(move |request| {
                 let metrics = metrics.clone();
                 async move { Ok::<_, Infallible>(answer(&request, &metrics)) }
@@ -79,10 +89,7 @@ async fn accept(listener: TcpListener, metrics: Arc<DaemonMetrics>) {
 }
 
 /// The answer to one request.
-pub(super) fn answer(
-    request: &Request<Incoming>,
-    metrics: &DaemonMetrics,
-) -> Response<Full<Bytes>> {
+fn answer(request: &Request<Incoming>, metrics: &DaemonMetrics) -> Response<Full<Bytes>> {
     let accept = request
         .headers()
         .get(ACCEPT)

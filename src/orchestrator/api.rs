@@ -38,6 +38,7 @@ pub struct OrchestratorApi {
     agent: ureq::Agent,
     /// `Basic …`, never printed.
     authorization: Option<String>,
+    timeout: Duration,
 }
 
 impl fmt::Debug for OrchestratorApi {
@@ -116,7 +117,13 @@ impl OrchestratorApi {
             root,
             agent,
             authorization,
+            timeout,
         }
+    }
+
+    /// How long one call may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// The API root as it may be shown: any `user:password@` left out.

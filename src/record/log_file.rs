@@ -92,7 +92,7 @@ impl RecoveryLog {
         let absolute = absolute(path)?;
         let walk = check_chain(path, &absolute)?;
         if !walk.file_exists {
-            return probe_create(path, &walk.deepest_dir);
+            return probe_create("recovery log", path, &walk.deepest_dir);
         }
         let file = open_append(path, &absolute, false)?;
         match file.try_lock() {

@@ -201,10 +201,10 @@ pub(super) fn writable_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
-/// Creates a file of its own (never the log: a run creating the log meanwhile would append to
-/// a file the probe then removes) in `dir`, where the log or its directories would be created,
-/// and removes it.
-pub(super) fn probe_create(shown: &Path, dir: &Path) -> Result<()> {
+/// Creates a file of its own (never the file itself: a run creating the log meanwhile would
+/// append to a file the probe then removes) in `dir`, where `what` at `shown` or its directories
+/// would be created, and removes it.
+pub(super) fn probe_create(what: &str, shown: &Path, dir: &Path) -> Result<()> {
     let probe = dir.join(format!(".orc-vitess-hook-check-{}", std::process::id()));
     OpenOptions::new()
         .write(true)
@@ -214,14 +214,14 @@ pub(super) fn probe_create(shown: &Path, dir: &Path) -> Result<()> {
         .open(&probe)
         .with_context(|| {
             format!(
-                "cannot create recovery log {}: creating a file in {} failed",
+                "cannot create {what} {}: creating a file in {} failed",
                 shown.display(),
                 dir.display()
             )
         })?;
     fs::remove_file(&probe).with_context(|| {
         format!(
-            "recovery log {}: cannot remove the probe file {} just created",
+            "{what} {}: cannot remove the probe file {} just created",
             shown.display(),
             probe.display()
         )

@@ -374,7 +374,7 @@ impl Recorder {
         let (mut status, map) = self.settle(&conclusion, false);
         let line = format::render(&map, self.log.format);
         let signals_before = crate::signals::count();
-        let mut textfile = Pending::new(self.log.metrics_textfile.clone());
+        let mut textfile = Pending::new(self.log.metrics_textfile.clone(), self.ends);
         if let Err(e) = self.append_then(&line, lock_until, || textfile.write(&map)) {
             match crate::signals::caught() {
                 // The wait for the lock ended on a signal: the run is interrupted, and its

@@ -10,11 +10,13 @@
 //! wrote is left alone and reported.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
+use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::DateTime;
 use prometheus_client::encoding::prometheus_text;
 use prometheus_client::metrics::counter::Counter;
@@ -51,7 +53,9 @@ impl Run {
             .map_or(0.0, |t| t.timestamp_millis() as f64 / 1000.0);
         Some(Self {
             hook: text("hook").unwrap_or("reparent").to_owned(),
+            // A placeholder Orchestrator left unfilled names no shard.
             shard: crate::record::read::shard_of(text)
+                .filter(|shard| !crate::event::is_placeholder(shard))
                 .unwrap_or_default()
                 .into_owned(),
             outcome: text("outcome").unwrap_or_default().to_owned(),
@@ -80,14 +84,22 @@ pub struct State {
 
 impl State {
     pub fn add(&mut self, run: &Run) {
-        self.last.insert(
-            (run.hook.clone(), run.shard.clone()),
-            Last {
-                time: run.time,
-                exit_status: run.exit_status,
-                outcome: run.outcome.clone(),
-            },
-        );
+        let last = Last {
+            time: run.time,
+            exit_status: run.exit_status,
+            outcome: run.outcome.clone(),
+        };
+        // The newest run stays the last, whichever run took the lock last.
+        match self.last.entry((run.hook.clone(), run.shard.clone())) {
+            Entry::Occupied(mut slot) => {
+                if slot.get().time <= run.time {
+                    slot.insert(last);
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(last);
+            }
+        }
         *self
             .totals
             .entry((run.hook.clone(), run.outcome.clone()))
@@ -277,82 +289,123 @@ fn parse_labels(mut text: &str) -> Result<(Labels, &str), String> {
     }
 }
 
+/// The largest file read back: this tool's file holds a few lines per hook and shard.
+const MAX_FILE: u64 = 4 * 1024 * 1024;
+
+/// What the file at `path` says: `None` when there is none yet. A file that is not a regular
+/// file (a FIFO is never waited on: the open does not wait for a writer), is too large, or is
+/// not what this tool writes, is an error saying so.
+fn read_state(path: &Path) -> Result<Option<State>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    let file = match file {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+    };
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot stat {}", path.display()))?;
+    if !meta.is_file() {
+        bail!("{}: not a regular file; left as it is", path.display());
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read {} as text", path.display()))?;
+    if text.len() as u64 > MAX_FILE {
+        bail!(
+            "{}: larger than {} MiB, not a file orc-vitess-hook wrote; left as it is",
+            path.display(),
+            MAX_FILE >> 20
+        );
+    }
+    State::parse(&text).map(Some).map_err(|why| {
+        anyhow::anyhow!(
+            "{}: not a file orc-vitess-hook wrote ({why}); left as it is",
+            path.display()
+        )
+    })
+}
+
+/// Where the file really is: the file a symbolic link at `path` names (so that the link an
+/// operator made is kept, as `--in-place` keeps it), else `path`.
+fn resolved(path: &Path) -> PathBuf {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return path.to_owned();
+    }
+    // A link to a file not created yet cannot be canonicalised: its target, read.
+    fs::canonicalize(path)
+        .or_else(|_| fs::read_link(path).map(|t| crate::in_place::directory_of(path).join(t)))
+        .unwrap_or_else(|_| path.to_owned())
+}
+
 /// Adds `run` to the file at `path`, written whole to a temporary file beside it and renamed
 /// over it. A file that is not this tool's is left alone, and the error says so.
 pub fn add_run(path: &Path, run: &Run) -> Result<()> {
-    let mut state = match fs::read_to_string(path) {
-        Ok(text) => State::parse(&text).map_err(|why| {
-            anyhow::anyhow!(
-                "{}: not a file orc-vitess-hook wrote ({why}); left as it was",
-                path.display()
-            )
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::default(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
+    let path = resolved(path);
+    let mut state = read_state(&path)?.unwrap_or_default();
     state.add(run);
-    // Readable by node_exporter, which usually runs as a user of its own.
-    crate::in_place::write_whole(path, state.encode().as_bytes(), 0o644)
+    // Readable by node_exporter, which usually runs as a user of its own; not synced: a file
+    // lost in a crash costs counts, never a failover its time.
+    crate::in_place::write_whole(&path, state.encode().as_bytes(), 0o644, false)
 }
 
 /// `check`: whether the file can be updated: none yet, or one this tool wrote, in a directory
 /// where a file can be created (a probe file is created and removed).
 pub fn check(path: &Path) -> Result<String> {
-    let said = match fs::read_to_string(path) {
-        Ok(text) => {
-            let state = State::parse(&text).map_err(|why| {
-                anyhow::anyhow!(
-                    "{}: not a file orc-vitess-hook wrote ({why}); runs would leave it alone",
-                    path.display()
-                )
-            })?;
+    let path = resolved(path);
+    let said = match read_state(&path)? {
+        Some(state) => {
+            let runs = state.totals.values().sum::<u64>();
             format!(
-                "can be updated ({} runs counted so far)",
-                state.totals.values().sum::<u64>()
+                "can be updated ({runs} run{} counted so far)",
+                if runs == 1 { "" } else { "s" }
             )
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            "can be created (a probe file was)".to_owned()
-        }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        None => "can be created (a probe file was)".to_owned(),
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let probe = dir.join(format!(".orc-vitess-hook-check.{}.tmp", std::process::id()));
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    let _ = fs::remove_file(&probe);
+    let dir = crate::in_place::directory_of(&path);
+    super::log_path::probe_create("metrics textfile", &path, dir)?;
     Ok(said)
 }
 
 /// The file's update for one final record: made while the record's log lock is held (see
 /// [`crate::record::log_file::RecoveryLog::append_then`]), or after it, without the lock, when
 /// the record could not be appended: a missing record is what monitoring most needs to see.
+/// Never past the run's end: the update is skipped then.
 #[derive(Debug)]
 pub struct Pending {
     path: Option<PathBuf>,
+    ends: Instant,
     written: Option<Result<()>>,
 }
 
 impl Pending {
-    /// The update of `path`, when `--metrics-textfile` is set.
-    pub fn new(path: Option<PathBuf>) -> Self {
+    /// The update of `path`, when `--metrics-textfile` is set, by `ends` at the latest.
+    pub fn new(path: Option<PathBuf>, ends: Instant) -> Self {
         Self {
             path,
+            ends,
             written: None,
         }
     }
 
     /// Adds the run `record` states (a final record: one with an exit status) to the file now.
     pub fn write(&mut self, record: &Map<String, Value>) {
-        if let (Some(path), Some(run)) = (&self.path, Run::of_record(record)) {
-            self.written = Some(add_run(path, &run));
-        }
+        let (Some(path), Some(run)) = (&self.path, Run::of_record(record)) else {
+            return;
+        };
+        self.written = Some(if Instant::now() < self.ends {
+            add_run(path, &run)
+        } else {
+            Err(anyhow::anyhow!("the run's deadline has passed; skipped"))
+        });
     }
 
     /// Adds the run `record` states if that was not done under the lock; returns the warning
@@ -439,6 +492,43 @@ mod tests {
             let error = State::parse(text).unwrap_err();
             assert!(error.contains(says), "{text:?}: {error}");
             assert!(error.starts_with("line 1: "), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_file_is_spelt_as_node_exporter_reads_it() {
+        let mut state = State::default();
+        state.add(&run("reparent", "commerce/0", "ok", 0, 1_796_659_201.25));
+        // An older run that took the lock later does not replace the newer one.
+        state.add(&run(
+            "reparent",
+            "commerce/0",
+            "failed",
+            69,
+            1_796_659_100.0,
+        ));
+        let text = state.encode();
+        let expected = "\
+# HELP orc_vitess_hook_last_run_timestamp_seconds When the hook's last run for the shard ended (Unix time).
+# TYPE orc_vitess_hook_last_run_timestamp_seconds gauge
+orc_vitess_hook_last_run_timestamp_seconds{hook=\"reparent\",shard=\"commerce/0\"} 1796659201.25
+# HELP orc_vitess_hook_last_run_exit_status The exit status of the hook's last run for the shard.
+# TYPE orc_vitess_hook_last_run_exit_status gauge
+orc_vitess_hook_last_run_exit_status{hook=\"reparent\",shard=\"commerce/0\"} 0
+# HELP orc_vitess_hook_last_run_outcome The outcome of the hook's last run for the shard (always 1, the outcome is the label).
+# TYPE orc_vitess_hook_last_run_outcome gauge
+orc_vitess_hook_last_run_outcome{hook=\"reparent\",shard=\"commerce/0\",outcome=\"ok\"} 1
+# HELP orc_vitess_hook_runs_total Runs of the hook, by outcome, since the file was created.
+# TYPE orc_vitess_hook_runs_total counter
+";
+        assert!(text.starts_with(expected), "{text}");
+        let runs: Vec<&str> = text.lines().skip(expected.lines().count()).collect();
+        assert_eq!(runs.len(), 2, "{text}");
+        for line in [
+            "orc_vitess_hook_runs_total{hook=\"reparent\",outcome=\"ok\"} 1",
+            "orc_vitess_hook_runs_total{hook=\"reparent\",outcome=\"failed\"} 1",
+        ] {
+            assert!(runs.contains(&line), "{text}");
         }
     }
 

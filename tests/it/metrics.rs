@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::support::fake_orchestrator::FakeOrchestrator;
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
 use crate::support::hook::{
-    hook, log_in, records, run, send_signal, silent_server, temp_dir, unused_server, wait_within,
+    hook, log_in, records, run, send_signal, temp_dir, unused_server, wait_within,
 };
 use crate::support::promlint::{check, value};
 use serde_json::Value;
@@ -189,8 +189,8 @@ fn discover_counts_failed_passes_then_what_it_registered_once_orchestrator_is_up
         Some(tablets)
     );
     let passes = counter(&ok, "orc_vitess_hook_passes_total", &[("result", "ok")]);
-    let registered = counter(&ok, "orc_vitess_hook_instances_registered_total", &[]);
-    let aliases = counter(&ok, "orc_vitess_hook_cluster_aliases_set_total", &[]);
+    let registered = counter(&ok, "orc_vitess_hook_instance_registrations_total", &[]);
+    let aliases = counter(&ok, "orc_vitess_hook_cluster_alias_sets_total", &[]);
     // Each good pass registers every instance and sets both shards' aliases again (a scrape
     // may come between a pass's counts and the pass itself being counted: one pass more).
     let instances = orc.state().rules.len() as f64;
@@ -233,40 +233,53 @@ fn discover_counts_failed_passes_then_what_it_registered_once_orchestrator_is_up
     );
     let (status, _, body) = daemon.get("/healthz", "*/*");
     assert_eq!(status, 200, "{body}");
-    assert!(body.starts_with("ok: the last pass ended"), "{body}");
+    assert!(body.starts_with("ok: last moved"), "{body}");
     let (status, _, body) = daemon.get("/nothing", "*/*");
     assert_eq!(status, 404, "{body}");
     daemon.stop().assert_code(143);
 }
 
 #[test]
-fn healthz_fails_while_a_pass_hangs_past_three_intervals() {
-    // vtctld accepts and never answers: the first pass waits out its 8 s deadline.
-    let orc = FakeOrchestrator::start(crate::discover::orchestrator());
-    let mut daemon = Daemon::start(hook().args([
-        "discover",
-        "--server",
-        &silent_server(),
-        "--orc-api-url",
-        &orc.url,
+fn healthz_stays_ok_while_a_pass_waits_on_bounded_calls_and_answers_head() {
+    // Orchestrator accepts and never answers: each call waits out --orc-timeout, so one pass
+    // takes several intervals, moving (each call ended) all the while.
+    let mut state = crate::discover::orchestrator();
+    state.hang = true;
+    let orc = FakeOrchestrator::start(state);
+    let fake = FakeVtctld::start(Behaviour::default());
+    let mut daemon = Daemon::start(crate::discover::discover(&fake, &orc.url).args([
         "--interval",
         "1s",
+        "--orc-timeout",
+        "2s",
         "--deadline",
-        "8s",
+        "1s",
+        "--concurrency",
+        "1",
     ]));
     let (status, _, body) = daemon.get("/healthz", "*/*");
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains("no pass ended yet"), "{body}");
-    std::thread::sleep(Duration::from_millis(3500));
-    let (status, _, body) = daemon.get("/healthz", "*/*");
-    assert_eq!(status, 503, "{body}");
-    assert!(
-        body.starts_with("stale: started, no pass ended yet"),
-        "{body}"
-    );
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(5500) {
+        let (status, _, body) = daemon.get("/healthz", "*/*");
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("the limit is 4s"), "{body}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
     // Scrapes are answered meanwhile: the server does not wait for the pass.
     let metrics = daemon.scrape();
     assert_eq!(counter(&metrics, "orc_vitess_hook_passes_total", &[]), 0.0);
+    // HEAD: the headers, no body.
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut response = agent
+        .head(format!("http://{}/metrics", daemon.address))
+        .call()
+        .expect("HEAD");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.body_mut().read_to_string().unwrap(), "");
     daemon.stop().assert_code(143);
 }
 

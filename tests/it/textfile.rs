@@ -185,3 +185,43 @@ fn a_file_that_is_not_ours_or_cannot_be_written_costs_the_failover_nothing() {
         .collect();
     assert_eq!(outcomes, ["ok", "ok", "ok"]);
 }
+
+#[test]
+fn a_fifo_is_never_waited_on_and_a_symbolic_link_is_kept() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = FakeVtctld::start(Behaviour::default());
+    // A FIFO at the path: opening it to read would wait for a writer, holding the log's lock.
+    let fifo = dir.path().join("fifo.prom");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = to_db2(&log, &fifo)
+        .server(&fake)
+        .run_within(Duration::from_secs(20));
+    out.assert_code(0);
+    assert!(out.stderr.contains("not a regular file"), "{out:?}");
+    // A symbolic link an operator made: the file it names is updated, the link stays.
+    let real = dir.path().join("collector");
+    std::fs::create_dir(&real).unwrap();
+    let link = dir.path().join("hooks.prom");
+    std::os::unix::fs::symlink(real.join("hooks.prom"), &link).unwrap();
+    to_db2(&log, &link).server(&fake).run().assert_code(0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let metrics = read(&real.join("hooks.prom"));
+    assert_eq!(
+        value(
+            &metrics,
+            "orc_vitess_hook_runs_total",
+            &[("hook", "reparent"), ("outcome", "ok")]
+        ),
+        Some(1.0)
+    );
+}

@@ -75,12 +75,15 @@ pub fn run(args: DiscoverArgs, output: &OsStr) -> ExitStatus {
             pass.status()
         }
         Some(interval) => {
-            match super::interval::serve_metrics(Daemon::Discover, interval, discover.listen) {
+            let orc_timeout = discover.api.as_ref().map(|api| api.timeout());
+            let step = discover
+                .settings
+                .deadline
+                .max(orc_timeout.unwrap_or_default());
+            match super::interval::serve_metrics(Daemon::Discover, interval, step, discover.listen)
+            {
                 Ok(metrics) => discover.repeat(interval, &metrics),
-                Err(failure) => {
-                    output::err(&format!("error: {}", failure.message));
-                    failure.kind.status()
-                }
+                Err(status) => status,
             }
         }
     }

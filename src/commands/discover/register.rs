@@ -70,6 +70,7 @@ pub(super) fn register(
         match results.recv_timeout(wait.max(Duration::from_millis(1))) {
             Ok((index, result)) => {
                 received += 1;
+                crate::metrics::daemon::progress();
                 match result {
                     Ok(details) => {
                         pass.registered.push(plan.instances[index].clone());

@@ -274,12 +274,12 @@ impl<'r> Run<'r> {
         let mut record = Record::new(outcome, &self.event, &invalid, &self.details, &self.notes);
         record.hook = Some("reconcile");
         record.exit_status = exit_status;
-        let map = record.to_map();
+        let mut map = record.to_map();
         let line = render(&map, self.reconcile.log.format);
         let settings = &self.reconcile.log;
         let until = Instant::now() + self.reconcile.settings.deadline;
         // A final record's run goes into --metrics-textfile, under the log's lock.
-        let mut textfile = Pending::new(settings.metrics_textfile.clone());
+        let mut textfile = Pending::new(settings.metrics_textfile.clone(), until);
         let then = || textfile.write(&map);
         let appended = match &mut self.log {
             Some(log) => log.append_then(&line, until, then),
@@ -292,6 +292,13 @@ impl<'r> Run<'r> {
         if let Err(e) = appended {
             self.write_errors
                 .push(format!("{} record not written: {e:#}", outcome.as_str()));
+            // The run the textfile counts is the one the pass reports: its record is missing.
+            if exit_status.is_some() {
+                map.insert(
+                    "exit_status".into(),
+                    FailureKind::RecordMissing.status().code().into(),
+                );
+            }
         }
         if let Some(warning) = textfile.finish(&map) {
             crate::output::err(&warning);

@@ -58,14 +58,12 @@ pub fn run(args: ReconcileArgs, output: &OsStr) -> ExitStatus {
             pass.status()
         }
         Some(interval) => {
+            let step = reconcile.settings.deadline.max(reconcile.api.timeout());
+            let listen = reconcile.listen;
             let metrics =
-                match super::interval::serve_metrics(Daemon::Reconcile, interval, reconcile.listen)
-                {
+                match super::interval::serve_metrics(Daemon::Reconcile, interval, step, listen) {
                     Ok(metrics) => metrics,
-                    Err(failure) => {
-                        output::err(&format!("error: {}", failure.message));
-                        return failure.kind.status();
-                    }
+                    Err(status) => return status,
                 };
             let mut changes = report::Changes::default();
             super::interval::repeat(interval, &metrics, || {

@@ -66,6 +66,7 @@ impl Reconcile {
                 );
                 break;
             }
+            crate::metrics::daemon::progress();
             match self.shard(&shard, &tablets, listed_at) {
                 Ok(report) => {
                     if let Some(kind) = report.failure_kind() {
