@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::support::fake_orchestrator::FakeOrchestrator;
 use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
 use crate::support::hook::{
-    hook, log_in, records, run, send_signal, temp_dir, unused_server, wait_within,
+    log_in, records, run, send_signal, temp_dir, unused_server, wait_within,
 };
 use crate::support::promlint::{check, value};
 use serde_json::Value;
@@ -287,28 +287,7 @@ fn healthz_stays_ok_while_a_pass_waits_on_bounded_calls_and_answers_head() {
 fn reconcile_counts_a_failed_then_a_good_reparent_and_its_verdicts() {
     let dir = temp_dir();
     let log = log_in(&dir);
-    let fake = FakeVtctld::start(Behaviour {
-        tablets: crate::reconcile::fleet(),
-        script: std::iter::repeat_n(tonic::Code::Unavailable, 1000).collect(),
-        ..Behaviour::default()
-    });
-    let orc = FakeOrchestrator::start(crate::reconcile::orchestrator(
-        "db2.example.com",
-        crate::reconcile::ten_minutes(),
-    ));
-    let mut command = hook();
-    command
-        .args([
-            "reconcile",
-            "--server",
-            &fake.server(),
-            "--orc-api-url",
-            &orc.url,
-        ])
-        .args(["--interval", "1s", "--deadline", "300ms", "--settle", "1s"])
-        .arg("--log-file")
-        .arg(&log)
-        .args(["--log-format", "json"]);
+    let (fake, _orc, mut command) = crate::reconcile::refused_until_cleared(&log);
     let mut daemon = Daemon::start(&mut command);
     let failed = daemon.scrape_until("a failed reparent", |m| {
         counter(

@@ -374,10 +374,9 @@ fn a_hook_killed_while_vtctld_failed_its_reparent_is_finished_by_one_pass() {
     );
 }
 
-#[test]
-fn with_an_interval_a_pass_after_vtctld_is_back_converges_and_a_signal_stops_it() {
-    let dir = temp_dir();
-    let log = log_in(&dir);
+/// `reconcile --interval 1s` into `log` over the stranded failover, against a vtctld that refuses
+/// every call (`Unavailable`) until its script is cleared.
+pub(crate) fn refused_until_cleared(log: &Path) -> (FakeVtctld, FakeOrchestrator, Command) {
     let fake = FakeVtctld::start(Behaviour {
         tablets: fleet(),
         script: std::iter::repeat_n(tonic::Code::Unavailable, 1000).collect(),
@@ -395,8 +394,16 @@ fn with_an_interval_a_pass_after_vtctld_is_back_converges_and_a_signal_stops_it(
         ])
         .args(["--interval", "1s", "--deadline", "300ms", "--settle", "1s"])
         .arg("--log-file")
-        .arg(&log)
+        .arg(log)
         .args(["--log-format", "json"]);
+    (fake, orc, command)
+}
+
+#[test]
+fn with_an_interval_a_pass_after_vtctld_is_back_converges_and_a_signal_stops_it() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let (fake, _orc, mut command) = refused_until_cleared(&log);
     let mut child = spawn(&mut command);
     let started = std::time::Instant::now();
     let wait = |done: &dyn Fn() -> bool, what: &str, child: &mut std::process::Child| {
