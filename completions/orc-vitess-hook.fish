@@ -66,7 +66,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent
 json\t'one JSON object a line'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
 false\t'off'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock (runs sharing the file must share the log)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock and its own' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l server -d 'vtctld gRPC address HOST:PORT; repeat (or comma-separate) for several, tried in rotation' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reparent" -l api -d 'Which vtctld API to call' -r -f -a "auto\t'typed Vtctld API, the legacy Vtctl API where a server has no such service'
 vtctld\t'typed Vtctld API only (vtctldclient, current Vitess)'
@@ -139,7 +139,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" 
 json\t'one JSON object a line'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
 false\t'off'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock (runs sharing the file must share the log)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock and its own' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l lock-wait -d 'How long the record may wait for the log\'s lock, 10ms to 10s (a Pre* hook holds the recovery while it waits)' -r
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand record" -l strict -d 'Exit with the usual statuses (65, 74, 78) instead of always 0' -r -f -a "true\t'on'
 false\t'off'"
@@ -164,7 +164,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestr
 json\t'one JSON object a line'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
 false\t'off'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock (runs sharing the file must share the log)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock and its own' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l mysql-flavor -d 'The MySQL the fleet runs, for DetectSemiSyncEnforcedQuery' -r -f -a "mysql\t'MySQL 8.0 and 8.4 (performance_schema.global_variables)'
 mariadb\t'MariaDB (information_schema.GLOBAL_VARIABLES)'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand orchestrator-config" -l merge -d 'Print this orchestrator.conf.json with the keys merged in' -r -F
@@ -193,7 +193,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -
 json\t'one JSON object a line'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
 false\t'off'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock (runs sharing the file must share the log)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock and its own' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand check" -l allow-type -d 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate' -r -f -a "RDONLY\t'also spelt BATCH'
 SPARE\t''
 EXPERIMENTAL\t''
@@ -265,7 +265,7 @@ complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcil
 json\t'one JSON object a line'"
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l fsync -d 'fsync the log after each record' -r -f -a "true\t'on'
 false\t'off'"
-complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock (runs sharing the file must share the log)' -r -F
+complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l metrics-textfile -d 'After each final record, update this node_exporter textfile (*.prom): the last run\'s time, exit status and outcome per hook and shard, and runs by outcome. Written whole and renamed into place, under the log\'s lock and its own' -r -F
 complete -c orc-vitess-hook -n "__fish_orc_vitess_hook_using_subcommand reconcile" -l allow-type -d 'Tablet types besides REPLICA that may be made primary (e.g. RDONLY); repeat or comma-separate' -r -f -a "RDONLY\t'also spelt BATCH'
 SPARE\t''
 EXPERIMENTAL\t''

@@ -981,7 +981,7 @@ pub struct LogArgs {
 
     /// After each final record, update this node_exporter textfile (*.prom): the last run's
     /// time, exit status and outcome per hook and shard, and runs by outcome. Written whole and
-    /// renamed into place, under the log's lock (runs sharing the file must share the log).
+    /// renamed into place, under the log's lock and its own.
     #[arg(
         long = setting::METRICS_TEXTFILE.long,
         env = setting::METRICS_TEXTFILE.variable,

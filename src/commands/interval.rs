@@ -26,7 +26,7 @@ pub(super) fn serve_metrics(
     let metrics = Arc::new(DaemonMetrics::new(daemon, interval, step));
     if let Some(listen) = listen {
         let bound = crate::metrics::serve::serve(listen, metrics.clone()).map_err(|e| {
-            let failure = Failure::new(FailureKind::Config, format!("{e:#}"));
+            let failure = Failure::new(FailureKind::Config, format!("configuration: {e:#}"));
             output::err(&format!("error: {}", failure.message));
             failure.kind.status()
         })?;

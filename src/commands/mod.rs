@@ -173,6 +173,9 @@ pub fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitStatus {
     if let Some(format) = argument_value(args, "log-format") {
         log.log_format = format;
     }
+    if let Some(path) = argument_value(args, setting::METRICS_TEXTFILE.long) {
+        log.metrics_textfile = Some(path.into());
+    }
     let mut connection = from_env.connection;
     if let Some(deadline) = argument_value(args, "deadline") {
         connection.deadline = deadline;

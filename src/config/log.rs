@@ -64,7 +64,8 @@ fn metrics_textfile(args: &LogArgs, problems: &mut Problems) -> Option<PathBuf> 
         problems.push(
             setting::METRICS_TEXTFILE,
             path.as_os_str(),
-            "expected a file named *.prom (node_exporter's textfile collector reads only those)",
+            "expected a file named *.prom (node_exporter's textfile collector reads only \
+             those; the default is none)",
         );
         return None;
     }

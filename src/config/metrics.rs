@@ -35,7 +35,8 @@ pub fn metrics_listen(
         problems.push(
             setting::METRICS_LISTEN,
             raw,
-            "expected HOST:PORT, [IPv6]:PORT or :PORT, like 127.0.0.1:9102 or :9102",
+            "expected HOST:PORT (a host name that resolves), [IPv6]:PORT or :PORT, like \
+             127.0.0.1:9102 or :9102",
         );
     }
     address

@@ -125,9 +125,25 @@ fn respond(
     }
 }
 
+/// Whether `accept` asks for OpenMetrics: a media range naming it (any case) without `q=0`.
+fn wants_openmetrics(accept: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';').map(str::trim);
+        let named = parts
+            .next()
+            .is_some_and(|media| media.eq_ignore_ascii_case("application/openmetrics-text"));
+        let refused = parts.any(|param| {
+            param
+                .split_once('=')
+                .is_some_and(|(k, v)| k.trim() == "q" && v.trim().parse::<f64>() == Ok(0.0))
+        });
+        named && !refused
+    })
+}
+
 /// The registry in OpenMetrics when the scraper asks for it, else in Prometheus's text format.
 fn exposition(accept: &str, metrics: &DaemonMetrics) -> Response<Full<Bytes>> {
-    let openmetrics = accept.contains("application/openmetrics-text");
+    let openmetrics = wants_openmetrics(accept);
     let mut body = String::new();
     let encoded = if openmetrics {
         text::encode(&mut body, metrics.registry())
@@ -163,4 +179,23 @@ fn with_type(
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_openmetrics;
+
+    #[test]
+    fn openmetrics_only_when_asked_for() {
+        // Prometheus's own Accept header.
+        assert!(wants_openmetrics(
+            "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1"
+        ));
+        assert!(wants_openmetrics("APPLICATION/OpenMetrics-Text"));
+        assert!(!wants_openmetrics(
+            "application/openmetrics-text;q=0, text/plain"
+        ));
+        assert!(!wants_openmetrics("text/plain"));
+        assert!(!wants_openmetrics(""));
+    }
 }

@@ -1,8 +1,9 @@
 //! `--metrics-textfile`: what one-shot runs (`reparent`, `record`, `reconcile`'s reparents) tell
 //! node_exporter's textfile collector. After a run's final record, the file is read, the run is
 //! added, and the whole file is written again to a temporary file beside it and renamed over it,
-//! so the collector never reads half a file; while the record's log lock is held, so two runs
-//! never lose each other's counts.
+//! so the collector never reads half a file; while the record's log lock is held (the record and
+//! its count go together) and under the file's own lock (so no two runs, whatever their logs,
+//! lose each other's counts).
 //!
 //! The file holds, per hook and shard, the last run's time, exit status and outcome; and per
 //! hook, the runs by outcome since the file was created. It is read back by the strict parser
@@ -14,7 +15,7 @@ use std::collections::btree_map::Entry;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::DateTime;
@@ -346,14 +347,39 @@ fn resolved(path: &Path) -> PathBuf {
 }
 
 /// Adds `run` to the file at `path`, written whole to a temporary file beside it and renamed
-/// over it. A file that is not this tool's is left alone, and the error says so.
-pub fn add_run(path: &Path, run: &Run) -> Result<()> {
+/// over it, under the file's own lock (waited for until `until`), so that runs of other logs,
+/// or a run whose log could not be locked, never lose each other's counts. A file that is not
+/// this tool's is left alone, and the error says so.
+pub fn add_run(path: &Path, run: &Run, until: Instant) -> Result<()> {
     let path = resolved(path);
+    let _lock = lock(&path, until)?;
     let mut state = read_state(&path)?.unwrap_or_default();
     state.add(run);
     // Readable by node_exporter, which usually runs as a user of its own; not synced: a file
     // lost in a crash costs counts, never a failover its time.
     crate::in_place::write_whole(&path, state.encode().as_bytes(), 0o644, false)
+}
+
+/// The file's lock: `.<name>.lock` beside it (the file itself is replaced by each update, so
+/// it cannot carry the lock; the collector reads only `*.prom`). Held until dropped.
+fn lock(path: &Path, until: Instant) -> Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".lock");
+    let lock_path = crate::in_place::directory_of(path).join(name);
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o644)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open the lock file {}", lock_path.display()))?;
+    let what = format!("metrics textfile {}", path.display());
+    super::lock::lock_within(&file, &what, until)?;
+    Ok(file)
 }
 
 /// `check`: whether the file can be updated: none yet, or one this tool wrote, in a directory
@@ -375,9 +401,15 @@ pub fn check(path: &Path) -> Result<String> {
     Ok(said)
 }
 
+/// How long the textfile update of a run whose record could not be written may take, past the
+/// run's end if need be (as the `interrupted` record's wait does): a moment, for the file's own
+/// lock, which is held only while a run reads and rewrites the file.
+const MISSING_RECORD_WAIT: Duration = Duration::from_millis(500);
+
 /// The file's update for one final record: made while the record's log lock is held (see
-/// [`crate::record::log_file::RecoveryLog::append_then`]), or after it, without the lock, when
-/// the record could not be appended: a missing record is what monitoring most needs to see.
+/// [`crate::record::log_file::RecoveryLog::append_then`]), or after it, without that lock, when
+/// the record could not be appended: a missing record is what monitoring most needs to see. The
+/// file's own lock is taken either way.
 /// Never past the run's end: the update is skipped then.
 #[derive(Debug)]
 pub struct Pending {
@@ -396,22 +428,26 @@ impl Pending {
         }
     }
 
-    /// Adds the run `record` states (a final record: one with an exit status) to the file now.
+    /// Adds the run `record` states (a final record: one with an exit status) to the file now,
+    /// unless the run's end has passed.
     pub fn write(&mut self, record: &Map<String, Value>) {
         let (Some(path), Some(run)) = (&self.path, Run::of_record(record)) else {
             return;
         };
         self.written = Some(if Instant::now() < self.ends {
-            add_run(path, &run)
+            add_run(path, &run, self.ends)
         } else {
             Err(anyhow::anyhow!("the run's deadline has passed; skipped"))
         });
     }
 
-    /// Adds the run `record` states if that was not done under the lock; returns the warning
-    /// to print when the file could not be updated.
+    /// Adds the run `record` states if that was not done under the log's lock: a run whose
+    /// record is missing gets [`MISSING_RECORD_WAIT`] for it even past its end, since its
+    /// record's wait used the whole budget. Returns the warning to print when the file could
+    /// not be updated.
     pub fn finish(mut self, record: &Map<String, Value>) -> Option<String> {
         if self.written.is_none() {
+            self.ends = self.ends.max(Instant::now() + MISSING_RECORD_WAIT);
             self.write(record);
         }
         let error = self.written?.err()?;

@@ -90,6 +90,20 @@ fn a_bad_setting_is_refused_like_reparent_refuses_it() {
     let out = run(hook().args(["orchestrator-config"]));
     out.assert_code(78);
     assert!(out.stderr.contains("no vtctld server given"), "{out:?}");
+    // A textfile the collector would never read: the hooks would only warn, so it is refused.
+    let out = run(hook().args([
+        "orchestrator-config",
+        "--server",
+        "vtctld:15999",
+        "--metrics-textfile",
+        "/var/lib/node_exporter/orc.txt",
+    ]));
+    out.assert_code(78);
+    assert!(
+        out.stderr
+            .contains("--metrics-textfile / ORC_VITESS_HOOK_METRICS_TEXTFILE: \"/var/lib/node_exporter/orc.txt\""),
+        "{out:?}"
+    );
 }
 
 #[test]

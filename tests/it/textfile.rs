@@ -103,23 +103,29 @@ fn each_run_leaves_its_outcome_status_and_time_and_the_totals_grow() {
         );
     }
     assert_eq!(metrics["orc_vitess_hook_runs_total"]["type"], "COUNTER");
-    // Only the file itself: no temporary file left beside it.
-    let names: Vec<String> = std::fs::read_dir(dir.path())
+    // The file and its lock beside it (a name the collector skips); no temporary file left.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".prom"))
         .collect();
-    assert_eq!(names, ["orc-vitess-hook.prom"]);
+    names.sort();
+    assert_eq!(
+        names,
+        [".orc-vitess-hook.prom.lock", "orc-vitess-hook.prom"]
+    );
 }
 
 #[test]
 fn concurrent_runs_lose_no_count() {
     let dir = temp_dir();
     let log = log_in(&dir);
+    let other_log = dir.path().join("other.log");
     let textfile = dir.path().join("hooks.prom");
+    // Half the runs write another log: the textfile's own lock keeps the counts whole.
     let runs: Vec<_> = (0..20)
-        .map(|_| {
-            to_db2(&log, &textfile)
+        .map(|i| {
+            to_db2(if i % 2 == 0 { &log } else { &other_log }, &textfile)
                 .record("PreFailover")
                 .command()
                 .stdout(std::process::Stdio::null())
@@ -140,7 +146,7 @@ fn concurrent_runs_lose_no_count() {
         Some(20.0),
         "{metrics:#}"
     );
-    assert_eq!(records(&log).len(), 20);
+    assert_eq!(records(&log).len() + records(&other_log).len(), 20);
 }
 
 #[test]
@@ -221,6 +227,81 @@ fn a_fifo_is_never_waited_on_and_a_symbolic_link_is_kept() {
             &metrics,
             "orc_vitess_hook_runs_total",
             &[("hook", "reparent"), ("outcome", "ok")]
+        ),
+        Some(1.0)
+    );
+}
+
+#[test]
+fn runs_whose_log_is_locked_elsewhere_are_all_counted_with_their_status() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let textfile = dir.path().join("hooks.prom");
+    // Another process holds the log's lock past every run's wait: no record can be written, and
+    // the runs update the textfile without the log's lock, under the file's own.
+    let holder = std::fs::File::create(&log).unwrap();
+    holder.lock().unwrap();
+    let runs: Vec<_> = (0..12)
+        .map(|_| {
+            to_db2(&log, &textfile)
+                .record("PreFailover")
+                .args(["--lock-wait", "300ms"])
+                .command()
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("start")
+        })
+        .collect();
+    for child in runs {
+        crate::support::hook::wait_within(child, Duration::from_secs(30));
+    }
+    holder.unlock().unwrap();
+    let metrics = read(&textfile);
+    assert_eq!(
+        value(
+            &metrics,
+            "orc_vitess_hook_runs_total",
+            &[("hook", "PreFailover"), ("outcome", "recorded")]
+        ),
+        Some(12.0),
+        "{metrics:#}"
+    );
+    assert_eq!(
+        value(
+            &metrics,
+            "orc_vitess_hook_last_run_exit_status",
+            &[("hook", "PreFailover")]
+        ),
+        Some(74.0),
+        "the record is missing, and the textfile says so: {metrics:#}"
+    );
+}
+
+#[test]
+fn a_broken_hook_line_is_counted_as_the_usage_error_it_is() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let textfile = dir.path().join("hooks.prom");
+    to_db2(&log, &textfile)
+        .server(unused_server())
+        .arg("--no-such-flag")
+        .run()
+        .assert_code(64);
+    let metrics = read(&textfile);
+    assert_eq!(
+        value(
+            &metrics,
+            "orc_vitess_hook_last_run_exit_status",
+            &[("hook", "reparent")]
+        ),
+        Some(64.0),
+        "{metrics:#}"
+    );
+    assert_eq!(
+        value(
+            &metrics,
+            "orc_vitess_hook_runs_total",
+            &[("hook", "reparent"), ("outcome", "rejected")]
         ),
         Some(1.0)
     );

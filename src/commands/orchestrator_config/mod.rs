@@ -81,6 +81,8 @@ fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
             ("mariadb", "information_schema.GLOBAL_VARIABLES"),
         ],
     );
+    // The log's settings, which the hooks would take a default for, are refused here.
+    let _ = crate::record::recorder::LogSettings::from_args(&args.log, &mut problems);
     if let Some(message) = problems.into_message() {
         return Err(config(format!("configuration: {message}")));
     }
