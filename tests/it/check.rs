@@ -574,7 +574,7 @@ fn the_metrics_textfile_is_checked_as_the_runs_would_use_it() {
     let out = checked(&textfile);
     out.assert_code(0);
     assert!(
-        line(&out).ends_with("can be updated (1 runs counted so far)"),
+        line(&out).ends_with("can be updated (1 run counted so far)"),
         "{out:?}"
     );
     // Someone else's file at that path: the runs would leave it alone, so check fails (78).
