@@ -13,7 +13,7 @@ use crate::support::fake_vtctld::{Behaviour, FakeVtctld};
 use crate::support::hook::{
     log_in, records, run, send_signal, temp_dir, unused_server, wait_within,
 };
-use crate::support::promlint::{check, value};
+use crate::support::promlint::{check, check_openmetrics, value};
 use serde_json::Value;
 
 /// A daemon started with `--metrics-listen 127.0.0.1:0`, and the address it said it serves on.
@@ -226,11 +226,23 @@ fn discover_counts_failed_passes_then_what_it_registered_once_orchestrator_is_up
         content_type.starts_with("application/openmetrics-text"),
         "{content_type}"
     );
-    assert!(body.ends_with("# EOF\n"), "{body}");
-    assert!(
-        body.contains("# TYPE orc_vitess_hook_passes counter"),
-        "{body}"
+    let openmetrics = check_openmetrics(&body);
+    assert_eq!(openmetrics["orc_vitess_hook_passes"]["type"], "counter");
+    assert_eq!(
+        openmetrics["orc_vitess_hook_pass_duration_seconds"]["type"],
+        "histogram"
     );
+    // The same families as the text scrape (OpenMetrics names counters without `_total`).
+    let mut names: Vec<String> = openmetrics.as_object().unwrap().keys().cloned().collect();
+    let mut text_names: Vec<String> = ok
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|n| n.trim_end_matches("_total").to_owned())
+        .collect();
+    names.sort();
+    text_names.sort();
+    assert_eq!(names, text_names);
     let (status, _, body) = daemon.get("/healthz", "*/*");
     assert_eq!(status, 200, "{body}");
     assert!(body.starts_with("ok: last moved"), "{body}");

@@ -55,3 +55,31 @@ pub fn value(families: &Value, family: &str, labels: &[(&str, &str)]) -> Option<
         })
         .and_then(|sample| sample["value"].as_f64())
 }
+
+/// Parses `exposition` as OpenMetrics with the Prometheus project's Python client
+/// (`tests/promlint/openmetrics.py`); panics with the parser's words when it refuses it. Returns
+/// the families: name → {type, help, samples: [{name, labels, value}]}.
+pub fn check_openmetrics(exposition: &str) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/promlint/openmetrics.py");
+    let mut child = Command::new("python3")
+        .arg(&script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the OpenMetrics parser (.ci/run installs prometheus-client)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(exposition.as_bytes())
+        .expect("write to the parser");
+    let out = child.wait_with_output().expect("the OpenMetrics parser");
+    assert!(
+        out.status.success(),
+        "OpenMetrics parser: {}\n{}\nof:\n{exposition}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the parser's JSON")
+}
