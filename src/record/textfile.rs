@@ -352,6 +352,10 @@ fn resolved(path: &Path) -> PathBuf {
 /// this tool's is left alone, and the error says so.
 pub fn add_run(path: &Path, run: &Run, until: Instant) -> Result<()> {
     let path = resolved(path);
+    // Nothing is created beside a device or a directory, not even the lock.
+    if fs::metadata(&path).is_ok_and(|meta| !meta.is_file()) {
+        bail!("{}: not a regular file; left as it is", path.display());
+    }
     let _lock = lock(&path, until)?;
     let mut state = read_state(&path)?.unwrap_or_default();
     state.add(run);

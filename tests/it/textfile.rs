@@ -209,6 +209,16 @@ fn a_fifo_is_never_waited_on_and_a_symbolic_link_is_kept() {
         .run_within(Duration::from_secs(20));
     out.assert_code(0);
     assert!(out.stderr.contains("not a regular file"), "{out:?}");
+    // A link to a device: nothing is read from it, nothing created beside it.
+    let device = dir.path().join("null.prom");
+    std::os::unix::fs::symlink("/dev/null", &device).unwrap();
+    let out = to_db2(&log, &device).server(&fake).run();
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("/dev/null: not a regular file"),
+        "{out:?}"
+    );
+    assert!(!Path::new("/dev/.null.lock").exists());
     // A symbolic link an operator made: the file it names is updated, the link stays.
     let real = dir.path().join("collector");
     std::fs::create_dir(&real).unwrap();
