@@ -30,19 +30,32 @@ pub(super) fn merged(
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| config(format!("--merge {}: cannot read it: {e}", path.display())))?;
-    let whole: Box<RawValue> = serde_json::from_str(&text)
-        .map_err(|e| config(format!("--merge {}: not valid JSON: {e}", path.display())))?;
-    let existing: Document = serde_json::from_str(whole.get()).map_err(|_| {
-        config(format!(
-            "--merge {}: expected a JSON object, as orchestrator.conf.json is",
-            path.display()
-        ))
-    })?;
-    for warning in warnings(&existing, legacy_queries, binary) {
+    let refused = |why: String| config(format!("--merge {}: {why}", path.display()));
+    let (document, warnings) = merged_text(&text, ours, binary, legacy_queries, refused)?;
+    for warning in warnings {
         output::err(&format!("warning: {warning}"));
     }
-    serde_json::to_string_pretty(&merge(existing, ours, binary))
-        .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}")))
+    Ok(document)
+}
+
+/// The operator's file's `text` with `ours` merged in, as the printed document, and the
+/// warnings about it; `refused` makes a refusal of the text from why.
+pub(super) fn merged_text(
+    text: &str,
+    ours: Map<String, Value>,
+    binary: &Path,
+    legacy_queries: bool,
+    refused: impl Fn(String) -> Failure,
+) -> Result<(String, Vec<String>), Failure> {
+    let whole: Box<RawValue> =
+        serde_json::from_str(text).map_err(|e| refused(format!("not valid JSON: {e}")))?;
+    let existing: Document = serde_json::from_str(whole.get()).map_err(|_| {
+        refused("expected a JSON object, as orchestrator.conf.json is".to_owned())
+    })?;
+    let warnings = warnings(&existing, legacy_queries, binary);
+    let document = serde_json::to_string_pretty(&merge(existing, ours, binary))
+        .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}")))?;
+    Ok((document, warnings))
 }
 
 /// The operator's file: its keys in their order (a key given twice stays twice, as Orchestrator

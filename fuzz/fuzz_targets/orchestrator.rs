@@ -1,0 +1,117 @@
+//! Orchestrator's API answers (instances, clusters, audit-recovery, enveloped calls,
+//! leader-check, error bodies) of arbitrary bytes: a typed result or a clear error, never a
+//! panic, within the memory libFuzzer's `-rss_limit_mb` / `-malloc_limit_mb` allow.
+
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use orc_vitess_hook::fuzzing::{
+    orchestrator_call, orchestrator_error, orchestrator_get, orchestrator_list,
+};
+use orc_vitess_hook::orchestrator::{ApiError, Cluster, Instance, Recovery};
+use orc_vitess_hook::plan;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+#[derive(Debug, Arbitrary)]
+enum Call {
+    Instances,
+    Clusters,
+    Recoveries,
+    Discover,
+    Forget,
+    LeaderCheck,
+    Failed(u16),
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    call: Call,
+    body: Vec<u8>,
+}
+
+fuzz_target!(|input: Input| {
+    let body = input.body.as_slice();
+    match input.call {
+        Call::Instances => listed(body, orchestrator_list::<Instance>(body)),
+        Call::Clusters => listed(body, orchestrator_list::<Cluster>(body)),
+        Call::Recoveries => {
+            let recoveries = orchestrator_list::<Recovery>(body);
+            if let Ok(recoveries) = &recoveries {
+                for recovery in recoveries {
+                    read_recovery(recovery);
+                }
+            }
+            listed(body, recoveries);
+        }
+        Call::Discover => enveloped(body, orchestrator_call::<Instance>(body)),
+        Call::Forget => enveloped(body, orchestrator_call::<IgnoredAny>(body)),
+        Call::LeaderCheck => {
+            if let Err(e) = orchestrator_get::<String>(body) {
+                clear(&e);
+            }
+        }
+        Call::Failed(status) => {
+            let text = String::from_utf8_lossy(body);
+            let e = orchestrator_error(status, &text);
+            clear(&e);
+            if let ApiError::Http(_, start) = &e {
+                assert!(start.chars().count() <= 200);
+            }
+        }
+    }
+});
+
+/// A listing is the answer's own list, element for element; a refusal is its `ERROR`.
+fn listed<T>(body: &[u8], read: Result<Vec<T>, ApiError>) {
+    match read {
+        Ok(kept) => match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Array(all)) => assert_eq!(kept.len(), all.len()),
+            other => panic!("a listing read from {other:?}"),
+        },
+        Err(e) => refused_only_by_error(body, &e),
+    }
+}
+
+fn enveloped<T>(body: &[u8], read: Result<Option<T>, ApiError>) {
+    match read {
+        Ok(_) => {
+            let code = serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("Code").cloned());
+            assert_eq!(code, Some(Value::from("OK")), "{:?}", String::from_utf8_lossy(body));
+        }
+        Err(e) => refused_only_by_error(body, &e),
+    }
+}
+
+/// `Refused` only for Orchestrator's envelope with a `Code` other than `OK`.
+fn refused_only_by_error(body: &[u8], e: &ApiError) {
+    clear(e);
+    if let ApiError::Refused(_) = e {
+        let code = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("Code").cloned());
+        assert!(code.is_some() && code != Some(Value::from("OK")), "{e}");
+    }
+}
+
+/// An error from an answer in memory: never "unreachable", always with a message.
+fn clear(e: &ApiError) {
+    assert!(!matches!(e, ApiError::Unreachable(_)), "{e}");
+    assert!(!e.to_string().trim().is_empty());
+}
+
+/// What `reparent` and `reconcile` make of a recovery: its event, decision, start and end.
+fn read_recovery(recovery: &Recovery) {
+    let event = recovery.event();
+    let _ = plan::decide(&event);
+    let _ = recovery.successor();
+    let _ = recovery.started_at();
+    if let Ok((end, _)) = recovery.ended_at() {
+        if let Some(start) = recovery.started_at() {
+            assert!(end >= start, "{recovery:?}");
+        }
+    }
+}
