@@ -7,7 +7,6 @@
 use std::ffi::OsStr;
 use std::time::Duration;
 
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::alias::TabletAlias;
 use orc_vitess_hook::cli::setting;
@@ -16,15 +15,11 @@ use orc_vitess_hook::endpoint::{HostMatch, HostPort, host_match, registrable_hos
 use orc_vitess_hook::settings::Problems;
 use orc_vitess_hook::shard::Shard;
 
-#[derive(Debug, Arbitrary)]
-struct Texts {
-    a: String,
-    b: String,
-    port: u16,
-}
-
-fuzz_target!(|t: Texts| {
-    for text in [&t.a, &t.b] {
+// The input: texts separated by NUL, each read by every parser, each pair compared as hosts.
+fuzz_target!(|data: &[u8]| {
+    let data = String::from_utf8_lossy(data);
+    let texts: Vec<&str> = data.split('\0').collect();
+    for text in &texts {
         alias(text);
         server(text);
         host(text);
@@ -34,20 +29,21 @@ fuzz_target!(|t: Texts| {
             assert_eq!(Shard::from_cluster_alias(&again).as_ref(), Some(&shard));
         }
     }
-    let ab = host_match(&t.a, &t.b);
-    assert_eq!(ab, host_match(&t.b, &t.a), "{:?} {:?}", t.a, t.b);
-    if !t.a.is_empty() {
-        assert_eq!(host_match(&t.a, &t.a), Some(HostMatch::Identical));
+    for pair in texts.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        assert_eq!(host_match(a, b), host_match(b, a), "{a:?} {b:?}");
     }
-    if t.port != 0 && !t.a.is_empty() {
+    let port = u16::try_from(data.len() % 65535 + 1).unwrap_or(3306);
+    for text in texts.iter().filter(|t| !t.is_empty()) {
+        assert_eq!(host_match(text, text), Some(HostMatch::Identical));
         // A host:port as Orchestrator names it prints as a server address reads it.
         let shown = HostPort {
-            host: t.a.clone(),
-            port: t.port,
+            host: (*text).to_owned(),
+            port,
         }
         .to_string();
         if let Ok(parsed) = ServerAddr::parse(&shown) {
-            assert_eq!((parsed.host(), parsed.port()), (t.a.as_str(), t.port));
+            assert_eq!((parsed.host(), parsed.port()), (*text, port));
         }
     }
 });
@@ -57,7 +53,11 @@ fn alias(text: &str) {
         Ok(alias) => {
             let shown = alias.to_string();
             assert!(shown.is_ascii() && !shown.contains(char::is_whitespace));
-            assert_eq!(shown.parse::<TabletAlias>().as_ref(), Ok(&alias), "{text:?}");
+            assert_eq!(
+                shown.parse::<TabletAlias>().as_ref(),
+                Ok(&alias),
+                "{text:?}"
+            );
         }
         Err(e) => assert!(!e.to_string().is_empty()),
     }

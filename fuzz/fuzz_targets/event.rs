@@ -1,19 +1,17 @@
-//! The event reader: arbitrary `ORC_*` variables and `reparent` flags, as bytes, through clap
-//! and `ReadEvent::from_args`. It never panics; it yields the event or the problems that
-//! reject it, every typed value valid; and the record of it is one line that the record reader
-//! reads back to the same fields, in logfmt and in JSON.
+//! The event reader: arbitrary `ORC_*` variables and `reparent` arguments, as bytes, through
+//! clap (as `main` parses) and `ReadEvent::from_args`. It never panics; it yields the event or
+//! the problems that reject it, every typed value valid; and the record of it is one line that
+//! the record reader reads back to the same fields, in logfmt and in JSON.
 
 #![no_main]
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
-use arbitrary::Arbitrary;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::alias::TabletAlias;
-use orc_vitess_hook::cli::{Cli, Command};
+use orc_vitess_hook::cli::{Cli, Command, accept_single_dash_long_flags};
 use orc_vitess_hook::event::{DECISIVE, IDENTIFYING, ReadEvent, is_placeholder};
 use orc_vitess_hook::exit::Outcome;
 use orc_vitess_hook::output::breaks_lines;
@@ -21,81 +19,70 @@ use orc_vitess_hook::record::format::{LogFormat, render};
 use orc_vitess_hook::record::read::parse_line;
 use orc_vitess_hook::record::{Details, Record};
 
-/// Every event field: its flag (without `--`) and its variable (`count-lost-replicas` has none).
-const FIELDS: &[(&str, Option<&str>)] = &[
-    ("failure-type", Some("ORC_FAILURE_TYPE")),
-    ("instance-type", Some("ORC_INSTANCE_TYPE")),
-    ("is-master", Some("ORC_IS_MASTER")),
-    ("is-co-master", Some("ORC_IS_CO_MASTER")),
-    ("failure-description", Some("ORC_FAILURE_DESCRIPTION")),
-    ("command", Some("ORC_COMMAND")),
-    ("failed-host", Some("ORC_FAILED_HOST")),
-    ("failed-port", Some("ORC_FAILED_PORT")),
-    ("failure-cluster", Some("ORC_FAILURE_CLUSTER")),
-    ("failure-cluster-alias", Some("ORC_FAILURE_CLUSTER_ALIAS")),
-    ("failure-cluster-domain", Some("ORC_FAILURE_CLUSTER_DOMAIN")),
-    ("count-replicas", Some("ORC_COUNT_REPLICAS")),
-    ("count-lost-replicas", None),
-    ("is-downtimed", Some("ORC_IS_DOWNTIMED")),
-    ("auto-master-recovery", Some("ORC_AUTO_MASTER_RECOVERY")),
-    (
-        "auto-intermediate-master-recovery",
-        Some("ORC_AUTO_INTERMEDIATE_MASTER_RECOVERY"),
-    ),
-    ("orchestrator-host", Some("ORC_ORCHESTRATOR_HOST")),
-    ("recovery-uid", Some("ORC_RECOVERY_UID")),
-    ("is-successful", Some("ORC_IS_SUCCESSFUL")),
-    ("lost-replicas", Some("ORC_LOST_REPLICAS")),
-    ("replica-hosts", Some("ORC_REPLICA_HOSTS")),
-    ("successor-host", Some("ORC_SUCCESSOR_HOST")),
-    ("successor-port", Some("ORC_SUCCESSOR_PORT")),
-    ("successor-alias", Some("ORC_SUCCESSOR_ALIAS")),
-    (
-        "successor-binlog-coordinates",
-        Some("ORC_SUCCESSOR_BINLOG_COORDINATES"),
-    ),
+/// Every variable of the event (`--count-lost-replicas` has none).
+const VARIABLES: &[&str] = &[
+    "ORC_FAILURE_TYPE",
+    "ORC_INSTANCE_TYPE",
+    "ORC_IS_MASTER",
+    "ORC_IS_CO_MASTER",
+    "ORC_FAILURE_DESCRIPTION",
+    "ORC_COMMAND",
+    "ORC_FAILED_HOST",
+    "ORC_FAILED_PORT",
+    "ORC_FAILURE_CLUSTER",
+    "ORC_FAILURE_CLUSTER_ALIAS",
+    "ORC_FAILURE_CLUSTER_DOMAIN",
+    "ORC_COUNT_REPLICAS",
+    "ORC_IS_DOWNTIMED",
+    "ORC_AUTO_MASTER_RECOVERY",
+    "ORC_AUTO_INTERMEDIATE_MASTER_RECOVERY",
+    "ORC_ORCHESTRATOR_HOST",
+    "ORC_RECOVERY_UID",
+    "ORC_IS_SUCCESSFUL",
+    "ORC_LOST_REPLICAS",
+    "ORC_REPLICA_HOSTS",
+    "ORC_SUCCESSOR_HOST",
+    "ORC_SUCCESSOR_PORT",
+    "ORC_SUCCESSOR_ALIAS",
+    "ORC_SUCCESSOR_BINLOG_COORDINATES",
 ];
 
-/// One value Orchestrator gave: which field, whether in its variable or its flag, its bytes.
-#[derive(Debug, Arbitrary)]
-struct Given {
-    field: u8,
-    in_variable: bool,
-    bytes: Vec<u8>,
-}
-
-fuzz_target!(|given: Vec<Given>| {
-    let mut flags: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
-    for (_, variable) in FIELDS {
-        if let Some(variable) = variable {
-            // SAFETY: libFuzzer runs the target on this one thread; nothing else reads the
-            // environment meanwhile.
-            unsafe { std::env::remove_var(variable) };
-        }
-    }
-    for g in given {
-        let (flag, variable) = FIELDS[usize::from(g.field) % FIELDS.len()];
-        // Neither an argument nor a variable can hold a NUL byte.
-        let bytes: Vec<u8> = g.bytes.into_iter().filter(|b| *b != 0).collect();
-        match variable {
-            Some(variable) if g.in_variable => {
-                // SAFETY: as above.
-                unsafe { std::env::set_var(variable, OsString::from_vec(bytes)) };
-            }
-            _ => {
-                flags.insert(flag, bytes);
-            }
-        }
+// The input: entries separated by NUL (which neither an argument nor a variable can hold).
+// `ORC_NAME=value` for a variable of the event sets it; any other entry is an argument of
+// `reparent`, as Orchestrator's command line may hold anything.
+fuzz_target!(|data: &[u8]| {
+    for variable in VARIABLES {
+        // SAFETY: libFuzzer runs the target on this one thread; nothing else reads the
+        // environment meanwhile.
+        unsafe { std::env::remove_var(variable) };
     }
     let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), "reparent".into()];
-    for (flag, bytes) in flags {
-        let mut arg = format!("--{flag}=").into_bytes();
-        arg.extend(bytes);
-        args.push(OsString::from_vec(arg));
+    for entry in data.split(|b| *b == 0) {
+        let variable = VARIABLES
+            .iter()
+            .find(|v| entry.starts_with(v.as_bytes()) && entry.get(v.len()) == Some(&b'='));
+        match variable {
+            Some(variable) => {
+                let value = OsString::from_vec(entry[variable.len() + 1..].to_vec());
+                // SAFETY: as above.
+                unsafe { std::env::set_var(variable, value) };
+            }
+            None => args.push(OsString::from_vec(entry.to_vec())),
+        }
     }
-    let cli = match Cli::try_parse_from(&args) {
+    let command = Cli::command();
+    let args = accept_single_dash_long_flags(&command, args);
+    let parsed = command
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    // A line clap cannot parse is still recorded, its event read from the environment alone
+    // (`commands::usage_error`); that always parses, every value being raw text.
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => panic!("clap refused a line of event values: {e}"),
+        Err(_) => match Cli::try_parse_from(["orc-vitess-hook", "reparent"]) {
+            Ok(cli) => cli,
+            Err(e) => panic!("the environment alone did not parse: {e}"),
+        },
     };
     let Command::Reparent(reparent) = cli.command else {
         panic!("not reparent");
@@ -122,7 +109,10 @@ fn check_read(read: &ReadEvent) {
         .into_iter()
         .flatten()
     {
-        assert!(!trimmed.is_empty() && trimmed.trim() == trimmed, "{trimmed:?}");
+        assert!(
+            !trimmed.is_empty() && trimmed.trim() == trimmed,
+            "{trimmed:?}"
+        );
         assert!(!is_placeholder(trimmed));
     }
     if let Some(alias) = &e.successor_alias {
@@ -150,6 +140,10 @@ fn check_record(read: &ReadEvent) {
     for format in [LogFormat::Logfmt, LogFormat::Json] {
         let line = render(&record, format);
         assert!(!line.chars().any(breaks_lines), "{format:?}: {line}");
-        assert_eq!(parse_line(&line).as_ref(), Ok(&record), "{format:?}: {line}");
+        assert_eq!(
+            parse_line(&line).as_ref(),
+            Ok(&record),
+            "{format:?}: {line}"
+        );
     }
 }

@@ -4,34 +4,36 @@
 
 #![no_main]
 
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::fuzzing::read_log;
 use orc_vitess_hook::history::{Filter, History};
 
-#[derive(Debug, Arbitrary)]
-struct Input {
-    keep: u8,
-    cluster: Option<String>,
-    outcome: Option<String>,
-    log: Vec<u8>,
-}
-
-fuzz_target!(|input: Input| {
-    let filter = Filter {
-        cluster: input.cluster,
-        outcome: input.outcome,
-        ..Filter::default()
+// The input: the number of failovers held (`--last`), then the log's bytes. Every eighth
+// input filters by cluster `commerce.0` and outcome `ok`.
+fuzz_target!(|data: &[u8]| {
+    let Some((&keep, log)) = data.split_first() else {
+        return;
     };
-    let keep = usize::from(input.keep);
+    let filter = if keep % 8 == 7 {
+        Filter {
+            cluster: Some("commerce.0".to_owned()),
+            outcome: Some("ok".to_owned()),
+            ..Filter::default()
+        }
+    } else {
+        Filter::default()
+    };
+    let keep = usize::from(keep);
     let mut history = History::new(filter, keep);
-    let log = &input.log;
     let whole = match read_log(log, &mut history) {
         Ok(whole) => usize::try_from(whole).expect("at most the log's length"),
         Err(e) => panic!("a log in memory cannot fail to read: {e}"),
     };
     assert!(whole <= log.len());
-    assert!(whole == 0 || log[whole - 1] == b'\n', "stopped inside a line");
+    assert!(
+        whole == 0 || log[whole - 1] == b'\n',
+        "stopped inside a line"
+    );
     // Blank whole lines are skipped; a torn last line is read whatever it holds.
     let lines = log
         .split_inclusive(|b| *b == b'\n')

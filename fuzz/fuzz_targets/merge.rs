@@ -55,7 +55,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(_) | Err(_) => {
             let refused = merge_orchestrator_config(args, text).expect_err("not an object");
             assert_eq!(refused.kind, FailureKind::Config);
-            assert!(refused.message.starts_with("--merge: "), "{}", refused.message);
+            assert!(
+                refused.message.starts_with("--merge: "),
+                "{}",
+                refused.message
+            );
             return;
         }
     };
@@ -67,7 +71,10 @@ fuzz_target!(|data: &[u8]| {
     let ours = pairs(&merge_orchestrator_config(args, "{}").expect("ours alone").0);
     let is_ours = |key: &str| ours.iter().any(|(k, _)| k.eq_ignore_ascii_case(key));
     for (key, _) in &ours {
-        assert!(out.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)), "{key} missing");
+        assert!(
+            out.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)),
+            "{key} missing"
+        );
     }
     for (key, value) in &given {
         let times = |list: &[(String, Value)]| list.iter().filter(|(k, _)| k == key).count();

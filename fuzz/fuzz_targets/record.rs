@@ -5,7 +5,7 @@
 
 #![no_main]
 
-use arbitrary::Arbitrary;
+use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::output::breaks_lines;
 use orc_vitess_hook::record::format::{LogFormat, render};
@@ -37,10 +37,23 @@ enum Scalar {
 struct Input {
     outcome: String,
     fields: Vec<(u8, Option<String>, Given)>,
-    raw: String,
 }
 
-fuzz_target!(|input: Input| {
+// The input: a line of a log when it starts with NUL (the rest, read lossily), else a record
+// built by `arbitrary` from its bytes.
+fuzz_target!(|data: &[u8]| {
+    match data.split_first() {
+        Some((0, line)) => read_any(&String::from_utf8_lossy(line)),
+        _ => {
+            if let Ok(input) = Input::arbitrary(&mut Unstructured::new(data)) {
+                round_trip(input);
+            }
+        }
+    }
+});
+
+/// A record of arbitrary values, written in both formats, reads back to its fields.
+fn round_trip(input: Input) {
     let mut record = Map::new();
     record.insert("outcome".to_owned(), Value::String(input.outcome));
     for (index, foreign, given) in input.fields {
@@ -64,11 +77,19 @@ fuzz_target!(|input: Input| {
     for format in [LogFormat::Logfmt, LogFormat::Json] {
         let line = render(&record, format);
         assert!(!line.chars().any(breaks_lines), "{format:?}: {line}");
-        assert_eq!(parse_line(&line).as_ref(), Ok(&written), "{format:?}: {line}");
+        assert_eq!(
+            parse_line(&line).as_ref(),
+            Ok(&written),
+            "{format:?}: {line}"
+        );
         let lazy = lazy_line(&line).expect("a record line");
         for (key, value) in &written {
             assert!(lazy.has(key));
-            assert_eq!(lazy.get(key).as_ref(), Some(value), "{format:?} {key}: {line}");
+            assert_eq!(
+                lazy.get(key).as_ref(),
+                Some(value),
+                "{format:?} {key}: {line}"
+            );
             if let Value::String(text) = value {
                 assert_eq!(lazy.text(key), Some(text.as_str()));
             }
@@ -77,16 +98,19 @@ fuzz_target!(|input: Input| {
             }
         }
     }
-    // Whatever a log holds: a record or a reason, the same eagerly and lazily.
-    let eager = parse_line(&input.raw);
-    let lazy = lazy_line(&input.raw);
-    assert_eq!(eager.is_ok(), lazy.is_ok(), "{:?}", input.raw);
+}
+
+/// Whatever a log holds: a record or a reason, the same read eagerly and lazily.
+fn read_any(line: &str) {
+    let eager = parse_line(line);
+    let lazy = lazy_line(line);
+    assert_eq!(eager.is_ok(), lazy.is_ok(), "{line:?}");
     if let (Ok(fields), Ok(lazy)) = (&eager, &lazy) {
         for (key, value) in fields {
-            assert_eq!(lazy.get(key).as_ref(), Some(value), "{:?}", input.raw);
+            assert_eq!(lazy.get(key).as_ref(), Some(value), "{key} in {line:?}");
         }
     }
-});
+}
 
 /// What the writer may put under a key of `kind`: its own kind, or for the typed event fields
 /// the text of a value that did not parse; `None` when `given` cannot be one.

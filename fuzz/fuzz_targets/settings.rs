@@ -8,7 +8,6 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
 
-use arbitrary::Arbitrary;
 use clap::{CommandFactory, FromArgMatches};
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::cli::{Cli, Command, accept_single_dash_long_flags};
@@ -19,52 +18,56 @@ use orc_vitess_hook::record::recorder::LogSettings;
 use orc_vitess_hook::settings::Problems;
 use orc_vitess_hook::tablet::Promotable;
 
-/// The settings given as `--flag=value`; the repeatable ones may come several times.
-const FLAGS: &[&str] = &[
-    "server",
-    "api",
-    "deadline",
-    "attempt-timeout",
-    "connect-timeout",
-    "tls-server-name",
-    "log-file",
-    "log-format",
-    "fsync",
-    "allow-type",
-    "orc-api-url",
-    "orc-timeout",
-    "orc-api-user",
-    "output",
+/// The settings' variables, as `cli::setting` names them (`ORC_VITESS_HOOK_ALLOW_TYPES` and
+/// the API password's too).
+const VARIABLES: &[&str] = &[
+    "ORC_VITESS_HOOK_SERVER",
+    "ORC_VITESS_HOOK_API",
+    "ORC_VITESS_HOOK_DEADLINE",
+    "ORC_VITESS_HOOK_ATTEMPT_TIMEOUT",
+    "ORC_VITESS_HOOK_CONNECT_TIMEOUT",
+    "ORC_VITESS_HOOK_TLS_SERVER_NAME",
+    "ORC_VITESS_HOOK_LOG_FILE",
+    "ORC_VITESS_HOOK_LOG_FORMAT",
+    "ORC_VITESS_HOOK_FSYNC",
+    "ORC_VITESS_HOOK_ALLOW_TYPES",
+    "ORC_VITESS_HOOK_ORC_API_URL",
+    "ORC_VITESS_HOOK_ORC_TIMEOUT",
+    "ORC_VITESS_HOOK_ORC_API_USER",
+    "ORC_VITESS_HOOK_ORC_API_PASSWORD",
+    "ORC_VITESS_HOOK_OUTPUT",
 ];
-const REPEATABLE: &[&str] = &["server", "allow-type"];
 
-#[derive(Debug, Arbitrary)]
-struct Given {
-    flag: u8,
-    bytes: Vec<u8>,
-}
-
-fuzz_target!(|given: Vec<Given>| {
+// The input: entries separated by NUL. `ORC_VITESS_HOOK_NAME=value` for a variable above sets
+// it; any other entry is an argument of `reparent` (`--deadline=90s`, `-server`, `x:1`, …).
+// A line clap cannot parse is a usage error, not a setting's problem.
+fuzz_target!(|data: &[u8]| {
+    for variable in VARIABLES {
+        // SAFETY: libFuzzer runs the target on this one thread; nothing else reads the
+        // environment meanwhile.
+        unsafe { std::env::remove_var(variable) };
+    }
     let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), "reparent".into()];
-    let mut seen = Vec::new();
-    for g in given {
-        let flag = FLAGS[usize::from(g.flag) % FLAGS.len()];
-        if seen.contains(&flag) && !REPEATABLE.contains(&flag) {
-            continue;
+    for entry in data.split(|b| *b == 0) {
+        let variable = VARIABLES
+            .iter()
+            .find(|v| entry.starts_with(v.as_bytes()) && entry.get(v.len()) == Some(&b'='));
+        match variable {
+            Some(variable) => {
+                let value = OsString::from_vec(entry[variable.len() + 1..].to_vec());
+                // SAFETY: as above.
+                unsafe { std::env::set_var(variable, value) };
+            }
+            None => args.push(OsString::from_vec(entry.to_vec())),
         }
-        seen.push(flag);
-        let mut arg = format!("--{flag}=").into_bytes();
-        arg.extend(g.bytes.into_iter().filter(|b| *b != 0));
-        args.push(OsString::from_vec(arg));
     }
     let command = Cli::command();
     let args = accept_single_dash_long_flags(&command, args);
     let parsed = command
         .try_get_matches_from(&args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
-    let cli = match parsed {
-        Ok(cli) => cli,
-        Err(e) => panic!("clap refused raw settings: {e}"),
+    let Ok(cli) = parsed else {
+        return;
     };
     let Command::Reparent(reparent) = cli.command else {
         panic!("not reparent");
@@ -86,7 +89,10 @@ fuzz_target!(|given: Vec<Given>| {
         }
         Err(e) => {
             let message = format!("{e:#}");
-            assert!(message.contains("--") || message.contains("server"), "{message}");
+            assert!(
+                message.contains("--") || message.contains("server"),
+                "{message}"
+            );
         }
     }
     let mut problems = Problems::default();

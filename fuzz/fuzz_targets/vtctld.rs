@@ -5,7 +5,6 @@
 
 #![no_main]
 
-use arbitrary::Arbitrary;
 use chrono::{DateTime, SecondsFormat};
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::alias::TabletAlias;
@@ -18,27 +17,33 @@ use orc_vitess_hook::vtctld::call_error::CallError;
 use orc_vitess_hook::vtctld::classify::Verdict;
 use orc_vitess_hook::vtctld::legacy_listing;
 
-#[derive(Debug, Arbitrary)]
-struct Input {
-    code: i32,
-    message: String,
-    chunks: Vec<String>,
-}
-
 /// gRPC's codes by number: the ones a retry may fix, and the ones that refuse us.
 const RETRYABLE: &[i32] = &[1, 2, 4, 8, 10, 13, 14];
 const REFUSING_US: &[i32] = &[7, 16];
 const UNKNOWN: i32 = 2;
 const UNIMPLEMENTED: i32 = 12;
 
-fuzz_target!(|input: Input| {
-    classifier(input.code, &input.message);
-    listing(&input.chunks);
+// The input: a status code (one byte, read as a signed number: codes 0 to 16 and some that
+// are none), its message up to the first newline, then the legacy listing's streamed chunks
+// separated by NUL.
+fuzz_target!(|data: &[u8]| {
+    let Some((&code, rest)) = data.split_first() else {
+        return;
+    };
+    let rest = String::from_utf8_lossy(rest);
+    let (message, listed) = rest.split_once('\n').unwrap_or((&rest, ""));
+    classifier(i32::from(code as i8), message);
+    let chunks: Vec<String> = listed.split('\0').map(str::to_owned).collect();
+    listing(&chunks);
 });
 
 fn classifier(code: i32, message: &str) {
     // tonic reads a number it does not know as UNKNOWN.
-    let known = if (0..=16).contains(&code) { code } else { UNKNOWN };
+    let known = if (0..=16).contains(&code) {
+        code
+    } else {
+        UNKNOWN
+    };
     for api in [ApiKind::Vtctld, ApiKind::Vtctl] {
         let verdict = classify_status(code, message, api);
         match verdict {
@@ -93,7 +98,13 @@ fn listing(chunks: &[String]) {
 /// A tablet as vtctl prints it in a listing; `None` for a term chrono cannot print.
 fn printed(tablet: &Tablet) -> Option<String> {
     let alias = TabletAlias::from_proto(tablet.alias.as_ref()?);
-    let or_null = |s: &str| if s.is_empty() { "<null>".to_owned() } else { s.to_owned() };
+    let or_null = |s: &str| {
+        if s.is_empty() {
+            "<null>".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     let host = &tablet.mysql_hostname;
     let mysql = if host.contains(':') {
         format!("[{host}]:{}", tablet.mysql_port)
