@@ -5,10 +5,11 @@
 
 #![no_main]
 
+use std::cell::RefCell;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::alias::TabletAlias;
 use orc_vitess_hook::cli::{Cli, Command, accept_single_dash_long_flags};
@@ -70,16 +71,12 @@ fuzz_target!(|data: &[u8]| {
             None => args.push(OsString::from_vec(entry.to_vec())),
         }
     }
-    let command = Cli::command();
-    let args = accept_single_dash_long_flags(&command, args);
-    let parsed = command
-        .try_get_matches_from(&args)
-        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let parsed = parse(args);
     // A line clap cannot parse is still recorded, its event read from the environment alone
     // (`commands::usage_error`); that always parses, every value being raw text.
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(_) => match Cli::try_parse_from(["orc-vitess-hook", "reparent"]) {
+        Err(_) => match parse(vec!["orc-vitess-hook".into(), "reparent".into()]) {
             Ok(cli) => cli,
             Err(e) => panic!("the environment alone did not parse: {e}"),
         },
@@ -146,4 +143,19 @@ fn check_record(read: &ReadEvent) {
             "{format:?}: {line}"
         );
     }
+}
+
+thread_local! {
+    /// clap's command, built once: building it costs more than a parse.
+    static COMMAND: RefCell<clap::Command> = RefCell::new(Cli::command());
+}
+
+/// A command line as `main` parses it.
+fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    COMMAND.with_borrow_mut(|command| {
+        let args = accept_single_dash_long_flags(command, args);
+        command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+    })
 }

@@ -4,6 +4,7 @@
 
 #![no_main]
 
+use std::cell::RefCell;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
@@ -61,11 +62,7 @@ fuzz_target!(|data: &[u8]| {
             None => args.push(OsString::from_vec(entry.to_vec())),
         }
     }
-    let command = Cli::command();
-    let args = accept_single_dash_long_flags(&command, args);
-    let parsed = command
-        .try_get_matches_from(&args)
-        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let parsed = parse(args);
     let Ok(cli) = parsed else {
         return;
     };
@@ -104,3 +101,18 @@ fuzz_target!(|data: &[u8]| {
         assert!(message.contains("--"), "{message}");
     }
 });
+
+thread_local! {
+    /// clap's command, built once: building it costs more than a parse.
+    static COMMAND: RefCell<clap::Command> = RefCell::new(Cli::command());
+}
+
+/// A command line as `main` parses it.
+fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    COMMAND.with_borrow_mut(|command| {
+        let args = accept_single_dash_long_flags(command, args);
+        command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+    })
+}
