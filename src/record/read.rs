@@ -60,7 +60,11 @@ impl<'a> Line<'a> {
 
     /// The value of a key given more than once is its last, as in [`parse_line`] and in JSON.
     fn last<'p>(pairs: &'p [(Cow<'a, str>, Token<'a>)], key: &str) -> Option<&'p Token<'a>> {
-        pairs.iter().rev().find(|(k, _)| k == key).map(|(_, value)| value)
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| value)
     }
 
     pub fn has(&self, key: &str) -> bool {

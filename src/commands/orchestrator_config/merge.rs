@@ -49,9 +49,8 @@ pub(super) fn merged_text(
 ) -> Result<(String, Vec<String>), Failure> {
     let whole: Box<RawValue> =
         serde_json::from_str(text).map_err(|e| refused(format!("not valid JSON: {e}")))?;
-    let existing: Document = serde_json::from_str(whole.get()).map_err(|_| {
-        refused("expected a JSON object, as orchestrator.conf.json is".to_owned())
-    })?;
+    let existing: Document = serde_json::from_str(whole.get())
+        .map_err(|_| refused("expected a JSON object, as orchestrator.conf.json is".to_owned()))?;
     let warnings = warnings(&existing, legacy_queries, binary);
     let document = serde_json::to_string_pretty(&merge(existing, ours, binary))
         .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}")))?;
