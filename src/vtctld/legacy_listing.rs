@@ -110,7 +110,9 @@ fn null_as_empty(field: &str) -> String {
 fn split_host_port(text: &str) -> Option<(String, i32)> {
     let (host, port) = match text.strip_prefix('[') {
         Some(rest) => rest.split_once("]:")?,
-        None => text.rsplit_once(':').filter(|(host, _)| !host.contains(':'))?,
+        None => text
+            .rsplit_once(':')
+            .filter(|(host, _)| !host.contains(':'))?,
     };
     let port: u16 = port.parse().ok()?;
     let plain = !host.contains(|c: char| c.is_whitespace() || c == '[' || c == ']');

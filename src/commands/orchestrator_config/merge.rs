@@ -329,6 +329,29 @@ mod tests {
         }
     }
 
+    /// Pinned from the merge fuzz target: a number no float holds is still valid JSON, kept as
+    /// written (Orchestrator's reader skips a key it does not know unconverted); what is no JSON
+    /// object is refused with why.
+    #[test]
+    fn any_number_is_kept_as_written_and_only_an_object_is_merged() {
+        let binary = Path::new("/usr/local/bin/orc-vitess-hook");
+        let refused = |why: String| Failure::new(FailureKind::Config, why);
+        let text = r#"{"A": 1e312345678901234567890, "B": -0.0}"#;
+        let (printed, _) = merged_text(text, Map::new(), binary, false, refused).unwrap();
+        assert!(
+            printed.contains(r#""A": 1e312345678901234567890"#),
+            "{printed}"
+        );
+        assert!(printed.contains(r#""B": -0.0"#), "{printed}");
+        for (text, why) in [
+            ("[1, 2]", "expected a JSON object"),
+            ("{\"a\": }", "not valid JSON"),
+        ] {
+            let e = merged_text(text, Map::new(), binary, false, refused).unwrap_err();
+            assert!(e.message.starts_with(why), "{}", e.message);
+        }
+    }
+
     fn document(text: &str) -> Document {
         serde_json::from_str(text).unwrap()
     }
