@@ -121,10 +121,8 @@ fn read_recovery(recovery: &Recovery) {
     let _ = plan::decide(&event);
     let _ = recovery.successor();
     let _ = recovery.started_at();
-    if let Ok((end, _)) = recovery.ended_at() {
-        if let Some(start) = recovery.started_at() {
-            assert!(end >= start, "{recovery:?}");
-        }
+    if let (Ok((end, _)), Some(start)) = (recovery.ended_at(), recovery.started_at()) {
+        assert!(end >= start, "{recovery:?}");
     }
 }
 
