@@ -368,4 +368,71 @@ mod tests {
             assert!(!kind.status().is_success(), "{kind:?}");
         }
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn kinds() -> impl Strategy<Value = FailureKind> {
+            prop_oneof![
+                12 => prop::sample::select(vec![
+                    FailureKind::Usage,
+                    FailureKind::InvalidInput,
+                    FailureKind::NoSuccessor,
+                    FailureKind::SuccessorRefused,
+                    FailureKind::Config,
+                    FailureKind::Unreachable,
+                    FailureKind::VtctldRefused,
+                    FailureKind::OrchestratorRefused,
+                    FailureKind::DeadlinePassed,
+                    FailureKind::NotAccepted,
+                    FailureKind::RecordMissing,
+                    FailureKind::OutputFailed,
+                    FailureKind::Internal,
+                ]),
+                // Rarely, so that most sets hold none.
+                1 => prop::sample::select(vec![2, 15]).prop_map(FailureKind::Interrupted),
+            ]
+        }
+
+        proptest! {
+            /// The folded status: the first signal's; else the status of the class highest in
+            /// the precedence, wherever it stands; else the first failure's; `Done` for none.
+            #[test]
+            fn fold_is_the_precedence_whatever_the_order(
+                results in prop::collection::vec(kinds(), 0..8),
+                rotate in any::<usize>(),
+            ) {
+                let folded = fold(&results);
+                let signal = results.iter().find(|k| matches!(k, FailureKind::Interrupted(_)));
+                let highest = PRECEDENCE.iter().find(|k| results.contains(k));
+                match (signal, highest, results.first()) {
+                    (Some(signal), _, _) => prop_assert_eq!(folded, signal.status()),
+                    (None, Some(highest), _) => {
+                        prop_assert_eq!(folded, highest.status());
+                        // Then the order does not matter.
+                        let mut turned = results.clone();
+                        let by = rotate % turned.len();
+                        turned.rotate_left(by);
+                        turned.reverse();
+                        prop_assert_eq!(fold(&turned), folded);
+                    }
+                    (None, None, Some(first)) => prop_assert_eq!(folded, first.status()),
+                    (None, None, None) => prop_assert_eq!(folded, ExitStatus::Done),
+                }
+                prop_assert_eq!(folded.is_success(), results.is_empty());
+            }
+
+            /// One result folds to its own status, and a failure added in front of any set
+            /// never folds the set to success.
+            #[test]
+            fn fold_of_one_is_its_status(kind in kinds(), rest in prop::collection::vec(kinds(), 0..4)) {
+                prop_assert_eq!(fold(&[kind]), kind.status());
+                let mut more = vec![kind];
+                more.extend(rest);
+                prop_assert!(!fold(&more).is_success());
+            }
+        }
+    }
 }

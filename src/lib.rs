@@ -16,6 +16,8 @@ pub mod connection;
 pub mod endpoint;
 pub mod event;
 pub mod exit;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod in_place;
 pub mod metrics;

@@ -212,4 +212,138 @@ mod tests {
             Decision::NoSuccessor(ref r) if r.contains("is_successful=false")
         ));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Orchestrator's (and VTOrc's) analysis codes, of every family.
+        const CODES: &[&str] = &[
+            "DeadMaster",
+            "DeadMasterAndReplicas",
+            "DeadMasterAndSomeReplicas",
+            "DeadMasterWithoutReplicas",
+            "DeadPrimary",
+            "DeadPrimaryAndSomeReplicas",
+            "DeadCoMaster",
+            "DeadCoMasterAndSomeReplicas",
+            "DeadCoPrimary",
+            "DeadIntermediateMaster",
+            "DeadIntermediateMasterAndSomeReplicas",
+            "DeadIntermediateMasterWithSingleReplicaFailingToConnect",
+            "UnreachableIntermediateMaster",
+            "AllIntermediateMasterReplicasNotReplicating",
+            "UnreachableMaster",
+            "UnreachablePrimary",
+            "DeadReplica",
+            "LockedSemiSyncMaster",
+            "NoProblem",
+        ];
+        const INSTANCE_TYPES: &[&str] = &["master", "co-master", "intermediate-master", "primary"];
+
+        /// `text` spelt another way: each letter's case from `cases`, whitespace around it.
+        fn spelt(text: &str, cases: u64, pad: (&str, &str)) -> String {
+            let letters = text.chars().enumerate().map(|(i, c)| {
+                if cases >> (i % 64) & 1 == 1 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            });
+            format!("{}{}{}", pad.0, letters.collect::<String>(), pad.1)
+        }
+
+        fn padding() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec!["", " ", "\t", " \n"])
+        }
+
+        fn kind(decision: &Decision) -> u8 {
+            match decision {
+                Decision::Reparent => 0,
+                Decision::Skip(_) => 1,
+                Decision::NoSuccessor(_) => 2,
+            }
+        }
+
+        prop_compose! {
+            fn events()(
+                code in prop::option::of(prop::sample::select(CODES)),
+                instance in prop::option::of(prop::sample::select(INSTANCE_TYPES)),
+                is_master in prop::option::of(any::<bool>()),
+                is_co_master in prop::option::of(any::<bool>()),
+                is_successful in prop::option::of(any::<bool>()),
+                alias in any::<bool>(),
+                successor in any::<bool>(),
+            ) -> FailoverEvent {
+                FailoverEvent {
+                    failure_type: code.map(str::to_owned),
+                    instance_type: instance.map(str::to_owned),
+                    is_master,
+                    is_co_master,
+                    is_successful,
+                    successor_alias: alias.then(|| crate::alias::TabletAlias::new("zone1", 101)),
+                    successor_host: successor.then(|| "db2".to_owned()),
+                    successor_port: successor.then_some(3306),
+                    ..FailoverEvent::default()
+                }
+            }
+        }
+
+        proptest! {
+            /// The decision is the module's rule, for every failure type, instance type and
+            /// flag: a reparent only after a dead master or co-master that was one, with a
+            /// successor Orchestrator promoted.
+            #[test]
+            fn decide_is_the_documented_rule(event in events()) {
+                let master_failure = event.failure_type.as_deref().is_none_or(|code| {
+                    matches!(FailureClass::of(code), FailureClass::Master | FailureClass::CoMaster)
+                });
+                let intermediate = event
+                    .instance_type
+                    .as_deref()
+                    .is_some_and(|kind| kind.contains("intermediate"));
+                let not_a_master = event.is_master == Some(false) && event.is_co_master != Some(true);
+                let promoted = event.is_successful != Some(false)
+                    && (event.successor_alias.is_some() || event.successor().is_some());
+                let expected = if !master_failure || intermediate || not_a_master {
+                    1
+                } else if promoted {
+                    0
+                } else {
+                    2
+                };
+                prop_assert_eq!(kind(&decide(&event)), expected, "{:?}", event);
+            }
+
+            /// Case and surrounding whitespace of the failure and instance types never change
+            /// the decision.
+            #[test]
+            fn decide_ignores_the_spelling_of_types(
+                event in events(),
+                cases in any::<u64>(),
+                pad in (padding(), padding()),
+            ) {
+                let mut respelt = event.clone();
+                respelt.failure_type = event.failure_type.as_deref().map(|t| spelt(t, cases, pad));
+                respelt.instance_type =
+                    event.instance_type.as_deref().map(|t| spelt(t, !cases, ("", "")));
+                prop_assert_eq!(kind(&decide(&respelt)), kind(&decide(&event)), "{:?}", respelt);
+            }
+
+            /// No spelling of an intermediate-master failure is ever reparented.
+            #[test]
+            fn intermediate_failures_never_reparent(
+                event in events(),
+                prefix in "[A-Za-z]{0,8}",
+                suffix in "[A-Za-z]{0,8}",
+                cases in any::<u64>(),
+            ) {
+                let mut event = event;
+                let code = format!("{prefix}{}{suffix}", spelt("IntermediateMaster", cases, ("", "")));
+                event.failure_type = Some(code);
+                prop_assert!(matches!(decide(&event), Decision::Skip(_)));
+            }
+        }
+    }
 }

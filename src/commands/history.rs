@@ -262,7 +262,7 @@ fn rotated(live: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// Every whole line of one file into `history`; a line longer than [`MAX_LINE`] is no record.
 /// The answer is the bytes read up to the last whole line (a line still being written is left
 /// for `--follow`).
-fn read_lines(mut reader: impl BufRead, history: &mut History) -> std::io::Result<u64> {
+pub(crate) fn read_lines(mut reader: impl BufRead, history: &mut History) -> std::io::Result<u64> {
     let mut line = Vec::with_capacity(4096);
     let mut whole = 0u64;
     loop {

@@ -2,9 +2,9 @@
 
 mod check;
 mod discover;
-mod history;
+pub(crate) mod history;
 mod interval;
-mod orchestrator_config;
+pub(crate) mod orchestrator_config;
 mod reconcile;
 mod record;
 mod reparent;

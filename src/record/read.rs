@@ -30,15 +30,12 @@ pub enum Line<'a> {
     Logfmt(Vec<(Cow<'a, str>, Token<'a>)>),
 }
 
-impl Line<'_> {
+impl<'a> Line<'a> {
     /// The value of `key`, typed by the schema.
     pub fn get(&self, key: &str) -> Option<Value> {
         match self {
             Self::Json(map) => map.get(key).cloned(),
-            Self::Logfmt(pairs) => pairs
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(k, value)| typed(k, value.clone())),
+            Self::Logfmt(pairs) => Self::last(pairs, key).map(|value| typed(key, value.clone())),
         }
     }
 
@@ -46,10 +43,7 @@ impl Line<'_> {
     pub fn text(&self, key: &str) -> Option<&str> {
         match self {
             Self::Json(map) => map.get(key)?.as_str(),
-            Self::Logfmt(pairs) => {
-                let (_, value) = pairs.iter().find(|(k, _)| k == key)?;
-                Some(&value.text)
-            }
+            Self::Logfmt(pairs) => Some(&Self::last(pairs, key)?.text),
         }
     }
 
@@ -58,10 +52,19 @@ impl Line<'_> {
         match self {
             Self::Json(map) => map.get(key)?.as_u64(),
             Self::Logfmt(pairs) => {
-                let (_, value) = pairs.iter().find(|(k, _)| k == key)?;
+                let value = Self::last(pairs, key)?;
                 (!value.quoted).then(|| value.text.parse().ok()).flatten()
             }
         }
+    }
+
+    /// The value of a key given more than once is its last, as in [`parse_line`] and in JSON.
+    fn last<'p>(pairs: &'p [(Cow<'a, str>, Token<'a>)], key: &str) -> Option<&'p Token<'a>> {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| value)
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -245,6 +248,22 @@ mod tests {
             "a=b=c",
         ] {
             assert!(parse_line(foreign).is_err(), "{foreign:?}");
+        }
+    }
+
+    /// Found by the `record` fuzz target: a key given twice in a logfmt line read as its first
+    /// value lazily (`history`) but as its last eagerly and in JSON.
+    #[test]
+    fn a_key_given_twice_is_its_last_value_however_read() {
+        for line in [
+            "outcome=ok exit_status=1 exit_status=0 tablet=a tablet=b",
+            r#"{"outcome":"ok","exit_status":1,"exit_status":0,"tablet":"a","tablet":"b"}"#,
+        ] {
+            let lazy = lazy_line(line).unwrap();
+            assert_eq!(lazy.number("exit_status"), Some(0), "{line}");
+            assert_eq!(lazy.text("tablet"), Some("b"), "{line}");
+            assert_eq!(lazy.get("tablet"), Some(json!("b")), "{line}");
+            assert_eq!(parse_line(line).unwrap().get("tablet"), Some(&json!("b")));
         }
     }
 

@@ -239,4 +239,107 @@ mod tests {
             assert_eq!(classify(&error, api), verdict, "{error:?}");
         }
     }
+
+    mod properties {
+        use std::time::Duration;
+
+        use proptest::prelude::*;
+        use tonic::{Code, Status};
+
+        use super::super::*;
+
+        /// Codes a retry may fix: what the retry loop is for.
+        const RETRYABLE: &[Code] = &[
+            Code::Unavailable,
+            Code::DeadlineExceeded,
+            Code::ResourceExhausted,
+            Code::Aborted,
+            Code::Internal,
+            Code::Cancelled,
+            Code::Unknown,
+        ];
+
+        /// Mostly Vitess's own words, so that the messages that decide are often met.
+        fn messages() -> impl Strategy<Value = String> {
+            let words = prop::sample::select(vec![
+                "node doesn't exist",
+                "partial result",
+                "GetTabletsByCell(zone2) failed",
+                "unknown command: ListAllTablets",
+                "argument is required",
+                "unknown service vtctlservice.Vtctld",
+                "unknown method GetTablets",
+                "connection refused",
+                "",
+            ]);
+            (prop::collection::vec(words, 0..3), ".{0,12}")
+                .prop_map(|(words, noise)| format!("{}{noise}", words.join(": ")))
+        }
+
+        fn apis() -> impl Strategy<Value = ApiKind> {
+            prop::sample::select(vec![ApiKind::Vtctld, ApiKind::Vtctl])
+        }
+
+        fn verdict(code: i32, message: &str, api: ApiKind) -> Verdict {
+            classify(
+                &CallError::Status(Status::new(Code::from_i32(code), message)),
+                api,
+            )
+        }
+
+        proptest! {
+            /// Only a code a retry may fix is retried; only credentials are held against a
+            /// server for good; only the API named falls back; the retry loop alone decides
+            /// Misconfigured.
+            #[test]
+            fn the_classifier_retries_only_what_a_retry_may_fix(
+                code in -3..20i32,
+                message in messages(),
+                api in apis(),
+            ) {
+                let known = Code::from_i32(code);
+                match verdict(code, &message, api) {
+                    Verdict::Retry => prop_assert!(RETRYABLE.contains(&known)),
+                    Verdict::RefusedUs => prop_assert!(matches!(
+                        known,
+                        Code::Unauthenticated | Code::PermissionDenied
+                    )),
+                    Verdict::LacksTypedApi => {
+                        prop_assert!(api == ApiKind::Vtctld && known == Code::Unimplemented)
+                    }
+                    Verdict::LacksCommand => {
+                        prop_assert!(api == ApiKind::Vtctl && known == Code::Unknown)
+                    }
+                    Verdict::NotVtctld => prop_assert_eq!(known, Code::Unimplemented),
+                    Verdict::Misconfigured => prop_assert!(false, "classify chose Misconfigured"),
+                    Verdict::Stop(kind) => prop_assert_eq!(kind, FailureKind::VtctldRefused),
+                }
+            }
+
+            /// The message decides only for UNKNOWN and UNIMPLEMENTED; every other code means
+            /// the same whatever vtctld wrote with it, with either API.
+            #[test]
+            fn the_message_decides_only_for_unknown_and_unimplemented(
+                code in 0..17i32,
+                one in messages(),
+                other in messages(),
+                api in apis(),
+            ) {
+                let known = Code::from_i32(code);
+                prop_assume!(!matches!(known, Code::Unknown | Code::Unimplemented));
+                prop_assert_eq!(verdict(code, &one, api), verdict(code, &other, api));
+                let other_api = if api == ApiKind::Vtctld { ApiKind::Vtctl } else { ApiKind::Vtctld };
+                prop_assert_eq!(verdict(code, &one, api), verdict(code, &one, other_api));
+            }
+
+            /// Failures before any answer are passing faults, or the server's refusal of us.
+            #[test]
+            fn failures_before_an_answer_are_retried(text in ".{0,40}", ms in 0..10_000u64, api in apis()) {
+                prop_assert_eq!(classify(&CallError::Connect(text.clone()), api), Verdict::Retry);
+                let timeout = CallError::Timeout(Duration::from_millis(ms));
+                prop_assert_eq!(classify(&timeout, api), Verdict::Retry);
+                prop_assert_eq!(classify(&CallError::Tls(text), api), Verdict::RefusedUs);
+            }
+        }
+    }
 }

@@ -104,18 +104,19 @@ fn null_as_empty(field: &str) -> String {
     }
 }
 
-/// `host:port` or `[v6]:port`, as Go's `net.JoinHostPort` writes them. The host may be empty
-/// (a record without one); the port must be a number.
+/// `host:port` or `[v6]:port`, as Go's `net.JoinHostPort` writes them: it brackets every host
+/// holding a ':', and no host holds a bracket. The host may be empty (a record without one);
+/// the port must be a number.
 fn split_host_port(text: &str) -> Option<(String, i32)> {
     let (host, port) = match text.strip_prefix('[') {
-        Some(rest) => {
-            let (host, port) = rest.split_once("]:")?;
-            (host, port)
-        }
-        None => text.rsplit_once(':')?,
+        Some(rest) => rest.split_once("]:")?,
+        None => text
+            .rsplit_once(':')
+            .filter(|(host, _)| !host.contains(':'))?,
     };
     let port: u16 = port.parse().ok()?;
-    (!host.contains(char::is_whitespace)).then(|| (host.to_owned(), i32::from(port)))
+    let plain = !host.contains(|c: char| c.is_whitespace() || c == '[' || c == ']');
+    plain.then(|| (host.to_owned(), i32::from(port)))
 }
 
 #[cfg(test)]
@@ -162,6 +163,11 @@ mod tests {
             "zone1-100 commerce 0 replica a:1 b:99999 [] <null>",
             "zone1-100 commerce 0 replica a:1 b:3306 [] yesterday",
             "zone1-100 commerce 0 replica a:1 b:3306 <null>",
+            // Found by the vtctld fuzz target: MySQL addresses vtctl never prints, once read
+            // as hosts `]:[1:` and `::1` that print back as other addresses.
+            "zone1-100 commerce 0 replica a:1 ]:[1::33 [] <null>",
+            "zone1-100 commerce 0 replica a:1 ::1:3306 [] <null>",
+            "zone1-100 commerce 0 replica a:1 [a]b]:3306 [] <null>",
         ] {
             assert!(parse_line(line).is_err(), "{line}");
         }

@@ -30,19 +30,31 @@ pub(super) fn merged(
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| config(format!("--merge {}: cannot read it: {e}", path.display())))?;
-    let whole: Box<RawValue> = serde_json::from_str(&text)
-        .map_err(|e| config(format!("--merge {}: not valid JSON: {e}", path.display())))?;
-    let existing: Document = serde_json::from_str(whole.get()).map_err(|_| {
-        config(format!(
-            "--merge {}: expected a JSON object, as orchestrator.conf.json is",
-            path.display()
-        ))
-    })?;
-    for warning in warnings(&existing, legacy_queries, binary) {
+    let refused = |why: String| config(format!("--merge {}: {why}", path.display()));
+    let (document, warnings) = merged_text(&text, ours, binary, legacy_queries, refused)?;
+    for warning in warnings {
         output::err(&format!("warning: {warning}"));
     }
-    serde_json::to_string_pretty(&merge(existing, ours, binary))
-        .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}")))
+    Ok(document)
+}
+
+/// The operator's file's `text` with `ours` merged in, as the printed document, and the
+/// warnings about it; `refused` makes a refusal of the text from why.
+pub(super) fn merged_text(
+    text: &str,
+    ours: Map<String, Value>,
+    binary: &Path,
+    legacy_queries: bool,
+    refused: impl Fn(String) -> Failure,
+) -> Result<(String, Vec<String>), Failure> {
+    let whole: Box<RawValue> =
+        serde_json::from_str(text).map_err(|e| refused(format!("not valid JSON: {e}")))?;
+    let existing: Document = serde_json::from_str(whole.get())
+        .map_err(|_| refused("expected a JSON object, as orchestrator.conf.json is".to_owned()))?;
+    let warnings = warnings(&existing, legacy_queries, binary);
+    let document = serde_json::to_string_pretty(&merge(existing, ours, binary))
+        .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}")))?;
+    Ok((document, warnings))
 }
 
 /// The operator's file: its keys in their order (a key given twice stays twice, as Orchestrator
@@ -219,31 +231,38 @@ pub fn merge(mut existing: Document, ours: Map<String, Value>, binary: &Path) ->
             existing.0.push((key, Entry::Ours(value)));
             continue;
         };
-        let (name, slot) = &mut existing.0[at];
+        let slot = &mut existing.0[at].1;
         let old = std::mem::replace(slot, Entry::Ours(Value::Null));
         *slot = match (old, value) {
-            (Entry::Raw(line), Value::Array(new))
-                if name.ends_with("Processes") && line.get().starts_with('"') =>
-            {
-                // A single line where a list belongs: kept as the list's first line.
-                let mut lines = vec![line];
-                lines.extend(new.iter().map(raw_text));
-                Entry::Lines(lines)
-            }
-            (old, Value::Array(new)) => match old.lines() {
-                Ok(mut lines) => {
-                    let first_ours = lines.iter().position(|l| is_ours_text(l, binary));
-                    lines.retain(|line| !is_ours_text(line, binary));
-                    let at = first_ours.unwrap_or(lines.len()).min(lines.len());
-                    lines.splice(at..at, new.iter().map(raw_text));
-                    Entry::Lines(lines)
+            (old, Value::Array(new)) => {
+                let lines = match old {
+                    // A single line where a hook list belongs is a list of that line.
+                    Entry::Raw(line)
+                        if key.ends_with("Processes") && line.get().starts_with('"') =>
+                    {
+                        Ok(vec![line])
+                    }
+                    other => other.lines(),
+                };
+                match lines {
+                    Ok(lines) => Entry::Lines(with_ours(lines, &new, binary)),
+                    Err(_) => Entry::Ours(Value::Array(new)),
                 }
-                Err(_) => Entry::Ours(Value::Array(new)),
-            },
+            }
             (_, value) => Entry::Ours(value),
         };
     }
     existing
+}
+
+/// A hook list's `lines` with `new` in place of the lines of ours: where the first of them
+/// stood, else at the end.
+fn with_ours(mut lines: Vec<Box<RawValue>>, new: &[Value], binary: &Path) -> Vec<Box<RawValue>> {
+    let first_ours = lines.iter().position(|l| is_ours_text(l, binary));
+    lines.retain(|line| !is_ours_text(line, binary));
+    let at = first_ours.unwrap_or(lines.len()).min(lines.len());
+    lines.splice(at..at, new.iter().map(raw_text));
+    lines
 }
 
 /// What in the operator's file still does what this tool replaces.
@@ -315,6 +334,53 @@ mod tests {
         for line in theirs {
             assert!(!is_ours(&Value::from(line), binary), "{line}");
         }
+    }
+
+    /// Pinned from the merge fuzz target: a number no float holds is still valid JSON, kept as
+    /// written (Orchestrator's reader skips a key it does not know unconverted); what is no JSON
+    /// object is refused with why.
+    #[test]
+    fn any_number_is_kept_as_written_and_only_an_object_is_merged() {
+        let binary = Path::new("/usr/local/bin/orc-vitess-hook");
+        let refused = |why: String| Failure::new(FailureKind::Config, why);
+        let text = r#"{"A": 1e312345678901234567890, "B": -0.0}"#;
+        let (printed, _) = merged_text(text, Map::new(), binary, false, refused).unwrap();
+        assert!(
+            printed.contains(r#""A": 1e312345678901234567890"#),
+            "{printed}"
+        );
+        assert!(printed.contains(r#""B": -0.0"#), "{printed}");
+        for (text, why) in [
+            ("[1, 2]", "expected a JSON object"),
+            ("{\"a\": }", "not valid JSON"),
+        ] {
+            let e = merged_text(text, Map::new(), binary, false, refused).unwrap_err();
+            assert!(e.message.starts_with(why), "{}", e.message);
+        }
+    }
+
+    /// Found by the merge fuzz target: a hook list given as one line (Orchestrator reads a
+    /// string there too) that runs this tool was kept beside our new line, so a failover ran
+    /// two reparents and merging again changed the file; a key spelt in lower case lost the
+    /// operator's line.
+    #[test]
+    fn a_single_hook_line_is_a_list_of_that_line() {
+        let binary = Path::new("/usr/local/bin/orc-vitess-hook");
+        let ours = object(
+            json!({"PostMasterFailoverProcesses": ["/usr/local/bin/orc-vitess-hook reparent --server b:1"]}),
+        );
+        let merged = |text: &str| self::text(&merge(document(text), ours.clone(), binary));
+        let old_line = r#"{"PostMasterFailoverProcesses": "/usr/local/bin/orc-vitess-hook reparent --server a:1"}"#;
+        let once = merged(old_line);
+        assert!(!once.contains("a:1") && once.contains("b:1"), "{once}");
+        assert_eq!(merged(&once), once);
+        let operators = r#"{"postmasterfailoverprocesses": "echo failed over"}"#;
+        let once = merged(operators);
+        assert!(
+            once.contains("echo failed over") && once.contains("b:1"),
+            "{once}"
+        );
+        assert_eq!(merged(&once), once);
     }
 
     fn document(text: &str) -> Document {

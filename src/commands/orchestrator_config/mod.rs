@@ -13,7 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::cli::{OrchestratorConfigArgs, setting};
 use crate::connection::ConnectionSettings;
@@ -68,6 +68,28 @@ fn deliver(args: &OrchestratorConfigArgs, text: &str) -> Result<(), Failure> {
 /// The document to deliver: our keys, alone or merged into the `--merge` file.
 fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
     let config = |message: String| Failure::new(FailureKind::Config, message);
+    let (ours, binary) = our_keys(args)?;
+    match &args.merge {
+        None => serde_json::to_string_pretty(&Value::Object(ours))
+            .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}"))),
+        Some(path) => merge::merged(path, ours, &binary, args.legacy_metadata_queries, config),
+    }
+}
+
+/// `--merge`'s work on the text of an operator's file, as `build` does it (the document and the
+/// warnings): the fuzz target's way in, which reads no file.
+pub(crate) fn merge_text(
+    args: &OrchestratorConfigArgs,
+    text: &str,
+) -> Result<(String, Vec<String>), Failure> {
+    let (ours, binary) = our_keys(args)?;
+    let refused = |why: String| Failure::new(FailureKind::Config, format!("--merge: {why}"));
+    merge::merged_text(text, ours, &binary, args.legacy_metadata_queries, refused)
+}
+
+/// Our keys for these settings, and the binary's absolute path they run.
+fn our_keys(args: &OrchestratorConfigArgs) -> Result<(Map<String, Value>, PathBuf), Failure> {
+    let config = |message: String| Failure::new(FailureKind::Config, message);
     // The same validation as `reparent`'s: a line that would fail there is refused here.
     let settings = ConnectionSettings::from_args(&args.connection)
         .and_then(|s| s.require_servers().map(|()| s))
@@ -93,11 +115,7 @@ fn build(args: &OrchestratorConfigArgs) -> Result<String, Failure> {
     let common = keys::common_flags(&args.connection, &args.log, &settings);
     hook_words_fit(&binary, &common).map_err(config)?;
     let ours = keys::hook_keys(args, &binary, &common, table);
-    match &args.merge {
-        None => serde_json::to_string_pretty(&Value::Object(ours))
-            .map_err(|e| Failure::new(FailureKind::Internal, format!("cannot print JSON: {e}"))),
-        Some(path) => merge::merged(path, ours, &binary, args.legacy_metadata_queries, config),
-    }
+    Ok((ours, binary))
 }
 
 /// JSON carries text only, and Orchestrator replaces `{word}` anywhere in a hook line, even

@@ -1,0 +1,161 @@
+//! The event reader: arbitrary `ORC_*` variables and `reparent` arguments, as bytes, through
+//! clap (as `main` parses) and `ReadEvent::from_args`. It never panics; it yields the event or
+//! the problems that reject it, every typed value valid; and the record of it is one line that
+//! the record reader reads back to the same fields, in logfmt and in JSON.
+
+#![no_main]
+
+use std::cell::RefCell;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
+use clap::{CommandFactory, FromArgMatches};
+use libfuzzer_sys::fuzz_target;
+use orc_vitess_hook::alias::TabletAlias;
+use orc_vitess_hook::cli::{Cli, Command, accept_single_dash_long_flags};
+use orc_vitess_hook::event::{DECISIVE, IDENTIFYING, ReadEvent, is_placeholder};
+use orc_vitess_hook::exit::Outcome;
+use orc_vitess_hook::output::breaks_lines;
+use orc_vitess_hook::record::format::{LogFormat, render};
+use orc_vitess_hook::record::read::parse_line;
+use orc_vitess_hook::record::{Details, Record};
+
+/// Every variable of the event (`--count-lost-replicas` has none).
+const VARIABLES: &[&str] = &[
+    "ORC_FAILURE_TYPE",
+    "ORC_INSTANCE_TYPE",
+    "ORC_IS_MASTER",
+    "ORC_IS_CO_MASTER",
+    "ORC_FAILURE_DESCRIPTION",
+    "ORC_COMMAND",
+    "ORC_FAILED_HOST",
+    "ORC_FAILED_PORT",
+    "ORC_FAILURE_CLUSTER",
+    "ORC_FAILURE_CLUSTER_ALIAS",
+    "ORC_FAILURE_CLUSTER_DOMAIN",
+    "ORC_COUNT_REPLICAS",
+    "ORC_IS_DOWNTIMED",
+    "ORC_AUTO_MASTER_RECOVERY",
+    "ORC_AUTO_INTERMEDIATE_MASTER_RECOVERY",
+    "ORC_ORCHESTRATOR_HOST",
+    "ORC_RECOVERY_UID",
+    "ORC_IS_SUCCESSFUL",
+    "ORC_LOST_REPLICAS",
+    "ORC_REPLICA_HOSTS",
+    "ORC_SUCCESSOR_HOST",
+    "ORC_SUCCESSOR_PORT",
+    "ORC_SUCCESSOR_ALIAS",
+    "ORC_SUCCESSOR_BINLOG_COORDINATES",
+];
+
+// The input: entries separated by NUL (which neither an argument nor a variable can hold).
+// `ORC_NAME=value` for a variable of the event sets it; any other entry is an argument of
+// `reparent`, as Orchestrator's command line may hold anything.
+fuzz_target!(|data: &[u8]| {
+    for variable in VARIABLES {
+        // SAFETY: libFuzzer runs the target on this one thread; nothing else reads the
+        // environment meanwhile.
+        unsafe { std::env::remove_var(variable) };
+    }
+    let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), "reparent".into()];
+    for entry in data.split(|b| *b == 0) {
+        let variable = VARIABLES
+            .iter()
+            .find(|v| entry.starts_with(v.as_bytes()) && entry.get(v.len()) == Some(&b'='));
+        match variable {
+            Some(variable) => {
+                let value = OsString::from_vec(entry[variable.len() + 1..].to_vec());
+                // SAFETY: as above.
+                unsafe { std::env::set_var(variable, value) };
+            }
+            None => args.push(OsString::from_vec(entry.to_vec())),
+        }
+    }
+    let parsed = parse(args);
+    // A line clap cannot parse is still recorded, its event read from the environment alone
+    // (`commands::usage_error`); that always parses, every value being raw text.
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(_) => match parse(vec!["orc-vitess-hook".into(), "reparent".into()]) {
+            Ok(cli) => cli,
+            Err(e) => panic!("the environment alone did not parse: {e}"),
+        },
+    };
+    let Command::Reparent(reparent) = cli.command else {
+        panic!("not reparent");
+    };
+    let read = ReadEvent::from_args(reparent.event);
+    check_read(&read);
+    check_record(&read);
+});
+
+/// The event or its problems; every typed value valid, every bad one kept under its name.
+fn check_read(read: &ReadEvent) {
+    let decisive_bad = read.invalid.keys().filter(|k| DECISIVE.contains(k)).count();
+    assert_eq!(read.problems.len(), decisive_bad, "{read:?}");
+    assert!(read.invalid.values().all(|v| !v.is_empty()));
+    for entry in &read.unfilled {
+        let field = entry.split('=').next().unwrap_or_default();
+        assert!(IDENTIFYING.contains(&field), "{entry}");
+    }
+    let e = &read.event;
+    for port in [e.failed_port, e.successor_port].into_iter().flatten() {
+        assert_ne!(port, 0);
+    }
+    for trimmed in [&e.failure_type, &e.instance_type, &e.failure_cluster_alias]
+        .into_iter()
+        .flatten()
+    {
+        assert!(
+            !trimmed.is_empty() && trimmed.trim() == trimmed,
+            "{trimmed:?}"
+        );
+        assert!(!is_placeholder(trimmed));
+    }
+    if let Some(alias) = &e.successor_alias {
+        let again: TabletAlias = alias.to_string().parse().expect("a printed alias parses");
+        assert_eq!(&again, alias);
+    }
+    for list in [&e.lost_replicas, &e.replica_hosts].into_iter().flatten() {
+        for item in list {
+            assert!(!item.is_empty() && item.trim() == item && !item.contains(','));
+        }
+    }
+}
+
+/// The record of the event, rendered in both formats: one line, read back to its fields.
+fn check_record(read: &ReadEvent) {
+    let details = Details::default();
+    let record = Record::new(
+        Outcome::Received,
+        &read.event,
+        &read.invalid,
+        &details,
+        &read.notes,
+    )
+    .to_map();
+    for format in [LogFormat::Logfmt, LogFormat::Json] {
+        let line = render(&record, format);
+        assert!(!line.chars().any(breaks_lines), "{format:?}: {line}");
+        assert_eq!(
+            parse_line(&line).as_ref(),
+            Ok(&record),
+            "{format:?}: {line}"
+        );
+    }
+}
+
+thread_local! {
+    /// clap's command, built once: building it costs more than a parse.
+    static COMMAND: RefCell<clap::Command> = RefCell::new(Cli::command());
+}
+
+/// A command line as `main` parses it.
+fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    COMMAND.with_borrow_mut(|command| {
+        let args = accept_single_dash_long_flags(command, args);
+        command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+    })
+}
