@@ -4,9 +4,11 @@
 
 #![no_main]
 
+#[path = "framed.rs"]
+mod framed;
+
 use std::cell::RefCell;
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -43,25 +45,7 @@ const VARIABLES: &[&str] = &[
 // it; any other entry is an argument of `reparent` (`--deadline=90s`, `-server`, `x:1`, …).
 // A line clap cannot parse is a usage error, not a setting's problem.
 fuzz_target!(|data: &[u8]| {
-    for variable in VARIABLES {
-        // SAFETY: libFuzzer runs the target on this one thread; nothing else reads the
-        // environment meanwhile.
-        unsafe { std::env::remove_var(variable) };
-    }
-    let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), "reparent".into()];
-    for entry in data.split(|b| *b == 0) {
-        let variable = VARIABLES
-            .iter()
-            .find(|v| entry.starts_with(v.as_bytes()) && entry.get(v.len()) == Some(&b'='));
-        match variable {
-            Some(variable) => {
-                let value = OsString::from_vec(entry[variable.len() + 1..].to_vec());
-                // SAFETY: as above.
-                unsafe { std::env::set_var(variable, value) };
-            }
-            None => args.push(OsString::from_vec(entry.to_vec())),
-        }
-    }
+    let args = framed::reparent_line(data, VARIABLES);
     let parsed = parse(args);
     let Ok(cli) = parsed else {
         return;
