@@ -57,6 +57,15 @@ impl fmt::Display for TabletAlias {
 }
 
 /// Why a text is not a tablet alias; the message completes "expected <cell>-<uid>: …".
+/// Whether `text` may name a cell: letters, digits, `_` and `.` (never `-`, which ends the cell
+/// in a tablet alias).
+pub fn is_cell(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AliasError(&'static str);
 
@@ -96,10 +105,7 @@ impl FromStr for TabletAlias {
         if cell.is_empty() {
             return Err(AliasError("the cell before '-' is empty"));
         }
-        if !cell
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-        {
+        if !is_cell(cell) {
             return Err(AliasError(
                 "the cell may hold only letters, digits, '_' and '.'",
             ));

@@ -55,3 +55,82 @@ pub fn classify_status(code: i32, message: &str, api: ApiKind) -> Verdict {
 pub fn read_log(log: &[u8], history: &mut crate::history::History) -> std::io::Result<u64> {
     crate::commands::history::read_lines(log, history)
 }
+
+/// What `discover`'s or `reconcile`'s validated settings hold, for the `daemons` target to hold
+/// against the bounds `--help` gives. A field the command has not is `None`.
+#[derive(Debug)]
+pub struct DaemonSettings {
+    pub servers: usize,
+    pub deadline: std::time::Duration,
+    pub interval: Option<std::time::Duration>,
+    pub listen: Option<std::net::SocketAddr>,
+    pub keyspace: Option<String>,
+    pub shard: Option<String>,
+    pub cells: Vec<String>,
+    /// Whether there is an Orchestrator API to call.
+    pub orchestrator: bool,
+    pub dry_run: bool,
+    /// `discover`'s tablet types and their promotion rules.
+    pub rules: Vec<(i32, &'static str)>,
+    pub concurrency: Option<usize>,
+    pub forget_after: Option<std::time::Duration>,
+    /// `--forget-max-shrink` as a fraction.
+    pub forget_max_shrink: Option<f64>,
+    /// `reconcile`'s `--settle`.
+    pub settle: Option<std::time::Duration>,
+}
+
+/// `discover`'s settings, validated as `discover` validates them before its first pass.
+pub fn validate_discover(
+    args: &crate::cli::DiscoverArgs,
+    output: &std::ffi::OsStr,
+) -> Result<DaemonSettings, Failure> {
+    let discover = crate::commands::discover::validate(args, output)?;
+    let filter = &discover.filter;
+    let named = |name: &str| (!name.is_empty()).then(|| name.to_owned());
+    Ok(DaemonSettings {
+        servers: discover.settings.servers.len(),
+        deadline: discover.settings.deadline,
+        interval: discover.interval,
+        listen: discover.listen,
+        keyspace: named(&filter.keyspace),
+        shard: named(&filter.shard),
+        cells: filter.cells.clone(),
+        orchestrator: discover.api.is_some(),
+        dry_run: discover.dry_run,
+        rules: discover.rules.into_iter().collect(),
+        concurrency: Some(discover.concurrency),
+        forget_after: Some(discover.forget.after),
+        forget_max_shrink: Some(discover.forget.max_shrink),
+        settle: None,
+    })
+}
+
+/// `reconcile`'s settings, validated as `reconcile` validates them before its first pass.
+pub fn validate_reconcile(
+    args: &crate::cli::ReconcileArgs,
+    output: &std::ffi::OsStr,
+) -> Result<DaemonSettings, Failure> {
+    let reconcile = crate::commands::reconcile::validate(args, output)?;
+    Ok(DaemonSettings {
+        servers: reconcile.settings.servers.len(),
+        deadline: reconcile.settings.deadline,
+        interval: reconcile.interval,
+        listen: reconcile.listen,
+        keyspace: reconcile.keyspace,
+        shard: reconcile.shard,
+        cells: Vec::new(),
+        orchestrator: true,
+        dry_run: reconcile.dry_run,
+        rules: Vec::new(),
+        concurrency: None,
+        forget_after: None,
+        forget_max_shrink: None,
+        settle: Some(reconcile.settle),
+    })
+}
+
+/// Whether a scraper's `Accept` header gets OpenMetrics from the daemons' `/metrics`.
+pub fn wants_openmetrics(accept: &str) -> bool {
+    crate::metrics::serve::wants_openmetrics(accept)
+}

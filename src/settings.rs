@@ -73,6 +73,33 @@ impl Problems {
         text
     }
 
+    /// A keyspace or shard name as Vitess allows it (`crate::shard::is_name`), or a problem: an
+    /// empty or mistyped name would filter nothing or match nothing.
+    pub fn shard_name<'v>(&mut self, setting: Setting, value: &'v OsStr) -> Option<&'v str> {
+        let name = value.to_str().filter(|text| crate::shard::is_name(text));
+        if name.is_none() {
+            self.push(
+                setting,
+                value,
+                "expected a Vitess keyspace or shard name: letters, digits, '_' and '-'",
+            );
+        }
+        name
+    }
+
+    /// A cell name as Vitess allows it (`crate::alias::is_cell`), or a problem.
+    pub fn cell_name<'v>(&mut self, setting: Setting, value: &'v OsStr) -> Option<&'v str> {
+        let name = value.to_str().filter(|text| crate::alias::is_cell(text));
+        if name.is_none() {
+            self.push(
+                setting,
+                value,
+                "expected a Vitess cell name: letters, digits, '_' and '.'",
+            );
+        }
+        name
+    }
+
     /// One of `choices`, by name.
     pub fn choice<T: Copy>(
         &mut self,
@@ -223,5 +250,29 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("expected UTF-8 text"), "{message}");
+    }
+
+    #[test]
+    fn vitess_names_of_keyspaces_shards_and_cells() {
+        const KS: Setting = Setting::flag_only("keyspace");
+        let mut p = Problems::default();
+        for good in ["commerce", "-80", "80-", "0", "customer_2"] {
+            assert_eq!(p.shard_name(KS, good.as_ref()), Some(good));
+        }
+        for good in ["zone1", "us_east.1"] {
+            assert_eq!(p.cell_name(KS, good.as_ref()), Some(good));
+        }
+        assert!(p.is_empty());
+        for bad in ["", " commerce", "commerce\n", "a/b", "a.b", "ké"] {
+            let mut p = Problems::default();
+            assert_eq!(p.shard_name(KS, bad.as_ref()), None, "{bad:?}");
+            let message = p.into_message().unwrap_or_default();
+            assert!(message.starts_with(&format!("--keyspace / (no variable): {bad:?}")));
+        }
+        for bad in ["", "zone-1", "zone 1", "zone1,zone2"] {
+            let mut p = Problems::default();
+            assert_eq!(p.cell_name(KS, bad.as_ref()), None, "{bad:?}");
+            assert!(!p.is_empty());
+        }
     }
 }

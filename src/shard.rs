@@ -28,13 +28,20 @@ impl Shard {
     /// (Orchestrator's default alias is the cluster name `host:port`) names no shard.
     pub fn from_cluster_alias(alias: &str) -> Option<Self> {
         let (keyspace, shard) = alias.split_once('.')?;
-        let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        let valid = |part: &str| !part.is_empty() && part.chars().all(name_char);
-        (valid(keyspace) && valid(shard)).then(|| Self {
+        (is_name(keyspace) && is_name(shard)).then(|| Self {
             keyspace: keyspace.to_owned(),
             shard: shard.to_owned(),
         })
     }
+}
+
+/// Whether `text` may name a keyspace or a shard: letters, digits, `_` and `-`, as Vitess has
+/// required since 16.0.2 (its topology refuses any other name).
+pub fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 impl fmt::Display for Shard {

@@ -8,13 +8,9 @@
 #[path = "framed.rs"]
 mod framed;
 
-use std::cell::RefCell;
-use std::ffi::OsString;
-
-use clap::{CommandFactory, FromArgMatches};
 use libfuzzer_sys::fuzz_target;
 use orc_vitess_hook::alias::TabletAlias;
-use orc_vitess_hook::cli::{Cli, Command, accept_single_dash_long_flags};
+use orc_vitess_hook::cli::Command;
 use orc_vitess_hook::event::{DECISIVE, IDENTIFYING, ReadEvent, is_placeholder};
 use orc_vitess_hook::exit::Outcome;
 use orc_vitess_hook::output::breaks_lines;
@@ -54,13 +50,13 @@ const VARIABLES: &[&str] = &[
 // `ORC_NAME=value` for a variable of the event sets it; any other entry is an argument of
 // `reparent`, as Orchestrator's command line may hold anything.
 fuzz_target!(|data: &[u8]| {
-    let args = framed::reparent_line(data, VARIABLES);
-    let parsed = parse(args);
+    let args = framed::command_line(data, "reparent", VARIABLES);
+    let parsed = framed::parse(args);
     // A line clap cannot parse is still recorded, its event read from the environment alone
     // (`commands::usage_error`); that always parses, every value being raw text.
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(_) => match parse(vec!["orc-vitess-hook".into(), "reparent".into()]) {
+        Err(_) => match framed::parse(vec!["orc-vitess-hook".into(), "reparent".into()]) {
             Ok(cli) => cli,
             Err(e) => panic!("the environment alone did not parse: {e}"),
         },
@@ -127,19 +123,4 @@ fn check_record(read: &ReadEvent) {
             "{format:?}: {line}"
         );
     }
-}
-
-thread_local! {
-    /// clap's command, built once: building it costs more than a parse.
-    static COMMAND: RefCell<clap::Command> = RefCell::new(Cli::command());
-}
-
-/// A command line as `main` parses it.
-fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-    COMMAND.with_borrow_mut(|command| {
-        let args = accept_single_dash_long_flags(command, args);
-        command
-            .try_get_matches_from_mut(&args)
-            .and_then(|matches| Cli::from_arg_matches(&matches))
-    })
 }

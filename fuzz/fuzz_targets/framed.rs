@@ -1,18 +1,22 @@
-//! The framing the `event` and `settings` targets share: entries separated by NUL (which
-//! neither an argument nor a variable can hold). `NAME=value` for one of the given variables
-//! sets it; any other entry is an argument of `reparent`.
+//! What the targets reading a command line share (`event`, `settings`, `daemons`): its framing,
+//! entries separated by NUL (which neither an argument nor a variable can hold), where
+//! `NAME=value` for one of the given variables sets it and any other entry is an argument of
+//! the command; and clap's parse of the line, as `main` parses it.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
-/// Clears `variables`, sets those `data` names, and returns `reparent`'s command line.
-pub fn reparent_line(data: &[u8], variables: &[&str]) -> Vec<OsString> {
+use clap::{CommandFactory, FromArgMatches};
+use orc_vitess_hook::cli::{Cli, accept_single_dash_long_flags};
+
+/// Clears `variables`, sets those `data` names, and returns `command`'s command line.
+pub fn command_line(data: &[u8], command: &str, variables: &[&str]) -> Vec<OsString> {
     for variable in variables {
         // SAFETY: libFuzzer runs the target on this one thread; nothing else reads the
         // environment meanwhile.
         unsafe { std::env::remove_var(variable) };
     }
-    let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), "reparent".into()];
+    let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), command.into()];
     for entry in data.split(|b| *b == 0) {
         let variable = variables
             .iter()
@@ -27,4 +31,15 @@ pub fn reparent_line(data: &[u8], variables: &[&str]) -> Vec<OsString> {
         }
     }
     args
+}
+
+/// A command line as `main` parses it, with clap's command built afresh: clap reads a
+/// setting's variable when the command is built, so one built for an earlier input would keep
+/// that input's environment.
+pub fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let mut command = Cli::command();
+    let args = accept_single_dash_long_flags(&command, args);
+    command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
 }

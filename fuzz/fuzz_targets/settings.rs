@@ -7,13 +7,10 @@
 #[path = "framed.rs"]
 mod framed;
 
-use std::cell::RefCell;
-use std::ffi::OsString;
 use std::time::Duration;
 
-use clap::{CommandFactory, FromArgMatches};
 use libfuzzer_sys::fuzz_target;
-use orc_vitess_hook::cli::{Cli, Command, accept_single_dash_long_flags};
+use orc_vitess_hook::cli::Command;
 use orc_vitess_hook::config::log::output_format;
 use orc_vitess_hook::connection::{ConnectionSettings, ServerAddr};
 use orc_vitess_hook::orchestrator::OrchestratorApi;
@@ -45,8 +42,8 @@ const VARIABLES: &[&str] = &[
 // it; any other entry is an argument of `reparent` (`--deadline=90s`, `-server`, `x:1`, …).
 // A line clap cannot parse is a usage error, not a setting's problem.
 fuzz_target!(|data: &[u8]| {
-    let args = framed::reparent_line(data, VARIABLES);
-    let parsed = parse(args);
+    let args = framed::command_line(data, "reparent", VARIABLES);
+    let parsed = framed::parse(args);
     let Ok(cli) = parsed else {
         return;
     };
@@ -85,18 +82,3 @@ fuzz_target!(|data: &[u8]| {
         assert!(message.contains("--"), "{message}");
     }
 });
-
-thread_local! {
-    /// clap's command, built once: building it costs more than a parse.
-    static COMMAND: RefCell<clap::Command> = RefCell::new(Cli::command());
-}
-
-/// A command line as `main` parses it.
-fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-    COMMAND.with_borrow_mut(|command| {
-        let args = accept_single_dash_long_flags(command, args);
-        command
-            .try_get_matches_from_mut(&args)
-            .and_then(|matches| Cli::from_arg_matches(&matches))
-    })
-}

@@ -1,11 +1,11 @@
 //! One module per subcommand; each is a short story told with the library's modules.
 
 mod check;
-mod discover;
+pub(crate) mod discover;
 pub(crate) mod history;
 mod interval;
 pub(crate) mod orchestrator_config;
-mod reconcile;
+pub(crate) mod reconcile;
 mod record;
 mod reparent;
 

@@ -103,7 +103,7 @@ fn servers(raw: &[std::ffi::OsString], problems: &mut Problems) -> Vec<ServerAdd
         }
         match ServerAddr::parse(text) {
             Ok(addr) => servers.push(addr),
-            Err(e) => problems.push_message(format!("{e:#}")),
+            Err(e) => problems.push_message(format!("{}: {e:#}", setting::SERVER)),
         }
     }
     servers

@@ -125,17 +125,18 @@ fn respond(
     }
 }
 
-/// Whether `accept` asks for OpenMetrics: a media range naming it (any case) without `q=0`.
-fn wants_openmetrics(accept: &str) -> bool {
+/// Whether `accept` asks for OpenMetrics: a media range naming it without `q=0` (media types
+/// and the `q` weight's name in any case, as HTTP has them).
+pub(crate) fn wants_openmetrics(accept: &str) -> bool {
     accept.split(',').any(|range| {
         let mut parts = range.split(';').map(str::trim);
         let named = parts
             .next()
             .is_some_and(|media| media.eq_ignore_ascii_case("application/openmetrics-text"));
         let refused = parts.any(|param| {
-            param
-                .split_once('=')
-                .is_some_and(|(k, v)| k.trim() == "q" && v.trim().parse::<f64>() == Ok(0.0))
+            param.split_once('=').is_some_and(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f64>() == Ok(0.0)
+            })
         });
         named && !refused
     })
@@ -195,6 +196,7 @@ mod tests {
         assert!(!wants_openmetrics(
             "application/openmetrics-text;q=0, text/plain"
         ));
+        assert!(!wants_openmetrics("APPLICATION/OPENMETRICS-TEXT; Q=0.000"));
         assert!(!wants_openmetrics("text/plain"));
         assert!(!wants_openmetrics(""));
     }

@@ -338,6 +338,36 @@ fn forget_missing_keeps_instances_orchestrator_names_its_own_way() {
 }
 
 #[test]
+fn filters_that_are_no_vitess_names_are_refused_before_anything_is_asked() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let orc = FakeOrchestrator::start(orchestrator());
+    // `--keyspace ""` (an unset shell variable) would register every keyspace's tablets.
+    // Each with the value the refusal names (a cell list is split at its commas).
+    let cases: [(&[&str], &str); 4] = [
+        (&["--keyspace", ""], "--keyspace / (no variable): \"\""),
+        (&["--keyspace", "commerce "], "\"commerce \""),
+        (
+            &["--keyspace", "commerce", "--shard", "-80,80-"],
+            "\"-80,80-\"",
+        ),
+        (
+            &["--cell", "zone1,zone 2"],
+            "--cell / (no variable): \"zone 2\"",
+        ),
+    ];
+    for (args, named) in cases {
+        let out = run(discover(&fake, &orc.url).args(args));
+        out.assert_code(78);
+        assert!(
+            out.stderr.contains("expected a Vitess "),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.stderr.contains(named), "{args:?}: {out:?}");
+    }
+    assert!(fake.received().is_empty() && orc.seen().is_empty());
+}
+
+#[test]
 fn forget_missing_lists_every_cell_strictly_and_refuses_a_cell_filter() {
     let fake = FakeVtctld::start(Behaviour::default());
     let orc = FakeOrchestrator::start(orchestrator());

@@ -526,6 +526,22 @@ fn a_missing_log_directory_is_created_and_an_unusable_turn_file_stops_the_action
 }
 
 #[test]
+fn a_shard_filter_that_is_no_vitess_name_is_refused_before_anything_is_asked() {
+    let dir = temp_dir();
+    let log = log_in(&dir);
+    let fake = stranded();
+    let orc = FakeOrchestrator::start(orchestrator("db2.example.com", ten_minutes()));
+    // An empty name would watch every shard; a padded or mistyped one would match none.
+    for shard in ["", " 0", "0\n", "-80/x"] {
+        let out = run(reconcile(&fake, &orc, &log).args(["--shard", shard]));
+        out.assert_code(78);
+        let named = format!("--shard / (no variable): {shard:?}: expected a Vitess keyspace");
+        assert!(out.stderr.contains(&named), "{out:?}");
+    }
+    assert!(fake.received().is_empty() && orc.seen().is_empty());
+}
+
+#[test]
 fn shard_filters_take_vitess_names_and_one_matching_nothing_is_an_error() {
     let dir = temp_dir();
     let log = log_in(&dir);

@@ -16,11 +16,11 @@ use crate::signals;
 
 /// When forgetting is safe enough.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Limits {
+pub(crate) struct Limits {
     /// How long Orchestrator must have failed to reach an instance before it is forgotten.
-    pub(super) after: Duration,
+    pub(crate) after: Duration,
     /// The fraction the listing may shrink by from one pass to the next with forgetting on.
-    pub(super) max_shrink: f64,
+    pub(crate) max_shrink: f64,
 }
 
 /// Forgets what no tablet names, unless this pass gives reason to doubt what looks missing.

@@ -44,19 +44,19 @@ struct Listing {
 }
 
 /// Validated settings.
-struct Discover {
-    settings: ConnectionSettings,
-    api: Option<Arc<OrchestratorApi>>,
-    filter: GetTabletsRequest,
-    rules: BTreeMap<i32, &'static str>,
-    concurrency: usize,
-    interval: Option<Duration>,
+pub(crate) struct Discover {
+    pub(crate) settings: ConnectionSettings,
+    pub(crate) api: Option<Arc<OrchestratorApi>>,
+    pub(crate) filter: GetTabletsRequest,
+    pub(crate) rules: BTreeMap<i32, &'static str>,
+    pub(crate) concurrency: usize,
+    pub(crate) interval: Option<Duration>,
     /// `--metrics-listen`, with `--interval`.
-    listen: Option<SocketAddr>,
+    pub(crate) listen: Option<SocketAddr>,
     forget_missing: bool,
     /// How long to wait before forgetting, and how much the listing may shrink.
-    forget: forget::Limits,
-    dry_run: bool,
+    pub(crate) forget: forget::Limits,
+    pub(crate) dry_run: bool,
     format: OutputFormat,
 }
 
@@ -89,7 +89,7 @@ pub fn run(args: DiscoverArgs, output: &OsStr) -> ExitStatus {
     }
 }
 
-fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
+pub(crate) fn validate(args: &DiscoverArgs, output: &OsStr) -> Result<Discover, Failure> {
     let mut problems = Problems::default();
     let format = output_format(output, &mut problems);
     let settings = ConnectionSettings::from_args(&args.connection)
@@ -219,21 +219,21 @@ fn forget_max_shrink(args: &DiscoverArgs, problems: &mut Problems) -> Option<f64
 
 /// The strict `GetTablets` request of `--keyspace`, `--shard` and `--cell`.
 fn tablet_filter(args: &DiscoverArgs, problems: &mut Problems) -> GetTabletsRequest {
-    let text = |raw: &Option<std::ffi::OsString>, problems: &mut Problems, setting| {
+    let name = |raw: &Option<std::ffi::OsString>, problems: &mut Problems, setting| {
         raw.as_deref()
-            .and_then(|raw| problems.text(setting, raw))
+            .and_then(|raw| problems.shard_name(setting, raw))
             .map(str::to_owned)
             .unwrap_or_default()
     };
-    let keyspace = text(&args.keyspace, problems, setting::KEYSPACE);
-    let shard = text(&args.shard, problems, setting::SHARD);
-    if keyspace.is_empty() && !shard.is_empty() {
+    let keyspace = name(&args.keyspace, problems, setting::KEYSPACE);
+    let shard = name(&args.shard, problems, setting::SHARD);
+    if args.keyspace.is_none() && args.shard.is_some() {
         problems.push_message("--shard needs --keyspace".into());
     }
     let cells: Vec<String> = args
         .cells
         .iter()
-        .filter_map(|c| problems.text(setting::CELL, c))
+        .filter_map(|c| problems.cell_name(setting::CELL, c))
         .map(str::to_owned)
         .collect();
     if args.forget_missing && !cells.is_empty() {

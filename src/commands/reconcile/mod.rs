@@ -28,18 +28,18 @@ use crate::settings::Problems;
 use crate::tablet::Promotable;
 
 /// Validated settings.
-struct Reconcile {
-    settings: ConnectionSettings,
+pub(crate) struct Reconcile {
+    pub(crate) settings: ConnectionSettings,
     api: Arc<OrchestratorApi>,
     log: LogSettings,
     promotable: Promotable,
-    keyspace: Option<String>,
-    shard: Option<String>,
-    settle: Duration,
-    interval: Option<Duration>,
+    pub(crate) keyspace: Option<String>,
+    pub(crate) shard: Option<String>,
+    pub(crate) settle: Duration,
+    pub(crate) interval: Option<Duration>,
     /// `--metrics-listen`, with `--interval`.
-    listen: Option<SocketAddr>,
-    dry_run: bool,
+    pub(crate) listen: Option<SocketAddr>,
+    pub(crate) dry_run: bool,
     format: OutputFormat,
 }
 
@@ -76,7 +76,7 @@ pub fn run(args: ReconcileArgs, output: &OsStr) -> ExitStatus {
     }
 }
 
-fn validate(args: &ReconcileArgs, output: &OsStr) -> Result<Reconcile, Failure> {
+pub(crate) fn validate(args: &ReconcileArgs, output: &OsStr) -> Result<Reconcile, Failure> {
     let mut problems = Problems::default();
     let format = output_format(output, &mut problems);
     let settings = ConnectionSettings::from_args(&args.connection)
@@ -105,15 +105,16 @@ fn validate(args: &ReconcileArgs, output: &OsStr) -> Result<Reconcile, Failure> 
         )
     });
     let listen = metrics_listen(&args.metrics, interval, &mut problems);
-    let keyspace = args
-        .keyspace
-        .as_deref()
-        .and_then(|raw| problems.text(setting::KEYSPACE, raw).map(str::to_owned));
+    let keyspace = args.keyspace.as_deref().and_then(|raw| {
+        problems
+            .shard_name(setting::KEYSPACE, raw)
+            .map(str::to_owned)
+    });
     let shard = args
         .shard
         .as_deref()
-        .and_then(|raw| problems.text(setting::SHARD, raw).map(str::to_owned));
-    if shard.is_some() && keyspace.is_none() {
+        .and_then(|raw| problems.shard_name(setting::SHARD, raw).map(str::to_owned));
+    if args.shard.is_some() && args.keyspace.is_none() {
         problems.push_message("--shard needs --keyspace: a shard name alone names no shard".into());
     }
     let (settings, api, settle) = match (settings, api, settle, problems.into_message()) {
