@@ -3,7 +3,8 @@
 //! `NAME=value` for one of the given variables sets it and any other entry is an argument of
 //! the command; and clap's parse of the line, as `main` parses it.
 
-use std::ffi::OsString;
+use std::cell::RefCell;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStringExt;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -33,13 +34,50 @@ pub fn command_line(data: &[u8], command: &str, variables: &[&str]) -> Vec<OsStr
     args
 }
 
-/// A command line as `main` parses it, with clap's command built afresh: clap reads a
-/// setting's variable when the command is built, so one built for an earlier input would keep
-/// that input's environment.
+thread_local! {
+    /// clap's command, built once: building it costs more than a parse.
+    static COMMAND: RefCell<clap::Command> = RefCell::new(Cli::command());
+}
+
+/// A command line as `main` parses it, in the environment as it is now. clap reads a setting's
+/// variable when the argument is built, so the command built for an earlier input has every
+/// variable read again first, as a fresh process would.
 pub fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-    let mut command = Cli::command();
-    let args = accept_single_dash_long_flags(&command, args);
-    command
-        .try_get_matches_from_mut(&args)
-        .and_then(|matches| Cli::from_arg_matches(&matches))
+    COMMAND.with_borrow_mut(|command| {
+        let built = std::mem::take(command);
+        *command = built
+            .mut_args(read_variable)
+            .mut_subcommands(|sub| sub.mut_args(read_variable));
+        let args = accept_single_dash_long_flags(command, args);
+        command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+    })
+}
+
+/// The argument with its variable's value read now.
+fn read_variable(arg: clap::Arg) -> clap::Arg {
+    match arg.get_env().map(variable_name) {
+        Some(variable) => arg.env(variable),
+        None => arg,
+    }
+}
+
+/// The variable's name for `Arg::env`, which takes only a `'static` one (clap without its
+/// `string` feature, as the tool builds it): each name is leaked once, on its first use.
+fn variable_name(name: &OsStr) -> &'static str {
+    thread_local! {
+        static NAMES: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+    }
+    let name = name
+        .to_str()
+        .expect("the tool's variables are named in ASCII");
+    NAMES.with_borrow_mut(|names| match names.iter().find(|n| **n == name) {
+        Some(known) => known,
+        None => {
+            let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+            names.push(leaked);
+            leaked
+        }
+    })
 }
