@@ -56,16 +56,16 @@ impl fmt::Display for TabletAlias {
     }
 }
 
-/// Why a text is not a tablet alias; the message completes "expected <cell>-<uid>: …".
-/// Whether `text` may name a cell: letters, digits, `_` and `.` (never `-`, which ends the cell
-/// in a tablet alias).
+/// Whether `text` may name a cell: letters, digits, `-`, `_` and `.`, as Vitess reads a cell in
+/// a tablet alias (cells are often named after zones, `us-east-1a`).
 pub fn is_cell(text: &str) -> bool {
     !text.is_empty()
         && text
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
+/// Why a text is not a tablet alias; the message completes "expected <cell>-<uid>: …".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AliasError(&'static str);
 
@@ -94,20 +94,16 @@ impl FromStr for TabletAlias {
         if !text.is_ascii() {
             return Err(AliasError("it contains non-ASCII characters"));
         }
-        let mut parts = text.split('-');
-        let (Some(cell), Some(uid), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(if text.contains('-') {
-                AliasError("it has more than one '-' (a cell name cannot contain '-')")
-            } else {
-                AliasError("it has no '-' between cell and uid")
-            });
+        // The uid follows the last '-': a cell may hold '-' itself (`us-east-1a-101`).
+        let Some((cell, uid)) = text.rsplit_once('-') else {
+            return Err(AliasError("it has no '-' between cell and uid"));
         };
         if cell.is_empty() {
             return Err(AliasError("the cell before '-' is empty"));
         }
         if !is_cell(cell) {
             return Err(AliasError(
-                "the cell may hold only letters, digits, '_' and '.'",
+                "the cell may hold only letters, digits, '-', '_' and '.'",
             ));
         }
         if uid.is_empty() {
@@ -141,6 +137,15 @@ mod tests {
                 "us_east.1-4294967295",
             ),
             ("cell-00000000000000000007", "cell", 7, "cell-0000000007"),
+            // Cells named after zones hold '-': the uid follows the last one, as in Vitess.
+            ("us-east-1a-101", "us-east-1a", 101, "us-east-1a-0000000101"),
+            (
+                "global-read-only-000000000000042",
+                "global-read-only",
+                42,
+                "global-read-only-0000000042",
+            ),
+            ("zone1--101", "zone1-", 101, "zone1--0000000101"),
         ];
         for (text, cell, uid, shown) in table {
             let alias: TabletAlias = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -164,8 +169,7 @@ mod tests {
             ("zone1", "no '-'"),
             ("zone1-", "uid after '-' is empty"),
             ("-101", "cell before '-' is empty"),
-            ("zone-1-101", "more than one '-'"),
-            ("zone1--101", "more than one '-'"),
+            ("zone-1-101-", "uid after '-' is empty"),
             ("zone1-4294967296", "does not fit in 32 bits"),
             ("zone1-99999999999999999999", "does not fit in 32 bits"),
             ("zone1-+101", "not a decimal"),

@@ -49,7 +49,7 @@ impl ServerAddr {
                 .strip_suffix(']')
                 .ok_or_else(|| anyhow!("server {text:?}: unclosed '[' in {expected}"))?,
             None if host.contains(':') => {
-                bail!("server {text:?}: {expected}; write an IPv6 address as [addr]:port")
+                bail!("server {text:?}: {expected} (an IPv6 address as [addr]:port)")
             }
             None => host,
         };
@@ -61,15 +61,15 @@ impl ServerAddr {
         };
         if !valid_host {
             bail!(
-                "server {text:?}: {expected}; the host must be a name, an IPv4 address or an \
-                 [IPv6] address"
+                "server {text:?}: {expected} (the host a name, an IPv4 address or an \
+                 [IPv6] address)"
             );
         }
         let port = port
             .parse::<u16>()
             .ok()
             .filter(|p| *p != 0 && port.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or_else(|| anyhow!("server {text:?}: {expected}; the port must be 1-65535"))?;
+            .ok_or_else(|| anyhow!("server {text:?}: {expected} (the port 1-65535)"))?;
         Ok(Self(HostPort {
             host: host.to_owned(),
             port,

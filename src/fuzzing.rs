@@ -69,6 +69,8 @@ pub struct DaemonSettings {
     pub cells: Vec<String>,
     /// Whether there is an Orchestrator API to call.
     pub orchestrator: bool,
+    /// `discover --forget-missing`.
+    pub forget_missing: bool,
     pub dry_run: bool,
     /// `discover`'s tablet types and their promotion rules.
     pub rules: Vec<(i32, &'static str)>,
@@ -97,6 +99,7 @@ pub fn validate_discover(
         shard: named(&filter.shard),
         cells: filter.cells.clone(),
         orchestrator: discover.api.is_some(),
+        forget_missing: discover.forget_missing,
         dry_run: discover.dry_run,
         rules: discover.rules.into_iter().collect(),
         concurrency: Some(discover.concurrency),
@@ -121,6 +124,7 @@ pub fn validate_reconcile(
         shard: reconcile.shard,
         cells: Vec::new(),
         orchestrator: true,
+        forget_missing: false,
         dry_run: reconcile.dry_run,
         rules: Vec::new(),
         concurrency: None,

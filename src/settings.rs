@@ -81,7 +81,7 @@ impl Problems {
             self.push(
                 setting,
                 value,
-                "expected a Vitess keyspace or shard name: letters, digits, '_' and '-'",
+                "expected a Vitess keyspace or shard name: 1 to 64 letters, digits, '_' and '-'",
             );
         }
         name
@@ -94,7 +94,7 @@ impl Problems {
             self.push(
                 setting,
                 value,
-                "expected a Vitess cell name: letters, digits, '_' and '.'",
+                "expected a Vitess cell name: letters, digits, '-', '_' and '.'",
             );
         }
         name
@@ -259,7 +259,7 @@ mod tests {
         for good in ["commerce", "-80", "80-", "0", "customer_2"] {
             assert_eq!(p.shard_name(KS, good.as_ref()), Some(good));
         }
-        for good in ["zone1", "us_east.1"] {
+        for good in ["zone1", "us_east.1", "us-east-1a", "global-read-only"] {
             assert_eq!(p.cell_name(KS, good.as_ref()), Some(good));
         }
         assert!(p.is_empty());
@@ -269,10 +269,18 @@ mod tests {
             let message = p.into_message().unwrap_or_default();
             assert!(message.starts_with(&format!("--keyspace / (no variable): {bad:?}")));
         }
-        for bad in ["", "zone-1", "zone 1", "zone1,zone2"] {
+        let longest = "k".repeat(64);
+        assert_eq!(p.shard_name(KS, longest.as_ref()), Some(longest.as_str()));
+        let too_long = "k".repeat(65);
+        assert_eq!(p.shard_name(KS, too_long.as_ref()), None);
+        for bad in ["", "zone 1", "zone1,zone2", "zone/1", "zöne1"] {
             let mut p = Problems::default();
             assert_eq!(p.cell_name(KS, bad.as_ref()), None, "{bad:?}");
-            assert!(!p.is_empty());
+            let message = p.into_message().unwrap_or_default();
+            assert!(
+                message.starts_with(&format!("--keyspace / (no variable): {bad:?}: expected")),
+                "{message}"
+            );
         }
     }
 }

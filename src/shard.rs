@@ -35,10 +35,10 @@ impl Shard {
     }
 }
 
-/// Whether `text` may name a keyspace or a shard: letters, digits, `_` and `-`, as Vitess has
-/// required since 16.0.2 (its topology refuses any other name).
+/// Whether `text` may name a keyspace or a shard: 1 to 64 letters, digits, `_` and `-`, as
+/// Vitess's topology requires of them (`validateObjectName`, in its 16.0.2 release notes).
 pub fn is_name(text: &str) -> bool {
-    !text.is_empty()
+    (1..=64).contains(&text.len())
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')

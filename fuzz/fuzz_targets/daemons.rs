@@ -16,13 +16,11 @@ mod framed;
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use orc_vitess_hook::alias::is_cell;
 use orc_vitess_hook::cli::Command;
 use orc_vitess_hook::exit::FailureKind;
 use orc_vitess_hook::fuzzing::{
     DaemonSettings, validate_discover, validate_reconcile, wants_openmetrics,
 };
-use orc_vitess_hook::shard::is_name;
 
 /// The variables `discover` and `reconcile` read (`ORC_VITESS_HOOK_METRICS_LISTEN` aside).
 const VARIABLES: &[&str] = &[
@@ -51,9 +49,6 @@ const VARIABLES: &[&str] = &[
     "ORC_VITESS_HOOK_FORGET_MAX_SHRINK",
     "ORC_VITESS_HOOK_METRICS_LISTEN",
 ];
-
-/// `--promotion-rule`'s rules, as `discover --help` lists them.
-const RULES: &[&str] = &["prefer", "neutral", "prefer_not", "must_not"];
 
 // The input: a first byte choosing `discover`, `reconcile` or an `Accept` header, then the
 // command line framed as `framed` reads it, or the header's text.
@@ -90,11 +85,21 @@ fn settings(command: &str, data: &[u8]) {
         Ok(settings) => within_bounds(command, &settings),
         Err(failure) => {
             assert!(failure.kind == FailureKind::Config, "{failure:?}");
-            assert!(
-                failure.message.starts_with("configuration: "),
-                "{failure:?}"
-            );
-            assert!(failure.message.contains("--"), "{failure:?}");
+            let problems = failure
+                .message
+                .strip_prefix("configuration: ")
+                .unwrap_or_else(|| panic!("{failure:?}"));
+            // Every problem names its setting. Problems are joined by "; ", outside quotes and
+            // parentheses; a value shown unquoted (a file's path) may hold any of those, and
+            // then only the whole is checked.
+            let plain = |entry: &&[u8]| !entry.iter().any(|b| b";()\"".contains(b));
+            if entries.iter().all(plain) {
+                for problem in split_problems(problems) {
+                    assert!(problem.contains("--"), "{problem:?} in {failure:?}");
+                }
+            } else {
+                assert!(problems.contains("--"), "{failure:?}");
+            }
         }
     }
 }
@@ -115,12 +120,13 @@ fn within_bounds(command: &str, s: &DaemonSettings) {
         assert!(within(interval, Duration::from_secs(1), day), "{s:?}");
     }
     assert!(s.listen.is_none(), "{s:?}");
-    assert!(s.keyspace.as_deref().is_none_or(is_name), "{s:?}");
-    assert!(s.shard.as_deref().is_none_or(is_name), "{s:?}");
+    assert!(s.keyspace.as_deref().is_none_or(vitess_name), "{s:?}");
+    assert!(s.shard.as_deref().is_none_or(vitess_name), "{s:?}");
     assert!(s.shard.is_none() || s.keyspace.is_some(), "{s:?}");
-    assert!(s.cells.iter().all(|c| is_cell(c)), "{s:?}");
-    assert!(s.orchestrator || s.dry_run, "{s:?}");
+    assert!(s.cells.iter().all(|c| cell_name(c)), "{s:?}");
     if command == "discover" {
+        assert!(s.orchestrator || s.dry_run, "{s:?}");
+        assert!(!(s.forget_missing && !s.cells.is_empty()), "{s:?}");
         let concurrency = s.concurrency.expect("discover's concurrency");
         assert!((1..=256).contains(&concurrency), "{s:?}");
         let month = 30 * day;
@@ -128,16 +134,27 @@ fn within_bounds(command: &str, s: &DaemonSettings) {
         assert!(within(after, Duration::from_secs(60), month), "{s:?}");
         let shrink = s.forget_max_shrink.expect("discover's --forget-max-shrink");
         assert!((0.0..=1.0).contains(&shrink), "{s:?}");
-        assert!(
-            s.rules.iter().all(|(_, rule)| RULES.contains(rule)),
-            "{s:?}"
-        );
-        assert!(!s.rules.is_empty(), "{s:?}");
     } else {
-        assert!(s.orchestrator, "{s:?}");
         let settle = s.settle.expect("reconcile's --settle");
         assert!(within(settle, Duration::from_secs(1), day), "{s:?}");
     }
+}
+
+/// A keyspace or shard name Vitess's topology takes (`validateObjectName`), restated here:
+/// 1 to 64 of `a-z A-Z 0-9 - _`.
+fn vitess_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A cell name as Vitess reads one in a tablet alias: `a-z A-Z 0-9 - _ .`, at least one.
+fn cell_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
 /// A scraper's `Accept`: OpenMetrics exactly when a range names it without `q=0`, whatever
@@ -167,6 +184,30 @@ fn accept_header(accept: &str) {
         wants_openmetrics(&format!("{accept},application/openmetrics-text")),
         "{accept:?}"
     );
+}
+
+/// The problems of a message joined by "; ": split where neither a quoted value (`"…"`, with
+/// `\"` inside) nor parentheses are open.
+fn split_problems(message: &str) -> Vec<&str> {
+    let (mut problems, mut start, mut depth, mut quoted, mut escaped) =
+        (vec![], 0, 0i32, false, false);
+    let bytes = message.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if quoted => escaped = true,
+            b'"' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth -= 1,
+            b';' if !quoted && depth == 0 && bytes.get(i + 1) == Some(&b' ') => {
+                problems.push(&message[start..i]);
+                start = i + 2;
+            }
+            _ => {}
+        }
+    }
+    problems.push(&message[start..]);
+    problems
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

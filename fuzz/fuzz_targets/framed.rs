@@ -37,6 +37,9 @@ pub fn command_line(data: &[u8], command: &str, variables: &[&str]) -> Vec<OsStr
 thread_local! {
     /// clap's command, built once: building it costs more than a parse.
     static COMMAND: RefCell<clap::Command> = RefCell::new(Cli::command());
+    /// The command as `main` has it before its parse, never built: its long flags are the ones
+    /// `accept_single_dash_long_flags` knows there (building adds `--help` and `--version`).
+    static UNBUILT: clap::Command = Cli::command();
 }
 
 /// A command line as `main` parses it, in the environment as it is now. clap reads a setting's
@@ -48,7 +51,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
         *command = built
             .mut_args(read_variable)
             .mut_subcommands(|sub| sub.mut_args(read_variable));
-        let args = accept_single_dash_long_flags(command, args);
+        let args = UNBUILT.with(|unbuilt| accept_single_dash_long_flags(unbuilt, args));
         command
             .try_get_matches_from_mut(&args)
             .and_then(|matches| Cli::from_arg_matches(&matches))

@@ -145,10 +145,15 @@ fn read_ca(path: &Path) -> Result<Vec<u8>> {
     let pem = read_small_file(path, "TLS CA file (--tls-ca)")?;
     let certs = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow!("TLS CA file {}: malformed PEM ({e})", path.display()))?;
+        .map_err(|e| {
+            anyhow!(
+                "TLS CA file (--tls-ca) {}: malformed PEM ({e})",
+                path.display()
+            )
+        })?;
     if certs.is_empty() {
         bail!(
-            "TLS CA file {}: expected PEM certificates, found none",
+            "TLS CA file (--tls-ca) {}: expected PEM certificates, found none",
             path.display()
         );
     }
@@ -159,7 +164,7 @@ fn read_cert(path: &Path) -> Result<Vec<u8>> {
     let pem = read_small_file(path, "TLS certificate file (--tls-cert)")?;
     CertificateDer::from_pem_slice(&pem).map_err(|e| {
         anyhow!(
-            "TLS certificate file {}: expected a PEM certificate ({e})",
+            "TLS certificate file (--tls-cert) {}: expected a PEM certificate ({e})",
             path.display()
         )
     })?;
@@ -170,7 +175,7 @@ fn read_key(path: &Path) -> Result<Vec<u8>> {
     let pem = read_small_file(path, "TLS key file (--tls-key)")?;
     PrivateKeyDer::from_pem_slice(&pem).map_err(|e| {
         anyhow!(
-            "TLS key file {}: expected a PEM private key ({e})",
+            "TLS key file (--tls-key) {}: expected a PEM private key ({e})",
             path.display()
         )
     })?;
@@ -182,7 +187,7 @@ fn read_static_auth(path: &Path) -> Result<StaticAuth> {
     use std::os::unix::fs::PermissionsExt;
     let what = "static auth credentials file (--auth-static-creds)";
     if path.as_os_str().is_empty() {
-        bail!("{what}: the path is empty; expected a file");
+        bail!("{what}: the path is empty, expected a file");
     }
     let mode = std::fs::metadata(path)
         .with_context(|| format!("cannot read {what} {}", path.display()))?
@@ -190,7 +195,7 @@ fn read_static_auth(path: &Path) -> Result<StaticAuth> {
         .mode();
     if mode & 0o006 != 0 {
         bail!(
-            "{what} {}: mode {:04o} lets other users read or change it; chmod 600 it",
+            "{what} {}: mode {:04o} lets other users read or change it (chmod 600 it)",
             path.display(),
             mode & 0o7777
         );
@@ -206,7 +211,7 @@ fn read_static_auth(path: &Path) -> Result<StaticAuth> {
             .ok_or_else(|| {
                 anyhow!(
                     "{what} {}: expected a JSON object with string fields \"Username\" and \
-                     \"Password\"; {name:?} is missing",
+                     \"Password\", and {name:?} is missing",
                     path.display()
                 )
             })

@@ -26,7 +26,7 @@ const MAX_SETTINGS_FILE: u64 = 1024 * 1024;
 pub(crate) fn read_small_file(path: &Path, what: &str) -> Result<Vec<u8>> {
     use std::io::Read;
     if path.as_os_str().is_empty() {
-        bail!("{what}: the path is empty; expected a file");
+        bail!("{what}: the path is empty, expected a file");
     }
     let meta = std::fs::metadata(path)
         .with_context(|| format!("cannot read {what} {}", path.display()))?;

@@ -72,10 +72,15 @@ fn ca_certificates(
             Err(e) => Some(Err(e)),
         })
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow!("Orchestrator API CA file {}: {e}", ca.display()))?;
+        .map_err(|e| {
+            anyhow!(
+                "Orchestrator API CA file (--orc-api-tls-ca) {}: {e}",
+                ca.display()
+            )
+        })?;
     if certs.is_empty() {
         bail!(
-            "Orchestrator API CA file {}: no PEM certificate",
+            "Orchestrator API CA file (--orc-api-tls-ca) {}: no PEM certificate",
             ca.display()
         );
     }
@@ -105,7 +110,7 @@ fn password(args: &OrchestratorApiArgs) -> Result<String> {
         )?;
         let text = String::from_utf8(bytes).map_err(|_| {
             anyhow!(
-                "Orchestrator API password file {}: not UTF-8",
+                "Orchestrator API password file (--orc-api-password-file) {}: not UTF-8",
                 file.display()
             )
         })?;

@@ -368,6 +368,25 @@ fn filters_that_are_no_vitess_names_are_refused_before_anything_is_asked() {
 }
 
 #[test]
+fn vitess_names_reach_vtctld_as_given() {
+    let fake = FakeVtctld::start(Behaviour::default());
+    let orc = FakeOrchestrator::start(orchestrator());
+    let filters = [
+        "--keyspace",
+        "commerce",
+        "--shard",
+        "0",
+        "--cell",
+        "zone1,us-east-1a",
+    ];
+    run(discover(&fake, &orc.url).args(filters)).assert_code(0);
+    let listings = fake.received_for("/vtctlservice.Vtctld/GetTablets");
+    let asked = listings.first().expect("a listing");
+    assert_eq!(asked.filter, ("commerce".into(), "0".into()));
+    assert_eq!(asked.cells, ["zone1", "us-east-1a"]);
+}
+
+#[test]
 fn forget_missing_lists_every_cell_strictly_and_refuses_a_cell_filter() {
     let fake = FakeVtctld::start(Behaviour::default());
     let orc = FakeOrchestrator::start(orchestrator());

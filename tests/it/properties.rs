@@ -24,7 +24,8 @@ use proptest::test_runner::Config;
 
 const KEYSPACES: &[&str] = &["commerce", "customer"];
 const SHARDS: &[&str] = &["0", "-80"];
-const CELLS: &[&str] = &["zone1", "zone2"];
+/// The second cell is named as a cloud zone is, with '-' in it: an alias's uid follows its last '-'.
+const CELLS: &[&str] = &["zone1", "us-east-1b"];
 /// Host spellings that match one another at every level: identical, case, trailing dot, short
 /// name against FQDN, another domain's FQDN with the same first label, IPv4 and IPv6 spelt two
 /// ways.
@@ -47,8 +48,8 @@ const PORTS: &[i32] = &[3306, 3307];
 #[derive(Debug, Clone)]
 struct Fleet {
     tablets: Vec<Tablet>,
-    /// zone2 cannot be read: non-strict listings leave its tablets out, strict ones fail.
-    zone2_unreadable: bool,
+    /// The second cell cannot be read: non-strict listings leave its tablets out, strict ones fail.
+    second_cell_unreadable: bool,
 }
 
 fn tablet_strategy()
@@ -72,7 +73,7 @@ fn fleet_strategy() -> impl Strategy<Value = Fleet> {
         prop::collection::vec(tablet_strategy(), 0..12),
         any::<bool>(),
     )
-        .prop_map(|(parts, zone2_unreadable)| {
+        .prop_map(|(parts, second_cell_unreadable)| {
             let tablets = parts
                 .into_iter()
                 .enumerate()
@@ -113,7 +114,7 @@ fn fleet_strategy() -> impl Strategy<Value = Fleet> {
                 .collect();
             Fleet {
                 tablets,
-                zone2_unreadable,
+                second_cell_unreadable,
             }
         })
 }
@@ -140,7 +141,7 @@ fn question_strategy() -> impl Strategy<Value = Question> {
         prop_oneof![
             2 => Just(None),
             1 => (100u32..112).prop_map(|uid| Some(format!("zone1-{uid}"))),
-            1 => (100u32..112).prop_map(|uid| Some(format!("zone2-{uid}"))),
+            1 => (100u32..112).prop_map(|uid| Some(format!("{}-{uid}", CELLS[1]))),
         ],
         prop_oneof![
             2 => Just(None),
@@ -190,7 +191,7 @@ fn drive(fleet: &Fleet, q: &Question, legacy: bool) -> Sent {
             .collect();
         return sent(resolve(&legacy_round_trip(&visible), Scope::Fleet, q));
     }
-    if fleet.zone2_unreadable {
+    if fleet.second_cell_unreadable {
         return Sent::Nothing;
     }
     sent(resolve(&fleet.tablets, Scope::WholeFleet, q))
@@ -199,7 +200,7 @@ fn drive(fleet: &Fleet, q: &Question, legacy: bool) -> Sent {
 impl Fleet {
     /// In the cell vtctld cannot read.
     fn hidden(&self, t: &Tablet) -> bool {
-        self.zone2_unreadable && t.alias.as_ref().is_some_and(|a| a.cell == "zone2")
+        self.second_cell_unreadable && t.alias.as_ref().is_some_and(|a| a.cell == CELLS[1])
     }
 }
 
@@ -374,7 +375,7 @@ proptest! {
         // strict listing can prove it; it cannot tell an unreadable cell, so there it may go
         // ahead where the typed API refuses, within the invariant above.
         prop_assert!(
-            fleet.zone2_unreadable || legacy == sent || legacy == Sent::Nothing,
+            fleet.second_cell_unreadable || legacy == sent || legacy == Sent::Nothing,
             "legacy sent {:?}, typed {:?}",
             legacy,
             sent

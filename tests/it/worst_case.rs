@@ -100,7 +100,7 @@ fn settings_that_change_what_is_sent_are_configuration_errors_and_the_rest_only_
         (
             "ORC_VITESS_HOOK_SERVER",
             "http://vtctld:15999",
-            "server \"http://vtctld:15999\"",
+            "--server / ORC_VITESS_HOOK_SERVER: server \"http://vtctld:15999\": expected HOST:PORT",
         ),
     ];
     let fake = FakeVtctld::start(Behaviour::default());

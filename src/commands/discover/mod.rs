@@ -53,7 +53,7 @@ pub(crate) struct Discover {
     pub(crate) interval: Option<Duration>,
     /// `--metrics-listen`, with `--interval`.
     pub(crate) listen: Option<SocketAddr>,
-    forget_missing: bool,
+    pub(crate) forget_missing: bool,
     /// How long to wait before forgetting, and how much the listing may shrink.
     pub(crate) forget: forget::Limits,
     pub(crate) dry_run: bool,

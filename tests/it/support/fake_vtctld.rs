@@ -140,6 +140,8 @@ pub struct Received {
     pub grpc_timeout: Option<String>,
     /// GetTablets' keyspace and shard filter (empty when unfiltered).
     pub filter: (String, String),
+    /// GetTablets' cells (empty when every cell).
+    pub cells: Vec<String>,
     /// GetTablets' `strict`.
     pub strict: bool,
     pub at: Instant,
@@ -350,6 +352,7 @@ impl Service {
             password: text("password"),
             grpc_timeout: text("grpc-timeout"),
             filter: Default::default(),
+            cells: Vec::new(),
             strict: false,
             at: Instant::now(),
         });
@@ -532,6 +535,7 @@ impl Vtctld for Service {
         if let Some(last) = lock(&self.received).last_mut() {
             last.filter = (filter.keyspace.clone(), filter.shard.clone());
             last.strict = filter.strict;
+            last.cells = filter.cells.clone();
         }
         let behaviour = behaviour?;
         if !behaviour.typed {
