@@ -221,3 +221,40 @@ fn read_static_auth(path: &Path) -> Result<StaticAuth> {
         password: field("Password")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    /// Every problem of a refusal names its flag, one per "; " (found by the daemons target).
+    #[test]
+    fn each_problem_names_its_setting() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let not_pem = dir.path().join("ca.pem");
+        std::fs::write(&not_pem, "no certificate here\n").expect("write");
+        let line = [
+            "orc-vitess-hook".as_ref(),
+            "reparent".as_ref(),
+            "--server=vt:-".as_ref(),
+            "--server=[::1:15999".as_ref(),
+            "--deadline=soon".as_ref(),
+            "--tls-ca".as_ref(),
+            not_pem.as_os_str(),
+        ];
+        let Command::Reparent(args) = Cli::try_parse_from(line).expect("parses").command else {
+            panic!("reparent");
+        };
+        let message = format!(
+            "{:#}",
+            ConnectionSettings::from_args(&args.connection).unwrap_err()
+        );
+        let problems: Vec<&str> = message.split("; ").collect();
+        assert_eq!(problems.len(), 4, "{message}");
+        for problem in problems {
+            assert!(problem.contains("--"), "{problem:?} in {message}");
+        }
+    }
+}
