@@ -4,7 +4,7 @@
 //! the command; and clap's parse of the line, as `main` parses it.
 
 use std::cell::RefCell;
-use std::ffi::{OsStr, OsString};
+use std::ffi::{CString, OsStr, OsString, c_char, c_int};
 use std::os::unix::ffi::OsStringExt;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -17,21 +17,42 @@ pub fn command_line(data: &[u8], command: &str, variables: &[&str]) -> Vec<OsStr
         // environment meanwhile.
         unsafe { std::env::remove_var(variable) };
     }
-    let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), command.into()];
-    for entry in data.split(|b| *b == 0) {
-        let variable = variables
-            .iter()
-            .find(|v| entry.starts_with(v.as_bytes()) && entry.get(v.len()) == Some(&b'='));
-        match variable {
-            Some(variable) => {
-                let value = OsString::from_vec(entry[variable.len() + 1..].to_vec());
-                // SAFETY: as above.
-                unsafe { std::env::set_var(variable, value) };
+    SET.with_borrow_mut(|set| {
+        // Nothing in the environment points into them any more.
+        set.clear();
+        let mut args: Vec<OsString> = vec!["orc-vitess-hook".into(), command.into()];
+        for entry in data.split(|b| *b == 0) {
+            let variable = variables
+                .iter()
+                .find(|v| entry.starts_with(v.as_bytes()) && entry.get(v.len()) == Some(&b'='));
+            match variable {
+                Some(_) => set.push(put_variable(entry)),
+                None => args.push(OsString::from_vec(entry.to_vec())),
             }
-            None => args.push(OsString::from_vec(entry.to_vec())),
         }
-    }
-    args
+        args
+    })
+}
+
+thread_local! {
+    /// The `NAME=value` strings the environment points to, until the next input. glibc's
+    /// `setenv` (under `std::env::set_var`) keeps every value ever set, tens of megabytes a
+    /// minute at the fuzzer's pace; `putenv` lends the environment a string we free ourselves.
+    static SET: RefCell<Vec<CString>> = const { RefCell::new(Vec::new()) };
+}
+
+unsafe extern "C" {
+    fn putenv(string: *mut c_char) -> c_int;
+}
+
+/// Puts `NAME=value` (an entry, free of NUL) into the environment; the environment points to
+/// the string returned until the variable is removed.
+fn put_variable(entry: &[u8]) -> CString {
+    let string = CString::new(entry).expect("entries are split at NUL");
+    // SAFETY: as above; the string lives in `SET` until the variable is removed again.
+    let status = unsafe { putenv(string.as_ptr().cast_mut()) };
+    assert_eq!(status, 0, "putenv");
+    string
 }
 
 thread_local! {
