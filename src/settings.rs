@@ -66,38 +66,36 @@ impl Problems {
 
     /// The value as UTF-8 text, or a problem.
     pub fn text<'v>(&mut self, setting: Setting, value: &'v OsStr) -> Option<&'v str> {
-        let text = value.to_str();
-        if text.is_none() {
-            self.push(setting, value, "expected UTF-8 text");
-        }
-        text
+        self.text_that(setting, value, |_| true, "expected UTF-8 text")
     }
 
     /// A keyspace or shard name as Vitess allows it (`crate::shard::is_name`), or a problem: an
     /// empty or mistyped name would filter nothing or match nothing.
     pub fn shard_name<'v>(&mut self, setting: Setting, value: &'v OsStr) -> Option<&'v str> {
-        let name = value.to_str().filter(|text| crate::shard::is_name(text));
-        if name.is_none() {
-            self.push(
-                setting,
-                value,
-                "expected a Vitess keyspace or shard name: 1 to 64 letters, digits, '_' and '-'",
-            );
-        }
-        name
+        let expected =
+            "expected a Vitess keyspace or shard name: 1 to 64 letters, digits, '_' and '-'";
+        self.text_that(setting, value, crate::shard::is_name, expected)
     }
 
     /// A cell name as Vitess allows it (`crate::alias::is_cell`), or a problem.
     pub fn cell_name<'v>(&mut self, setting: Setting, value: &'v OsStr) -> Option<&'v str> {
-        let name = value.to_str().filter(|text| crate::alias::is_cell(text));
-        if name.is_none() {
-            self.push(
-                setting,
-                value,
-                "expected a Vitess cell name: letters, digits, '-', '_' and '.'",
-            );
+        let expected = "expected a Vitess cell name: letters, digits, '-', '_' and '.'";
+        self.text_that(setting, value, crate::alias::is_cell, expected)
+    }
+
+    /// The value as text `valid` accepts, or the problem `expected`.
+    fn text_that<'v>(
+        &mut self,
+        setting: Setting,
+        value: &'v OsStr,
+        valid: impl Fn(&str) -> bool,
+        expected: &str,
+    ) -> Option<&'v str> {
+        let text = value.to_str().filter(|text| valid(text));
+        if text.is_none() {
+            self.push(setting, value, expected);
         }
-        name
+        text
     }
 
     /// One of `choices`, by name.
