@@ -45,9 +45,14 @@ impl ServerAddr {
             .rsplit_once(':')
             .ok_or_else(|| anyhow!("server {text:?}: {expected}"))?;
         let host = match host.strip_prefix('[') {
-            Some(inner) => inner
-                .strip_suffix(']')
-                .ok_or_else(|| anyhow!("server {text:?}: unclosed '[' in {expected}"))?,
+            Some(inner) => inner.strip_suffix(']').ok_or_else(|| {
+                let missing = if text.ends_with(']') {
+                    "the port is missing after ']'"
+                } else {
+                    "an IPv6 address as [addr]:port"
+                };
+                anyhow!("server {text:?}: {expected} ({missing})")
+            })?,
             None if host.contains(':') => {
                 bail!("server {text:?}: {expected} (an IPv6 address as [addr]:port)")
             }
@@ -209,10 +214,14 @@ mod tests {
             "vtctld..example:15999",
             "[vtctld]:15999",
             "[::1:15999",
+            "[::1]",
             "vtctld:15999?x",
         ] {
             let err = ServerAddr::parse(bad).expect_err(bad).to_string();
             assert!(err.contains(&format!("{bad:?}")), "{err}");
+            if bad.starts_with("[::1]") {
+                assert!(err.contains("the port is missing"), "{err}");
+            }
             assert!(err.contains("HOST:PORT"), "{err}");
             // One problem among a run's others, which "; " separates (the daemons fuzz target).
             assert!(!err.contains("; "), "{err}");

@@ -189,10 +189,12 @@ fn read_static_auth(path: &Path) -> Result<StaticAuth> {
     if path.as_os_str().is_empty() {
         bail!("{what}: the path is empty, expected a file");
     }
-    let mode = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?
-        .permissions()
-        .mode();
+    let metadata = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    if !metadata.is_file() {
+        bail!("{what} {}: not a regular file", path.display());
+    }
+    let mode = metadata.permissions().mode();
     if mode & 0o006 != 0 {
         bail!(
             "{what} {}: mode {:04o} lets other users read or change it (chmod 600 it)",
@@ -256,5 +258,13 @@ mod tests {
         for problem in problems {
             assert!(problem.contains("--"), "{problem:?} in {message}");
         }
+    }
+
+    #[test]
+    fn static_credentials_must_be_a_regular_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = format!("{:#}", read_static_auth(dir.path()).unwrap_err());
+        assert!(err.contains("(--auth-static-creds)"), "{err}");
+        assert!(err.ends_with("not a regular file"), "{err}");
     }
 }

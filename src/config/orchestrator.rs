@@ -33,7 +33,7 @@ impl OrchestratorApi {
             problems.push(
                 setting::ORC_API_URL,
                 OsStr::new(&without_password(&url)),
-                "expected an http:// or https:// setting::ORC_API_URL with a host, like http://orchestrator:3000/api/",
+                "expected an http:// or https:// URL with a host, like http://orchestrator:3000/api/",
             );
             return None;
         }

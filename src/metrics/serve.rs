@@ -90,12 +90,19 @@ async fn accept(listener: TcpListener, metrics: Arc<DaemonMetrics>) {
 
 /// The answer to one request.
 fn answer(request: &Request<Incoming>, metrics: &DaemonMetrics) -> Response<Full<Bytes>> {
-    let accept = request
+    // Several Accept lines are one list of media ranges (RFC 9110, 5.3).
+    let accept: Vec<&str> = request
         .headers()
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    respond(request.method(), request.uri().path(), accept, metrics)
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    respond(
+        request.method(),
+        request.uri().path(),
+        &accept.join(","),
+        metrics,
+    )
 }
 
 /// The answer to `method path`, by what the client accepts.

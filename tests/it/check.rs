@@ -493,7 +493,7 @@ fn dry_run_in_the_environment_fails_naming_it() {
     assert!(
         out.stdout.contains(
             "ORC_VITESS_HOOK_DRY_RUN=\"yes\" in the environment: reparent ignores it and runs \
-             for real (a dry run comes from --dry-run only); expected unset"
+             for real (a dry run comes from --dry-run only), expected unset"
         ),
         "{out:?}"
     );

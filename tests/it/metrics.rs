@@ -65,16 +65,21 @@ impl Daemon {
 
     /// `GET path`: status, content type, body.
     fn get(&self, path: &str, accept: &str) -> (u16, String, String) {
+        self.get_accepting(path, &[accept])
+    }
+
+    /// `GET path` with an `Accept` line for each of `accepts`.
+    fn get_accepting(&self, path: &str, accepts: &[&str]) -> (u16, String, String) {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(5)))
             .build()
             .new_agent();
-        let mut response = agent
-            .get(format!("http://{}{path}", self.address))
-            .header("Accept", accept)
-            .call()
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let mut request = agent.get(format!("http://{}{path}", self.address));
+        for accept in accepts {
+            request = request.header("Accept", *accept);
+        }
+        let mut response = request.call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
         let content_type = response
             .headers()
             .get("content-type")
@@ -228,6 +233,16 @@ fn discover_counts_failed_passes_then_what_it_registered_once_orchestrator_is_up
     );
     let openmetrics = check_openmetrics(&body);
     assert_eq!(openmetrics["orc_vitess_hook_passes"]["type"], "counter");
+    // Two Accept lines are one list: the second asks for OpenMetrics, in any case.
+    let lines = ["text/plain;q=0.5", "APPLICATION/OPENMETRICS-TEXT"];
+    let (_, content_type, _) = daemon.get_accepting("/metrics", &lines);
+    assert!(
+        content_type.starts_with("application/openmetrics-text"),
+        "{content_type}"
+    );
+    let refused = ["application/openmetrics-text; Q=0", "text/plain"];
+    let (_, content_type, _) = daemon.get_accepting("/metrics", &refused);
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
     assert_eq!(
         openmetrics["orc_vitess_hook_pass_duration_seconds"]["type"],
         "histogram"

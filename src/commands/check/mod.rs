@@ -66,7 +66,7 @@ pub fn run(args: CheckArgs, output: &OsStr) -> ExitStatus {
     if let Some(value) = std::env::var_os(setting::DRY_RUN.variable) {
         problems.push_message(format!(
             "{}={:?} in the environment: reparent ignores it and runs for real \
-             (a dry run comes from --dry-run only); expected unset",
+             (a dry run comes from --dry-run only), expected unset",
             setting::DRY_RUN.variable,
             value.to_string_lossy()
         ));
